@@ -1,0 +1,91 @@
+/**
+ * The shape of collections and their fields, as the API exposes them (PocketBase's shape).
+ * A collection is a table named after it; each field is a column, except where noted.
+ */
+export type FieldType =
+  | 'text'
+  | 'number'
+  | 'bool'
+  | 'email'
+  | 'url'
+  | 'date'
+  | 'autodate'
+  | 'select'
+  | 'json'
+  | 'relation'
+  | 'password'
+  | 'file';
+
+export interface Field {
+  id: string;
+  name: string;
+  type: FieldType;
+  required?: boolean;
+  hidden?: boolean;
+  system?: boolean;
+  presentable?: boolean;
+  /** text: min/max length; number: min/max value; date: min/max ISO date. */
+  min?: number | string | null;
+  max?: number | string | null;
+  /** text: a regular expression the value must match. */
+  pattern?: string;
+  /** number: integers only. */
+  onlyInt?: boolean;
+  /** email/url: allowed or forbidden domains. */
+  onlyDomains?: string[];
+  exceptDomains?: string[];
+  /** select: the allowed values. */
+  values?: string[];
+  /** select, relation, file: more than 1 stores an array. */
+  maxSelect?: number;
+  minSelect?: number;
+  /** relation: the target collection's id; cascade deletes when the target goes. */
+  collectionId?: string;
+  cascadeDelete?: boolean;
+  /** autodate: set on create and/or on update. */
+  onCreate?: boolean;
+  onUpdate?: boolean;
+  /** json, file: size limit in bytes. */
+  maxSize?: number;
+  /** file: accepted MIME types. */
+  mimeTypes?: string[];
+  /** text: auto-generate a value matching this pattern when empty (used for ids). */
+  autogeneratePattern?: string;
+  primaryKey?: boolean;
+}
+
+export type CollectionType = 'base' | 'auth';
+
+export type Rule = string | null;
+
+export interface AuthOptions {
+  authRule?: Rule;
+  manageRule?: Rule;
+  passwordAuth: { enabled: boolean; identityFields: string[] };
+  authToken: { duration: number };
+  refreshToken?: { duration: number };
+}
+
+export interface Collection {
+  id: string;
+  name: string;
+  type: CollectionType;
+  system: boolean;
+  fields: Field[];
+  indexes: string[];
+  listRule: Rule;
+  viewRule: Rule;
+  createRule: Rule;
+  updateRule: Rule;
+  deleteRule: Rule;
+  /** Present on auth collections. */
+  authRule?: Rule;
+  manageRule?: Rule;
+  passwordAuth?: AuthOptions['passwordAuth'];
+  authToken?: AuthOptions['authToken'];
+  created: string;
+  updated: string;
+}
+
+/** A stored record as the API returns it (hidden fields removed by the caller). */
+export type RecordData = Record<string, unknown> & { id: string };
