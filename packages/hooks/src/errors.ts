@@ -68,7 +68,12 @@ export const NotFoundError = defineError(
   'SLUICE_ERR_NOT_FOUND',
   'The requested resource was not found.',
 );
-export const ConflictError = defineError('ConflictError', 409, 'SLUICE_ERR_CONFLICT', 'The request conflicts.');
+export const ConflictError = defineError(
+  'ConflictError',
+  409,
+  'SLUICE_ERR_CONFLICT',
+  'The request conflicts.',
+);
 export const PreconditionError = defineError(
   'PreconditionError',
   412,

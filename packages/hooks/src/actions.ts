@@ -1,0 +1,134 @@
+import type { Logger } from './logger.ts';
+import { carriesTag, type Registry } from './registry.ts';
+
+export interface ActionJob {
+  readonly name: string;
+  readonly meta: unknown;
+  readonly ctx: unknown;
+  readonly tags: readonly string[] | undefined;
+}
+
+/** The meta of `hook.error`: which extension's handler failed on which event, and why. */
+export interface HookErrorMeta {
+  extension: string;
+  event: string;
+  error: unknown;
+}
+
+export const HOOK_ERROR = 'hook.error';
+
+/**
+ * Holds the actions emitted inside a transaction. They run when it commits and are dropped
+ * when it rolls back, so no listener ever sees data that was not kept. A scope opened inside
+ * another hands its actions to the outer one on commit.
+ */
+export class ActionScope {
+  #held: ActionJob[] = [];
+  #open = true;
+
+  constructor(
+    private readonly dispatcher: ActionDispatcher,
+    private readonly parent?: ActionScope,
+  ) {}
+
+  get open(): boolean {
+    return this.#open;
+  }
+
+  hold(job: ActionJob): void {
+    this.#held.push(job);
+  }
+
+  commit(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    const held = this.#held;
+    this.#held = [];
+    for (const job of held) {
+      if (this.parent?.open) this.parent.hold(job);
+      else this.dispatcher.dispatch(job);
+    }
+  }
+
+  rollback(): void {
+    this.#open = false;
+    this.#held = [];
+  }
+}
+
+function scopeOf(ctx: unknown): ActionScope | undefined {
+  if (ctx === null || typeof ctx !== 'object') return undefined;
+  const scope = (ctx as { scope?: unknown }).scope;
+  return scope instanceof ActionScope && scope.open ? scope : undefined;
+}
+
+/**
+ * Runs action handlers after the current tick, never awaited by the emitter. A failure is
+ * logged and emitted as `hook.error`; a failing `hook.error` handler is only logged.
+ */
+export class ActionDispatcher {
+  #queue: ActionJob[] = [];
+  #scheduled = false;
+  readonly #inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly logger: Logger,
+  ) {}
+
+  emit(name: string, meta: unknown, ctx: unknown, tags: readonly string[] | undefined): void {
+    if (this.registry.handlersFor('action', name).registrations.length === 0) return;
+    const job: ActionJob = { name, meta, ctx, tags };
+    const scope = scopeOf(ctx);
+    if (scope) scope.hold(job);
+    else this.dispatch(job);
+  }
+
+  dispatch(job: ActionJob): void {
+    this.#queue.push(job);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flush);
+    }
+  }
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    const jobs = this.#queue;
+    this.#queue = [];
+    for (const job of jobs) this.#run(job);
+  };
+
+  #run(job: ActionJob): void {
+    for (const registration of this.registry.handlersFor('action', job.name).registrations) {
+      if (registration.tags !== null && !carriesTag(registration, job.tags)) continue;
+      try {
+        const result = registration.handler(job.meta, job.ctx);
+        if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+          const settled = Promise.resolve(result).then(undefined, (error: unknown) =>
+            this.reportFailure(registration.owner, job.name, error),
+          );
+          this.#inflight.add(settled);
+          settled.finally(() => this.#inflight.delete(settled));
+        }
+      } catch (error) {
+        this.reportFailure(registration.owner, job.name, error);
+      }
+    }
+  }
+
+  reportFailure(extension: string, event: string, error: unknown): void {
+    this.logger.error({ extension, event, err: error }, `A hook of "${extension}" failed on "${event}".`);
+    if (event === HOOK_ERROR) return;
+    const meta: HookErrorMeta = { extension, event, error };
+    this.emit(HOOK_ERROR, meta, undefined, undefined);
+  }
+
+  /** Resolves once every action emitted so far, and those they emitted, has settled. */
+  async drain(): Promise<void> {
+    while (this.#scheduled || this.#queue.length > 0 || this.#inflight.size > 0) {
+      if (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import { UnknownEventError } from './errors.ts';
+import { compilePattern, hasWildcard, isValidPattern, matchesPattern } from './names.ts';
+
+export type HookKind = 'filter' | 'action' | 'init';
+
+/** The vocabularies a registration may speak; `canonical` is the catalogue's own names. */
+export type Vocabulary = 'canonical' | 'directus' | 'directus-legacy' | 'pocketbase' | 'kuzzle' | 'qelos';
+
+/** Carries a row's payload and meta types at the type level only. */
+export interface EventTypesOf<Payload, Meta> {
+  readonly payload?: Payload;
+  readonly meta?: Meta;
+}
+
+export function types<Payload = unknown, Meta = unknown>(): EventTypesOf<Payload, Meta> {
+  return {};
+}
+
+export interface CatalogueRow {
+  /** Canonical dot-separated name, e.g. `records.create`. */
+  readonly name: string;
+  readonly kinds: readonly HookKind[];
+  readonly description: string;
+  /** What the event's tags carry (e.g. `collection name and id`), when it has any. */
+  readonly tags?: string;
+  /** Human description of the payload (filters) and meta (actions, init) for the docs. */
+  readonly payload?: string;
+  readonly meta?: string;
+  /** The names this event has in the source vocabularies. */
+  readonly aliases?: Partial<Record<Exclude<Vocabulary, 'canonical'>, readonly string[]>>;
+  readonly types?: EventTypesOf<unknown, unknown>;
+}
+
+type RowPayload<Row> = Row extends { types?: EventTypesOf<infer P, unknown> } ? P : unknown;
+type RowMeta<Row> = Row extends { types?: EventTypesOf<unknown, infer M> } ? M : unknown;
+type RowsOfKind<Rows extends readonly CatalogueRow[], K extends HookKind> = Rows[number] extends infer Row
+  ? Row extends { kinds: readonly (infer Kinds)[]; name: string }
+    ? K extends Kinds
+      ? Row
+      : never
+    : never
+  : never;
+
+/** The event map derived from a catalogue table: used to type handlers by event name. */
+export interface EventMap {
+  filter: Record<string, { payload: unknown; meta: unknown }>;
+  action: Record<string, unknown>;
+  init: Record<string, unknown>;
+}
+
+export type EventMapOf<Rows extends readonly CatalogueRow[]> = {
+  filter: {
+    [Row in RowsOfKind<Rows, 'filter'> as Row['name']]: { payload: RowPayload<Row>; meta: RowMeta<Row> };
+  };
+  action: { [Row in RowsOfKind<Rows, 'action'> as Row['name']]: RowMeta<Row> };
+  init: { [Row in RowsOfKind<Rows, 'init'> as Row['name']]: RowMeta<Row> };
+};
+
+export interface AliasTarget {
+  readonly row: CatalogueRow;
+  readonly alias: string;
+}
+
+/**
+ * The table of every hook point. Registrations are checked against it, so a misspelt name
+ * fails at registration instead of silently never running.
+ */
+export class Catalogue {
+  readonly #rows = new Map<string, CatalogueRow>();
+  readonly #aliases = new Map<Vocabulary, Map<string, CatalogueRow[]>>();
+
+  constructor(rows: readonly CatalogueRow[] = []) {
+    for (const row of rows) this.define(row);
+  }
+
+  define(row: CatalogueRow): void {
+    if (!isValidPattern(row.name) || hasWildcard(row.name)) {
+      throw new UnknownEventError(`Invalid catalogue name "${row.name}".`);
+    }
+    if (this.#rows.has(row.name)) throw new UnknownEventError(`Duplicate catalogue name "${row.name}".`);
+    this.#rows.set(row.name, row);
+    for (const [vocabulary, names] of Object.entries(row.aliases ?? {}) as [Vocabulary, string[]][]) {
+      let byName = this.#aliases.get(vocabulary);
+      if (!byName) {
+        byName = new Map();
+        this.#aliases.set(vocabulary, byName);
+      }
+      for (const name of names) {
+        const targets = byName.get(name) ?? [];
+        targets.push(row);
+        byName.set(name, targets);
+      }
+    }
+  }
+
+  get(name: string): CatalogueRow | undefined {
+    return this.#rows.get(name);
+  }
+
+  rows(): CatalogueRow[] {
+    return [...this.#rows.values()];
+  }
+
+  /** Canonical names of the given kind that a (possibly wildcard) pattern covers. */
+  namesMatching(kind: HookKind, pattern: string): string[] {
+    const row = this.#rows.get(pattern);
+    if (row) return row.kinds.includes(kind) ? [row.name] : [];
+    if (!hasWildcard(pattern)) return [];
+    const compiled = compilePattern(pattern);
+    const names: string[] = [];
+    for (const candidate of this.#rows.values()) {
+      if (candidate.kinds.includes(kind) && matchesPattern(compiled, candidate.name))
+        names.push(candidate.name);
+    }
+    return names;
+  }
+
+  /** Rows a name of another vocabulary stands for; `*` segments match alias segments. */
+  resolveAlias(vocabulary: Vocabulary, name: string): AliasTarget[] {
+    if (vocabulary === 'canonical') {
+      const row = this.#rows.get(name);
+      return row ? [{ row, alias: name }] : [];
+    }
+    const byName = this.#aliases.get(vocabulary);
+    if (!byName) return [];
+    const exact = byName.get(name);
+    if (exact) return exact.map((row) => ({ row, alias: name }));
+    if (!name.includes('*')) return [];
+    const compiled = compilePattern(name);
+    const targets: AliasTarget[] = [];
+    for (const [alias, rows] of byName) {
+      if (matchesPattern(compiled, alias)) for (const row of rows) targets.push({ row, alias });
+    }
+    return targets;
+  }
+}

@@ -1,0 +1,29 @@
+export { ActionScope, HOOK_ERROR, type HookErrorMeta } from './actions.ts';
+export {
+  Catalogue,
+  type CatalogueRow,
+  type EventMap,
+  type EventMapOf,
+  type EventTypesOf,
+  type HookKind,
+  types,
+  type Vocabulary,
+} from './catalogue.ts';
+export * from './errors.ts';
+export type { FilterOutcome } from './filters.ts';
+export {
+  type ActionHandler,
+  createHooks,
+  type FilterHandler,
+  type FilterResult,
+  type Hooks,
+  type HooksOptions,
+  type InitHandler,
+  type RegistrationInfo,
+  type ScopedContext,
+  type Unregister,
+} from './hooks.ts';
+export type { Logger } from './logger.ts';
+export { compilePattern, isValidPattern, matchesPattern } from './names.ts';
+export type { RegisterOptions } from './registry.ts';
+export type { CronFactory, CronJob, ScheduleHandler, ScheduleInfo } from './schedules.ts';
