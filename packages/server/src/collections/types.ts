@@ -47,8 +47,10 @@ export interface Field {
   onUpdate?: boolean;
   /** json, file: size limit in bytes. */
   maxSize?: number;
-  /** file: accepted MIME types. */
+  /** file: accepted MIME types, thumb sizes (`100x100`…), and whether a token is needed to read. */
   mimeTypes?: string[];
+  thumbs?: string[];
+  protected?: boolean;
   /** text: auto-generate a value matching this pattern when empty (used for ids). */
   autogeneratePattern?: string;
   primaryKey?: boolean;
@@ -57,6 +59,11 @@ export interface Field {
 export type CollectionType = 'base' | 'auth';
 
 export type Rule = string | null;
+
+/** How long a token stays valid, in seconds. */
+export interface TokenOptions {
+  duration: number;
+}
 
 export interface AuthOptions {
   authRule?: Rule;
@@ -83,6 +90,10 @@ export interface Collection {
   manageRule?: Rule;
   passwordAuth?: AuthOptions['passwordAuth'];
   authToken?: AuthOptions['authToken'];
+  verificationToken?: TokenOptions;
+  passwordResetToken?: TokenOptions;
+  emailChangeToken?: TokenOptions;
+  fileToken?: TokenOptions;
   created: string;
   updated: string;
 }
