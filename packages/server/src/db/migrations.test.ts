@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCollections } from '../collections/store.ts';
+import { migrate } from './migrations.ts';
+import { dialects, openTestDatabase } from './testing.ts';
+import type { Database } from './types.ts';
+
+describe.each(dialects)('migrate (%s)', (dialect) => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ database, cleanup } = await openTestDatabase(dialect));
+  });
+  afterAll(() => cleanup());
+
+  it('creates the system tables and the default collections, once', async () => {
+    await migrate(database);
+    await migrate(database);
+    await Promise.all([migrate(database), migrate(database)]);
+
+    const collections = await loadCollections(database.reader);
+    expect(collections.map((collection) => collection.name)).toEqual(['_superusers', 'users']);
+    const [superusers, users] = collections;
+    expect(superusers).toMatchObject({
+      type: 'auth',
+      system: true,
+      listRule: null,
+      viewRule: null,
+      createRule: null,
+      updateRule: null,
+      deleteRule: null,
+    });
+    expect(users).toMatchObject({
+      id: '_pb_users_auth_',
+      type: 'auth',
+      system: false,
+      listRule: 'id = @request.auth.id',
+      viewRule: 'id = @request.auth.id',
+      createRule: '',
+      updateRule: 'id = @request.auth.id',
+      deleteRule: 'id = @request.auth.id',
+      passwordAuth: { enabled: true, identityFields: ['email'] },
+    });
+    expect(users.fields.map((field) => field.name)).toEqual([
+      'id',
+      'password',
+      'tokenKey',
+      'email',
+      'emailVisibility',
+      'verified',
+      'name',
+      'created',
+      'updated',
+    ]);
+
+    const migrations = await database.reader.selectFrom('_migrations').selectAll().execute();
+    expect(migrations).toHaveLength(1);
+    expect(await database.reader.selectFrom('_params').selectAll().execute()).toEqual([]);
+  });
+
+  it('creates tables for the default collections', async () => {
+    await database.db
+      .insertInto('users')
+      .values({ id: 'abcdefghijklmno', email: 'a@example.com', tokenKey: 'k', name: 'Ann' })
+      .execute();
+    const row = await database.reader.selectFrom('users').selectAll().executeTakeFirst();
+    expect(row).toMatchObject({
+      id: 'abcdefghijklmno',
+      email: 'a@example.com',
+      name: 'Ann',
+      verified: 0,
+      password: '',
+    });
+    expect(await database.reader.selectFrom('_superusers').selectAll().execute()).toEqual([]);
+  });
+});
