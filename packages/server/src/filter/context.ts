@@ -1,0 +1,29 @@
+import type { Collection } from '../collections/types.ts';
+import type { Dialect } from '../db/types.ts';
+
+export interface FilterContext {
+  dialect: Dialect;
+  /** The collection whose records are filtered. */
+  collection: Collection;
+  /** Looks a collection up by id or by name; relations and `@collection` go through it. */
+  getCollection(idOrName: string): Collection | undefined;
+  /** The authenticated record, including `collectionId` and `collectionName`; `null` for guests. */
+  auth: Record<string, unknown> | null;
+  body?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  /** Header names lower-cased with `-` as `_`, as `@request.headers.x_token` spells them. */
+  headers?: Record<string, unknown>;
+  method?: string;
+  /** The instant `@now` and the other date macros derive from; defaults to the current time. */
+  now?: Date;
+  /** How the filtered table is referenced in the query; defaults to the collection's name. */
+  tableAlias?: string;
+  /** Hidden fields may only be referenced when this is set (API rules, superusers). */
+  allowHiddenFields?: boolean;
+}
+
+/** What sorting needs: no request data, since a sort only names fields. */
+export type SortContext = Pick<
+  FilterContext,
+  'dialect' | 'collection' | 'getCollection' | 'tableAlias' | 'allowHiddenFields'
+>;

@@ -1,0 +1,54 @@
+import type { Collection } from '../collections/types.ts';
+import type { FilterContext } from './context.ts';
+import type { Fragment, SqlType } from './dialect-sql.ts';
+
+/**
+ * What an operand of a comparison resolves to. `render` is lazy because the SQL depends on the
+ * type the comparison is carried out in (a JSON value is read as a number or as text).
+ */
+export type DeclaredType = SqlType | 'json' | 'dynamic';
+
+/** One value per record: a column, a JSON path, a field of a single related record. */
+export interface ScalarValue {
+  kind: 'scalar';
+  type: DeclaredType;
+  /** False for the filtered table's own non-JSON columns, which are stored NOT NULL. */
+  nullable: boolean;
+  render(as: SqlType): Fragment;
+}
+
+/** Several values per record: JSON-array items, or fields of the records of a multiple relation. */
+export interface SetValue {
+  kind: 'set';
+  type: DeclaredType;
+  /** Set by `:each`: every item must satisfy the comparison. */
+  each: boolean;
+  /** A query yielding the items as a column named `v`. */
+  render(as: SqlType): Fragment;
+}
+
+/** Known while compiling: a literal, a macro, request data. Arrays compare item by item. */
+export interface ConstantValue {
+  kind: 'constant';
+  value: unknown;
+  each?: boolean;
+}
+
+export type Value = ScalarValue | SetValue | ConstantValue;
+
+/** State shared by one compilation: alias numbering and the `@collection` joins. */
+export interface CompileState {
+  ctx: FilterContext;
+  nextAlias(prefix: string): string;
+  /** Keyed by the collection's name, or by the alias given as `@collection.name:alias`. */
+  collectionJoins: Map<string, { alias: string; collection: Collection }>;
+}
+
+export function createCompileState(ctx: FilterContext): CompileState {
+  let counter = 0;
+  return {
+    ctx,
+    nextAlias: (prefix) => `__${prefix}${++counter}`,
+    collectionJoins: new Map(),
+  };
+}
