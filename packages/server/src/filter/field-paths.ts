@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Collection, Field } from '../collections/types.ts';
 import { arrayLength, type Fragment, joinArrayItems, jsonPathValue, type SqlType } from './dialect-sql.ts';
-import { invalidFilter } from './errors.ts';
 import { MAX_RELATION_DEPTH } from './limits.ts';
 import type { CompileState, DeclaredType, ScalarValue, SetValue } from './values.ts';
 
@@ -38,7 +37,7 @@ export function declaredType(field: Field): DeclaredType {
 }
 
 export function findField(
-  state: Pick<CompileState, 'ctx'>,
+  state: Pick<CompileState, 'ctx' | 'fail'>,
   collection: Collection,
   name: string,
   options: PathOptions,
@@ -46,7 +45,7 @@ export function findField(
   const field = collection.fields.find((candidate) => candidate.name === name);
   if (field && (!field.hidden || state.ctx.allowHiddenFields)) return field;
   if (!field && name === 'id') return idField;
-  throw invalidFilter(`unknown field ${JSON.stringify(options.identifier)} at position ${options.position}`);
+  throw state.fail(`unknown field ${JSON.stringify(options.identifier)} at position ${options.position}`);
 }
 
 /**
@@ -83,7 +82,7 @@ export function resolvePath(
     if (isLast) {
       if (options.length) {
         if (!isMultiValued(field)) {
-          throw invalidFilter(
+          throw state.fail(
             `":length" needs a multi-valued field in ${JSON.stringify(options.identifier)} at position ${options.position}`,
           );
         }
@@ -103,18 +102,18 @@ export function resolvePath(
     }
 
     if (field.type !== 'relation') {
-      throw invalidFilter(
+      throw state.fail(
         `${JSON.stringify(field.name)} is not a relation in ${JSON.stringify(options.identifier)} at position ${options.position}`,
       );
     }
     if (++relations > MAX_RELATION_DEPTH) {
-      throw invalidFilter(
+      throw state.fail(
         `${JSON.stringify(options.identifier)} crosses more than ${MAX_RELATION_DEPTH} relations at position ${options.position}`,
       );
     }
     const target = field.collectionId ? state.ctx.getCollection(field.collectionId) : undefined;
     if (!target) {
-      throw invalidFilter(
+      throw state.fail(
         `the relation ${JSON.stringify(field.name)} has no target collection at position ${options.position}`,
       );
     }

@@ -1,6 +1,7 @@
 import type { Collection } from '../collections/types.ts';
 import type { FilterContext } from './context.ts';
 import type { Fragment, SqlType } from './dialect-sql.ts';
+import { type InvalidParameterError, invalidFilter } from './errors.ts';
 
 /**
  * What an operand of a comparison resolves to. `render` is lazy because the SQL depends on the
@@ -42,12 +43,18 @@ export interface CompileState {
   nextAlias(prefix: string): string;
   /** Keyed by the collection's name, or by the alias given as `@collection.name:alias`. */
   collectionJoins: Map<string, { alias: string; collection: Collection }>;
+  /** Builds the error to throw, worded for the parameter being compiled. */
+  fail(reason: string): InvalidParameterError;
 }
 
-export function createCompileState(ctx: FilterContext): CompileState {
+export function createCompileState(
+  ctx: FilterContext,
+  fail: (reason: string) => InvalidParameterError = invalidFilter,
+): CompileState {
   let counter = 0;
   return {
     ctx,
+    fail,
     nextAlias: (prefix) => `__${prefix}${++counter}`,
     collectionJoins: new Map(),
   };
