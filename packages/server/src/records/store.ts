@@ -1,0 +1,76 @@
+import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
+import { InvalidPayloadError } from '../../../hooks/src/errors.ts';
+import type { Collection } from '../collections/types.ts';
+import { uniqueViolationColumns } from '../db/errors.ts';
+
+export type RecordRow = Record<string, unknown>;
+
+function quote(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+function rethrowNotUnique(error: unknown): never {
+  const columns = uniqueViolationColumns(error);
+  if (!columns) throw error;
+  const details = Object.fromEntries(
+    columns.map((column) => [column, { code: 'validation_not_unique', message: 'Value must be unique.' }]),
+  );
+  throw new InvalidPayloadError('Value must be unique.', details);
+}
+
+export async function insertRecord(
+  executor: Kysely<any>,
+  collection: Collection,
+  values: RecordRow,
+): Promise<void> {
+  await executor.insertInto(collection.name).values(values).execute().catch(rethrowNotUnique);
+}
+
+/** Returns whether a record with that id existed. */
+export async function updateRecord(
+  executor: Kysely<any>,
+  collection: Collection,
+  id: string,
+  values: RecordRow,
+): Promise<boolean> {
+  if (Object.keys(values).length === 0) return (await findRecordById(executor, collection, id)) !== undefined;
+  const result = await executor
+    .updateTable(collection.name)
+    .set(values)
+    .where('id', '=', id)
+    .executeTakeFirst()
+    .catch(rethrowNotUnique);
+  return result.numUpdatedRows > 0n;
+}
+
+/** Returns whether a record with that id existed. */
+export async function deleteRecord(
+  executor: Kysely<any>,
+  collection: Collection,
+  id: string,
+): Promise<boolean> {
+  const result = await executor.deleteFrom(collection.name).where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+const findByIdSql = new WeakMap<Collection, { sqlite?: string; postgres?: string }>();
+
+export async function findRecordById(
+  executor: Kysely<any>,
+  collection: Collection,
+  id: string,
+): Promise<RecordRow | undefined> {
+  const dialect = executor.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+  let cached = findByIdSql.get(collection);
+  if (!cached) {
+    cached = {};
+    findByIdSql.set(collection, cached);
+  }
+  let text = cached[dialect];
+  if (text === undefined) {
+    text = `select * from ${quote(collection.name)} where "id" = ${dialect === 'postgres' ? '$1' : '?'}`;
+    cached[dialect] = text;
+  }
+  const result = await executor.executeQuery<RecordRow>(CompiledQuery.raw(text, [id]));
+  return result.rows[0];
+}
