@@ -27,7 +27,8 @@ function expandClass(spec: string): string {
   let chars = '';
   for (let i = 0; i < spec.length; i++) {
     if (spec[i + 1] === '-' && i + 2 < spec.length) {
-      for (let code = spec.charCodeAt(i); code <= spec.charCodeAt(i + 2); code++) chars += String.fromCharCode(code);
+      for (let code = spec.charCodeAt(i); code <= spec.charCodeAt(i + 2); code++)
+        chars += String.fromCharCode(code);
       i += 2;
     } else chars += spec[i];
   }
