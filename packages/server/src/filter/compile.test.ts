@@ -1,7 +1,9 @@
+import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Collection } from '../collections/types.ts';
 import { dialects } from '../db/testing.ts';
 import { compileFilter, type FilterContext } from './compile.ts';
-import { alice, type FilterTestDatabase, openFilterTestDatabase, postsContext } from './testing.ts';
+import { alice, type FilterTestDatabase, openFilterTestDatabase, posts, postsContext } from './testing.ts';
 
 describe.each(dialects)('compileFilter on %s', (dialect) => {
   let database: FilterTestDatabase;
@@ -330,5 +332,66 @@ describe.each(dialects)('compileFilter on %s', (dialect) => {
         .execute();
       expect(rows.map((row) => row.id)).toEqual(['p1']);
     });
+  });
+});
+
+describe('compileFilter without a database', () => {
+  const nodes: Collection = {
+    ...posts,
+    id: 'c_nodes',
+    name: 'nodes',
+    fields: [
+      { id: 'n_id', name: 'id', type: 'text', primaryKey: true },
+      { id: 'n_parent', name: 'parent', type: 'relation', collectionId: 'c_nodes', maxSelect: 1 },
+      { id: 'n_name', name: 'name', type: 'text' },
+    ],
+  };
+  const lookupNodes = (idOrName: string) =>
+    idOrName === 'c_nodes' || idOrName === 'nodes' ? nodes : undefined;
+  const db = new Kysely<any>({
+    dialect: {
+      createAdapter: () => new SqliteAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (kysely) => new SqliteIntrospector(kysely),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
+  });
+
+  it('limits how many relations a path crosses', () => {
+    const ctx: FilterContext = {
+      dialect: 'sqlite',
+      collection: nodes,
+      getCollection: lookupNodes,
+      auth: null,
+    };
+    expect(() => compileFilter("parent.parent.parent.name = 'x'", ctx)).not.toThrow();
+    expect(() => compileFilter("parent.parent.parent.parent.name = 'x'", ctx)).toThrow(
+      'Invalid filter: "parent.parent.parent.parent.name" crosses more than 3 relations at position 0.',
+    );
+  });
+
+  it('binds every value as a parameter', () => {
+    const hostile = "x' OR 1=1 --";
+    const ctx = postsContext('sqlite', { auth: { ...alice, name: hostile }, body: { q: hostile } });
+    const filter = `title = "${hostile}" || title ~ @request.body.q || author.name = @request.auth.name || meta.a = 1`;
+    const compiled = db.selectFrom('posts').selectAll().where(compileFilter(filter, ctx)).compile();
+    expect(compiled.sql).not.toContain('OR 1=1');
+    expect(compiled.parameters).toEqual([hostile, `%${hostile}%`, hostile, '$."a"', '$."a"', 1]);
+  });
+
+  it('hides hidden fields of the authenticated record', () => {
+    const ctx = postsContext('sqlite', { auth: { ...alice, password: 'hash' } });
+    expect(() => compileFilter("@request.auth.password ~ 'h'", ctx)).toThrow(
+      /unknown field "@request.auth.password"/,
+    );
+    expect(() =>
+      compileFilter("@request.auth.password ~ 'h'", { ...ctx, allowHiddenFields: true }),
+    ).not.toThrow();
+  });
+
+  it('treats ? on a single value like the plain operator', () => {
+    const ctx = postsContext('sqlite');
+    const sqlOf = (filter: string) => db.selectFrom('posts').where(compileFilter(filter, ctx)).compile().sql;
+    expect(sqlOf("title ?= 'a'")).toBe(sqlOf("title = 'a'"));
   });
 });

@@ -123,13 +123,14 @@ function resolveRequest(
  * up in SQL. Guests resolve everything to NULL, which compares equal to ''.
  */
 function resolveAuth(state: CompileState, path: string[], options: PathOptions): Value {
-  const { auth, getCollection, dialect } = state.ctx;
+  const { auth, getCollection, dialect, allowHiddenFields } = state.ctx;
   if (!auth) return { kind: 'constant', value: null };
-  const value = auth[path[0]];
-  if (path.length === 1) return { kind: 'constant', value: value ?? null };
   const collectionRef = auth.collectionId ?? auth.collectionName;
   const collection = typeof collectionRef === 'string' ? getCollection(collectionRef) : undefined;
   const field = collection?.fields.find((candidate) => candidate.name === path[0]);
+  // A filter comparing against a password hash or token key would be an oracle for it.
+  if (field?.hidden && !allowHiddenFields) throw unknownIdentifier(options.identifier, options.position);
+  if (path.length === 1) return { kind: 'constant', value: auth[path[0]] ?? null };
   if (collection && field?.type === 'relation') {
     const read = (next: Field) => {
       const known = auth[next.name];

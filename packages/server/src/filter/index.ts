@@ -1,0 +1,8 @@
+export type { ComparisonOperator, FilterNode } from './ast.ts';
+export { compileFilter } from './compile.ts';
+export type { FilterContext, SortContext } from './context.ts';
+export { invalidParameter, type QueryParameter } from './errors.ts';
+export { type FieldSelection, parseFieldsParam, pickFields } from './fields.ts';
+export * from './limits.ts';
+export { parseFilter } from './parser.ts';
+export { compileSort } from './sort.ts';
