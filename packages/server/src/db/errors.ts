@@ -11,7 +11,7 @@ export function uniqueViolationColumns(error: unknown): string[] | undefined {
     return list
       .split(',')
       .map((column) => column.trim().split('.').pop()!)
-      .filter(Boolean);
+      .filter((column) => /^\w+$/.test(column));
   }
   if (code === '23505') {
     const list = /Key \((.+?)\)=/.exec(String(detail ?? ''))?.[1] ?? '';
