@@ -69,15 +69,16 @@ function scopeOf(ctx: unknown): ActionScope | undefined {
 export class ActionDispatcher {
   #queue: ActionJob[] = [];
   #scheduled = false;
-  readonly #inflight = new Set<Promise<unknown>>();
+  #inflight = 0;
+  #idle: Array<() => void> = [];
 
   constructor(
     private readonly registry: Registry,
     private readonly logger: Logger,
   ) {}
 
+  /** Queues an action whose event has listeners (checked by the caller). */
   emit(name: string, meta: unknown, ctx: unknown, tags: readonly string[] | undefined): void {
-    if (this.registry.handlersFor('action', name).registrations.length === 0) return;
     const job: ActionJob = { name, meta, ctx, tags };
     const scope = scopeOf(ctx);
     if (scope) scope.hold(job);
@@ -105,30 +106,41 @@ export class ActionDispatcher {
       try {
         const result = registration.handler(job.meta, job.ctx);
         if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-          const settled = Promise.resolve(result).then(undefined, (error: unknown) =>
-            this.reportFailure(registration.owner, job.name, error),
-          );
-          this.#inflight.add(settled);
-          settled.finally(() => this.#inflight.delete(settled));
+          this.#inflight++;
+          result.then(this.#settled, (error: unknown) => {
+            this.reportFailure(registration.owner, job.name, error);
+            this.#settled();
+          });
         }
       } catch (error) {
         this.reportFailure(registration.owner, job.name, error);
       }
     }
+    if (this.#inflight === 0) this.#wakeIdle();
+  }
+
+  readonly #settled = (): void => {
+    if (--this.#inflight === 0) this.#wakeIdle();
+  };
+
+  #wakeIdle(): void {
+    const waiting = this.#idle;
+    this.#idle = [];
+    for (const wake of waiting) wake();
   }
 
   reportFailure(extension: string, event: string, error: unknown): void {
     this.logger.error({ extension, event, err: error }, `A hook of "${extension}" failed on "${event}".`);
     if (event === HOOK_ERROR) return;
+    if (this.registry.handlersFor('action', HOOK_ERROR).registrations.length === 0) return;
     const meta: HookErrorMeta = { extension, event, error };
     this.emit(HOOK_ERROR, meta, undefined, undefined);
   }
 
   /** Resolves once every action emitted so far, and those they emitted, has settled. */
   async drain(): Promise<void> {
-    while (this.#scheduled || this.#queue.length > 0 || this.#inflight.size > 0) {
-      if (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
-      else await new Promise((resolve) => setImmediate(resolve));
+    while (this.#scheduled || this.#inflight > 0) {
+      await new Promise<void>((resolve) => this.#idle.push(resolve));
     }
   }
 }

@@ -1,19 +1,13 @@
+import { type CompiledChain, compileChain } from './compile.ts';
 import { HookError, HookTimeoutError, SluiceError } from './errors.ts';
 import type { Limiter } from './limiter.ts';
 import type { Logger } from './logger.ts';
-import { carriesTag, type Registration, type Registry } from './registry.ts';
-import type { Watchdog } from './watchdog.ts';
+import { carriesTag, type HandlerList, type Registration, type Registry } from './registry.ts';
+import { FilterStopped } from './stopped.ts';
+import type { Watchdog, Watched } from './watchdog.ts';
 
-export interface FilterOutcome<Payload> {
-  payload: Payload;
-  /** A handler returned `false`: the handlers after it did not run. */
-  stopped: boolean;
-}
-
-export interface FilterTiming {
-  warnMs: number;
-  timeoutMs: number;
-}
+/** The payload, or `FilterStopped` holding it when a handler returned `false`. */
+export type FilterOutcome<Payload> = Payload | FilterStopped<Payload>;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -34,154 +28,213 @@ export class FilterRunner {
     private readonly registry: Registry,
     private readonly limiter: Limiter,
     private readonly watchdog: Watchdog,
-    private readonly timing: FilterTiming,
+    private readonly timeoutMs: number,
     private readonly logger: Logger,
   ) {}
 
-  run<Payload>(
-    name: string,
-    payload: Payload,
+  compile(name: string, list: HandlerList): CompiledChain {
+    const registrations = list.registrations;
+    return compileChain(
+      registrations,
+      (index, pending, payload, meta, ctx, tags, holdsSlot) => {
+        this.registry.markAsync(registrations[index]!);
+        return this.#continueAsync(name, registrations, index, pending, payload, meta, ctx, tags, holdsSlot);
+      },
+      (error, index) => this.wrap(error, registrations[index], name),
+    );
+  }
+
+  run(
+    chain: CompiledChain,
+    mayBeAsync: boolean,
+    payload: unknown,
     meta: unknown,
     ctx: unknown,
     tags: readonly string[] | undefined,
-  ): FilterOutcome<Payload> | Promise<FilterOutcome<Payload>> {
-    const list = this.registry.handlersFor('filter', name);
-    if (list.registrations.length === 0) return { payload, stopped: false };
-    if (!list.mayBeAsync) return this.#runFrom(name, list.registrations, 0, payload, meta, ctx, tags, false);
+  ): unknown {
+    if (!mayBeAsync) return chain(payload, meta, ctx, tags, false);
     let slot: true | Promise<void>;
     try {
       slot = this.limiter.acquire();
     } catch (error) {
       return Promise.reject(error);
     }
-    if (slot === true) return this.#runFrom(name, list.registrations, 0, payload, meta, ctx, tags, true);
-    return slot.then(() => this.#runFrom(name, list.registrations, 0, payload, meta, ctx, tags, true));
+    if (slot === true) return this.#runHoldingSlot(chain, payload, meta, ctx, tags);
+    return slot.then(() => this.#runHoldingSlot(chain, payload, meta, ctx, tags));
   }
 
-  #runFrom<Payload>(
-    name: string,
-    registrations: readonly Registration[],
-    start: number,
-    payload: Payload,
+  #runHoldingSlot(
+    chain: CompiledChain,
+    payload: unknown,
     meta: unknown,
     ctx: unknown,
     tags: readonly string[] | undefined,
-    holdsSlot: boolean,
-  ): FilterOutcome<Payload> | Promise<FilterOutcome<Payload>> {
-    let current = payload;
-    for (let i = start; i < registrations.length; i++) {
-      const registration = registrations[i]!;
-      if (registration.tags !== null && !carriesTag(registration, tags)) continue;
-      let result: unknown;
-      try {
-        result = registration.handler(current, meta, ctx);
-      } catch (error) {
-        if (holdsSlot) this.limiter.release();
-        throw this.#wrap(error, registration, name);
-      }
-      if (isThenable(result)) {
-        this.registry.markAsync(registration);
-        return this.#continueAsync(name, registrations, i, result, current, meta, ctx, tags, holdsSlot);
-      }
-      if (result === false) {
-        if (holdsSlot) this.limiter.release();
-        return { payload: current, stopped: true };
-      }
-      if (result !== undefined) current = result as Payload;
+  ): unknown {
+    let outcome: unknown;
+    try {
+      outcome = chain(payload, meta, ctx, tags, true);
+    } catch (error) {
+      this.limiter.release();
+      throw error;
     }
-    if (holdsSlot) this.limiter.release();
-    return { payload: current, stopped: false };
+    if (outcome instanceof Promise) return outcome;
+    this.limiter.release();
+    return outcome;
   }
 
-  #continueAsync<Payload>(
+  #continueAsync(
     name: string,
     registrations: readonly Registration[],
     index: number,
     pending: PromiseLike<unknown>,
-    payload: Payload,
+    payload: unknown,
     meta: unknown,
     ctx: unknown,
     tags: readonly string[] | undefined,
     holdsSlot: boolean,
-  ): Promise<FilterOutcome<Payload>> {
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      let current = payload;
-      let position = index;
-      let startedAt = performance.now();
-      let done = false;
-
-      const finish = (error: unknown, outcome?: FilterOutcome<Payload>) => {
-        if (done) return;
-        done = true;
-        this.watchdog.unwatch(deadline);
-        if (holdsSlot) this.limiter.release();
-        if (outcome) resolve(outcome);
-        else reject(error);
-      };
-      const deadline = {
-        at: startedAt + this.timing.timeoutMs,
-        expire: () => {
-          const registration = registrations[position]!;
-          this.logger.error(
-            { extension: registration.owner, event: name, timeoutMs: this.timing.timeoutMs },
-            'A filter chain timed out; the operation was aborted.',
-          );
-          finish(new HookTimeoutError(`A hook on "${name}" took longer than ${this.timing.timeoutMs} ms.`));
-        },
-      };
-      this.watchdog.watch(deadline);
-
-      const onRejected = (error: unknown) => {
-        if (!done) finish(this.#wrap(error, registrations[position]!, name));
-      };
-      const onFulfilled = (value: unknown) => {
-        if (done) return;
-        this.#warnIfSlow(registrations[position]!, name, startedAt);
-        if (value === false) return finish(undefined, { payload: current, stopped: true });
-        if (value !== undefined) current = value as Payload;
-        for (let i = position + 1; i < registrations.length; i++) {
-          const registration = registrations[i]!;
-          if (registration.tags !== null && !carriesTag(registration, tags)) continue;
-          let result: unknown;
-          try {
-            result = registration.handler(current, meta, ctx);
-          } catch (error) {
-            return finish(this.#wrap(error, registration, name));
-          }
-          if (isThenable(result)) {
-            this.registry.markAsync(registration);
-            position = i;
-            startedAt = performance.now();
-            result.then(onFulfilled, onRejected);
-            return;
-          }
-          if (result === false) return finish(undefined, { payload: current, stopped: true });
-          if (result !== undefined) current = result as Payload;
-        }
-        finish(undefined, { payload: current, stopped: false });
-      };
-      pending.then(onFulfilled, onRejected);
+      const chain = new AsyncChain(this, name, registrations, index, payload, meta, ctx, tags, holdsSlot);
+      chain.resolve = resolve;
+      chain.reject = reject;
+      this.watchdog.watch(chain);
+      chain.await(pending);
     });
   }
 
-  #warnIfSlow(registration: Registration, name: string, startedAt: number): void {
-    const elapsedMs = performance.now() - startedAt;
-    if (elapsedMs > this.timing.warnMs) {
-      this.logger.warn(
-        {
-          extension: registration.owner,
-          event: name,
-          elapsedMs: Math.round(elapsedMs),
-          warnMs: this.timing.warnMs,
-        },
-        `Slow filter: "${registration.owner}" took ${Math.round(elapsedMs)} ms on "${name}".`,
-      );
-    }
+  /** The chain ended: stop watching it and give back its slot. */
+  settled(chain: AsyncChain): void {
+    this.watchdog.unwatch(chain);
+    if (chain.holdsSlot) this.limiter.release();
   }
 
-  #wrap(error: unknown, registration: Registration, name: string): SluiceError {
+  clock(): number {
+    return this.watchdog.now;
+  }
+
+  deadlineFrom(now: number): number {
+    return now + this.timeoutMs;
+  }
+
+  slow(chain: AsyncChain, elapsedMs: number): void {
+    const owner = chain.current.owner;
+    this.logger.warn(
+      { extension: owner, event: chain.name, elapsedMs: Math.round(elapsedMs) },
+      `Slow filter: "${owner}" has been running for ${Math.round(elapsedMs)} ms on "${chain.name}".`,
+    );
+  }
+
+  timedOut(chain: AsyncChain): SluiceError {
+    this.logger.error(
+      { extension: chain.current.owner, event: chain.name, timeoutMs: this.timeoutMs },
+      'A filter chain timed out; the operation was aborted.',
+    );
+    return new HookTimeoutError(`A hook on "${chain.name}" took longer than ${this.timeoutMs} ms.`);
+  }
+
+  markAsync(registration: Registration): void {
+    this.registry.markAsync(registration);
+  }
+
+  /** Typed errors pass as they are; anything else is logged and wrapped so nothing leaks. */
+  wrap(error: unknown, registration: Registration | undefined, name: string): SluiceError {
     if (error instanceof SluiceError) return error;
-    this.logger.error({ extension: registration.owner, event: name, err: error }, 'A filter hook threw.');
-    return new HookError(registration.owner, name, error);
+    const owner = registration?.owner ?? 'unknown';
+    this.logger.error({ extension: owner, event: name, err: error }, 'A filter hook threw.');
+    return new HookError(owner, name, error ?? new Error('A hook rejected without a reason.'));
+  }
+}
+
+/**
+ * The rest of a chain once a handler returned a promise. A class rather than closures: one
+ * allocation per chain, and the watchdog watches it directly.
+ */
+class AsyncChain implements Watched {
+  resolve!: (outcome: unknown) => void;
+  reject!: (error: unknown) => void;
+  startedAt: number;
+  warned = false;
+  readonly deadline: number;
+  #done = false;
+
+  constructor(
+    private readonly runner: FilterRunner,
+    readonly name: string,
+    private readonly registrations: readonly Registration[],
+    private position: number,
+    private payload: unknown,
+    private readonly meta: unknown,
+    private readonly ctx: unknown,
+    private readonly tags: readonly string[] | undefined,
+    readonly holdsSlot: boolean,
+  ) {
+    this.startedAt = runner.clock();
+    this.deadline = runner.deadlineFrom(this.startedAt);
+  }
+
+  get current(): Registration {
+    return this.registrations[this.position]!;
+  }
+
+  await(pending: PromiseLike<unknown>): void {
+    pending.then(
+      (value) => this.#resume(value),
+      (error) => this.#fail(error),
+    );
+  }
+
+  slow(elapsedMs: number): void {
+    this.runner.slow(this, elapsedMs);
+  }
+
+  expire(): void {
+    this.#finish(this.runner.timedOut(this), undefined);
+  }
+
+  #fail(error: unknown): void {
+    if (!this.#done) this.#finish(this.runner.wrap(error, this.current, this.name), undefined);
+  }
+
+  #resume(value: unknown): void {
+    if (this.#done) return;
+    if (value === false) {
+      this.#finish(undefined, new FilterStopped(this.payload));
+      return;
+    }
+    if (value !== undefined) this.payload = value;
+    const registrations = this.registrations;
+    for (let i = this.position + 1; i < registrations.length; i++) {
+      const registration = registrations[i]!;
+      if (registration.tags !== null && !carriesTag(registration, this.tags)) continue;
+      let result: unknown;
+      try {
+        result = registration.handler(this.payload, this.meta, this.ctx);
+      } catch (error) {
+        this.#finish(this.runner.wrap(error, registration, this.name), undefined);
+        return;
+      }
+      if (isThenable(result)) {
+        this.runner.markAsync(registration);
+        this.position = i;
+        this.startedAt = this.runner.clock();
+        this.warned = false;
+        this.await(result);
+        return;
+      }
+      if (result === false) {
+        this.#finish(undefined, new FilterStopped(this.payload));
+        return;
+      }
+      if (result !== undefined) this.payload = result;
+    }
+    this.#finish(undefined, this.payload);
+  }
+
+  #finish(error: unknown, outcome: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.runner.settled(this);
+    if (error === undefined) this.resolve(outcome);
+    else this.reject(error);
   }
 }

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Catalogue, type CatalogueRow, types } from './catalogue.ts';
+import { Catalogue, type CatalogueRow, type EventMapOf, types } from './catalogue.ts';
 import {
   exceptions,
   ForbiddenError,
@@ -13,6 +13,7 @@ import {
 } from './errors.ts';
 import { createHooks, type HooksOptions } from './hooks.ts';
 import type { Logger } from './logger.ts';
+import { FilterStopped } from './stopped.ts';
 
 const rows = [
   {
@@ -100,7 +101,23 @@ describe('registration', () => {
   it('works without a catalogue for any valid name', () => {
     const hooks = createHooks();
     hooks.filter('anything.goes', () => 1);
-    expect(hooks.runFilter('anything.goes', 0, {})).toEqual({ payload: 1, stopped: false });
+    expect(hooks.runFilter('anything.goes', 0, {})).toBe(1);
+  });
+});
+
+describe('types', () => {
+  it('types handlers from the catalogue table by event name', () => {
+    const hooks = createHooks<EventMapOf<typeof rows>>({ catalogue: new Catalogue(rows) });
+    hooks.filter('records.create', (payload, meta) => {
+      const title: string | undefined = payload.title;
+      const collection: string = meta.collection;
+      // @ts-expect-error meta has no such field
+      meta.nope;
+      return { ...payload, title: `${title}:${collection}` };
+    });
+    expect(hooks.runFilter('records.create', { title: 'a' }, { collection: 'posts' })).toEqual({
+      title: 'a:posts',
+    });
   });
 });
 
@@ -111,7 +128,7 @@ describe('filters', () => {
     hooks.filter('records.create', () => undefined);
     hooks.filter('records.create', async (input) => ({ ...input, title: `${input.title}!` }));
     const outcome = await hooks.runFilter('records.create', { title: 'hi' }, { collection: 'recipes' });
-    expect(outcome).toEqual({ payload: { title: 'hi!', syncedWithExample: true }, stopped: false });
+    expect(outcome).toEqual({ title: 'hi!', syncedWithExample: true });
   });
 
   it('aborts on a typed exception and passes it through as is (seed 003)', async () => {
@@ -162,10 +179,9 @@ describe('filters', () => {
     const after = vi.fn();
     hooks.filter('realtime.message', () => false);
     hooks.filter('realtime.message', after);
-    expect(hooks.runFilter('realtime.message', { text: 'x' }, {})).toEqual({
-      payload: { text: 'x' },
-      stopped: true,
-    });
+    const outcome = hooks.runFilter('realtime.message', { text: 'x' }, {});
+    expect(outcome).toBeInstanceOf(FilterStopped);
+    expect((outcome as FilterStopped).payload).toEqual({ text: 'x' });
     expect(after).not.toHaveBeenCalled();
   });
 
@@ -185,15 +201,14 @@ describe('filters', () => {
     hooks.filter('records.create', (input) => ({ ...input, b: 2 }));
     const outcome = hooks.runFilter('records.create', {}, { collection: 'x' });
     expect(outcome).not.toBeInstanceOf(Promise);
-    expect(outcome).toEqual({ payload: { a: 1, b: 2 }, stopped: false });
+    expect(outcome).toEqual({ a: 1, b: 2 });
   });
 
   it('returns the payload unchanged, synchronously, when nobody listens', () => {
     const { hooks } = setup();
     const payload = { title: 'x' };
     const outcome = hooks.runFilter('records.update', payload, {});
-    expect(outcome).toEqual({ payload, stopped: false });
-    expect((outcome as { payload: unknown }).payload).toBe(payload);
+    expect(outcome).toBe(payload);
     expect(hooks.listens('filter', 'records.update')).toBe(false);
   });
 

@@ -4,6 +4,7 @@ import { HookError, SluiceError } from './errors.ts';
 import { type FilterOutcome, FilterRunner } from './filters.ts';
 import { Limiter } from './limiter.ts';
 import { consoleLogger, type Logger } from './logger.ts';
+import { EventPoint } from './point.ts';
 import { type RegisterOptions, Registry } from './registry.ts';
 import { type CronFactory, type ScheduleHandler, type ScheduleInfo, Schedules } from './schedules.ts';
 import { Watchdog } from './watchdog.ts';
@@ -54,7 +55,23 @@ export interface RegistrationInfo {
   owner: string;
 }
 
-export interface Hooks<E extends EventMap = EventMap, C = any> {
+/** An event resolved ahead of time; see `Hooks.event`. */
+export interface Point<P = any, FM = any, AM = any, C = any> {
+  readonly name: string;
+  filter(
+    payload: P,
+    meta: FM,
+    ctx?: C,
+    tags?: readonly string[],
+  ): FilterOutcome<P> | Promise<FilterOutcome<P>>;
+  action(meta: AM, ctx?: C, tags?: readonly string[]): void;
+  listens(kind: 'filter' | 'action'): boolean;
+}
+
+/** No catalogue types: every handler argument is `any`. */
+export type UntypedEvents = { filter: {}; action: {}; init: {} };
+
+export interface Hooks<E extends EventMap = UntypedEvents, C = any> {
   readonly catalogue: Catalogue | undefined;
   filter<N extends string>(
     name: N,
@@ -79,7 +96,10 @@ export interface Hooks<E extends EventMap = EventMap, C = any> {
   /** Removes every hook and schedule an owner registered (hot reload of one extension). */
   unregisterOwner(owner: string): number;
 
-  /** Runs the filters of an event; synchronous when every handler that ran was. */
+  /**
+   * Runs the filters of an event and returns the payload they leave, or `FilterStopped` when
+   * one returned `false`; synchronous when every handler that ran was.
+   */
   runFilter<N extends string>(
     name: N,
     payload: Payload<E, N>,
@@ -89,6 +109,8 @@ export interface Hooks<E extends EventMap = EventMap, C = any> {
   ): FilterOutcome<Payload<E, N>> | Promise<FilterOutcome<Payload<E, N>>>;
   /** Emits an action: held by the context's open scope, or run after the current tick. */
   runAction<N extends string>(name: N, meta: ActionMeta<E, N>, ctx?: C, tags?: readonly string[]): void;
+  /** The event's point: emitting through it skips the name lookup. */
+  event<N extends string>(name: N): Point<Payload<E, N>, FilterMeta<E, N>, ActionMeta<E, N>, C>;
   /** Runs init handlers one after another; a throw reaches the caller. */
   runInit<N extends string>(name: N, meta: InitMeta<E, N>): Promise<void>;
   /** Whether anything listens, so callers can skip building an event nobody reads. */
@@ -103,7 +125,9 @@ export interface Hooks<E extends EventMap = EventMap, C = any> {
   schedules(): ScheduleInfo[];
 }
 
-export function createHooks<E extends EventMap = EventMap, C = any>(options: HooksOptions = {}): Hooks<E, C> {
+export function createHooks<E extends EventMap = UntypedEvents, C = any>(
+  options: HooksOptions = {},
+): Hooks<E, C> {
   const catalogue = options.catalogue;
   if (catalogue && !catalogue.get(HOOK_ERROR)) {
     catalogue.define({
@@ -116,15 +140,25 @@ export function createHooks<E extends EventMap = EventMap, C = any>(options: Hoo
   }
   const logger = options.logger ?? consoleLogger;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const warnMs = options.warnMs ?? 500;
   const registry = new Registry(catalogue);
   const dispatcher = new ActionDispatcher(registry, logger);
   const filters = new FilterRunner(
     registry,
     new Limiter(options.maxConcurrentFilters ?? 256, options.maxQueuedFilters ?? 1024),
-    new Watchdog(Math.min(1000, Math.max(5, timeoutMs / 10))),
-    { warnMs: options.warnMs ?? 500, timeoutMs },
+    new Watchdog(Math.min(100, Math.max(5, Math.min(warnMs, timeoutMs) / 10)), warnMs),
+    timeoutMs,
     logger,
   );
+  const points = new Map<string, EventPoint>();
+  const pointFor = (name: string): EventPoint => {
+    let point = points.get(name);
+    if (!point) {
+      point = new EventPoint(name, registry, filters, dispatcher);
+      points.set(name, point);
+    }
+    return point;
+  };
   const schedules = new Schedules(options.cron, logger, (owner, event, error) =>
     dispatcher.reportFailure(owner, event, error),
   );
@@ -147,8 +181,9 @@ export function createHooks<E extends EventMap = EventMap, C = any>(options: Hoo
       schedules.add(expression, handler, scheduleOptions?.owner ?? 'app'),
     unregisterOwner: (owner) => registry.removeOwner(owner) + schedules.removeOwner(owner),
 
-    runFilter: (name, payload, meta, ctx, tags) => filters.run(name, payload, meta, ctx, tags),
-    runAction: (name, meta, ctx, tags) => dispatcher.emit(name, meta, ctx, tags),
+    runFilter: (name, payload, meta, ctx, tags) => pointFor(name).filter(payload, meta, ctx, tags) as any,
+    runAction: (name, meta, ctx, tags) => pointFor(name).action(meta, ctx, tags),
+    event: (name) => pointFor(name) as Point,
     async runInit(name, meta) {
       for (const registration of registry.handlersFor('init', name).registrations) {
         try {

@@ -19,6 +19,7 @@ export {
   type Hooks,
   type HooksOptions,
   type InitHandler,
+  type Point,
   type RegistrationInfo,
   type ScopedContext,
   type Unregister,
@@ -27,3 +28,4 @@ export type { Logger } from './logger.ts';
 export { compilePattern, isValidPattern, matchesPattern } from './names.ts';
 export type { RegisterOptions } from './registry.ts';
 export type { CronFactory, CronJob, ScheduleHandler, ScheduleInfo } from './schedules.ts';
+export { FilterStopped, isStopped } from './stopped.ts';

@@ -46,6 +46,8 @@ export class Registry {
     init: new Map(),
   };
   #nextId = 1;
+  /** Bumped on every change, so event points know to re-resolve. */
+  version = 0;
 
   constructor(private readonly catalogue: Catalogue | undefined) {}
 
@@ -71,7 +73,7 @@ export class Registry {
     let index = list.length;
     while (index > 0 && list[index - 1]!.priority > registration.priority) index--;
     list.splice(index, 0, registration);
-    this.#cache[kind].clear();
+    this.#changed(kind);
     return registration;
   }
 
@@ -80,7 +82,7 @@ export class Registry {
     const index = list.indexOf(registration);
     if (index === -1) return false;
     list.splice(index, 1);
-    this.#cache[registration.kind].clear();
+    this.#changed(registration.kind);
     return true;
   }
 
@@ -90,7 +92,7 @@ export class Registry {
       const kept = this.#byKind[kind].filter((registration) => registration.owner !== owner);
       removed += this.#byKind[kind].length - kept.length;
       this.#byKind[kind] = kept;
-      this.#cache[kind].clear();
+      this.#changed(kind);
     }
     return removed;
   }
@@ -113,7 +115,12 @@ export class Registry {
   markAsync(registration: Registration): void {
     if (registration.mayBeAsync) return;
     registration.mayBeAsync = true;
-    this.#cache[registration.kind].clear();
+    this.#changed(registration.kind);
+  }
+
+  #changed(kind: HookKind): void {
+    this.#cache[kind].clear();
+    this.version++;
   }
 
   all(): Registration[] {

@@ -1,36 +1,51 @@
-export interface Deadline {
-  readonly at: number;
+export interface Watched {
+  /** When the chain's current handler started, on the watchdog's clock. */
+  startedAt: number;
+  warned: boolean;
+  /** The whole chain's deadline, on the watchdog's clock. */
+  readonly deadline: number;
+  slow(elapsedMs: number): void;
   expire(): void;
 }
 
 /**
- * One shared interval expires stuck asynchronous chains, instead of a timer per chain:
- * watching a chain costs a set insertion. A deadline fires between `at` and `at + tick`.
+ * One shared interval watches every pending asynchronous chain, instead of a timer and two
+ * clock reads per handler: it warns about a handler running past `warnMs` while it runs, and
+ * expires chains past their deadline. `now` is a coarse clock, exact to one tick.
  */
 export class Watchdog {
-  readonly #pending = new Set<Deadline>();
+  readonly #pending = new Set<Watched>();
   #timer: NodeJS.Timeout | undefined;
+  now = performance.now();
 
-  constructor(private readonly tickMs: number) {}
+  constructor(
+    private readonly tickMs: number,
+    private readonly warnMs: number,
+  ) {}
 
-  watch(deadline: Deadline): void {
-    this.#pending.add(deadline);
+  watch(chain: Watched): void {
+    this.#pending.add(chain);
     if (this.#timer === undefined) {
+      this.now = performance.now();
       this.#timer = setInterval(() => this.#sweep(), this.tickMs);
       this.#timer.unref();
     }
   }
 
-  unwatch(deadline: Deadline): void {
-    this.#pending.delete(deadline);
+  unwatch(chain: Watched): void {
+    this.#pending.delete(chain);
   }
 
   #sweep(): void {
     const now = performance.now();
-    for (const deadline of this.#pending) {
-      if (deadline.at <= now) {
-        this.#pending.delete(deadline);
-        deadline.expire();
+    this.now = now;
+    for (const chain of this.#pending) {
+      if (chain.deadline <= now) {
+        this.#pending.delete(chain);
+        chain.expire();
+      } else if (!chain.warned && now - chain.startedAt > this.warnMs) {
+        chain.warned = true;
+        chain.slow(now - chain.startedAt);
       }
     }
     if (this.#pending.size === 0) {

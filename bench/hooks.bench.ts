@@ -1,0 +1,157 @@
+/**
+ * The hook engine against other event and hook libraries, side by side in one process.
+ * Each library appears only in the modes it has.
+ */
+import Emittery from 'emittery';
+import EventEmitter3 from 'eventemitter3';
+import { createHooks as createHookable } from 'hookable';
+import mitt from 'mitt';
+import { AsyncParallelHook, AsyncSeriesWaterfallHook, SyncWaterfallHook } from 'tapable';
+import { createHooks } from '../packages/hooks/src/index.ts';
+import { measureAsync, measureSync } from './measure.ts';
+
+interface Case {
+  case: string;
+  lib: string;
+  opsPerSec: number;
+}
+
+const cases: Case[] = [];
+const record = (name: string, lib: string, figure: { opsPerSec: number }) => {
+  cases.push({ case: name, lib, opsPerSec: figure.opsPerSec });
+  console.log(
+    `${name.padEnd(18)} ${lib.padEnd(14)} ${figure.opsPerSec.toLocaleString('en').padStart(14)} ops/s`,
+  );
+};
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const payload = { n: 0 };
+
+// emit with no listener, and with one, for the ratio
+{
+  const hooks = createHooks({ logger: quiet });
+  hooks.filter('other.event', (p) => p);
+  const none = hooks.event('records.create');
+  record(
+    'emit-none',
+    'sluice',
+    measureSync(() => none.filter(payload, undefined)),
+  );
+  const one = createHooks({ logger: quiet });
+  one.filter('records.create', (p) => p);
+  const single = one.event('records.create');
+  record(
+    'emit-one',
+    'sluice',
+    measureSync(() => single.filter(payload, undefined)),
+  );
+  record(
+    'emit-none-by-name',
+    'sluice',
+    measureSync(() => hooks.runFilter('records.create', payload, undefined)),
+  );
+  const tapable = new SyncWaterfallHook<[typeof payload]>(['payload']);
+  record(
+    'emit-none',
+    'tapable',
+    measureSync(() => tapable.call(payload)),
+  );
+  const ee3 = new EventEmitter3();
+  record(
+    'emit-none',
+    'eventemitter3',
+    measureSync(() => ee3.emit('records.create', payload)),
+  );
+  const emitter = mitt<{ 'records.create': typeof payload }>();
+  record(
+    'emit-none',
+    'mitt',
+    measureSync(() => emitter.emit('records.create', payload)),
+  );
+  const hookable = createHookable();
+  record('emit-none', 'hookable', await measureAsync(() => hookable.callHook('records.create', payload)));
+  const emittery = new Emittery();
+  record('emit-none', 'emittery', await measureAsync(() => emittery.emit('records.create', payload)));
+}
+
+for (const size of [1, 10, 100]) {
+  const name = `sync-chain-${size}`;
+  const hooks = createHooks({ logger: quiet });
+  for (let i = 0; i < size; i++) hooks.filter('records.create', (p: typeof payload) => p);
+  const point = hooks.event('records.create');
+  record(
+    name,
+    'sluice',
+    measureSync(() => point.filter(payload, undefined)),
+  );
+  const tapable = new SyncWaterfallHook<[typeof payload]>(['payload']);
+  for (let i = 0; i < size; i++) tapable.tap(`t${i}`, (p) => p);
+  record(
+    name,
+    'tapable',
+    measureSync(() => tapable.call(payload)),
+  );
+  const ee3 = new EventEmitter3();
+  for (let i = 0; i < size; i++) ee3.on('records.create', (p: typeof payload) => p);
+  record(
+    name,
+    'eventemitter3',
+    measureSync(() => ee3.emit('records.create', payload)),
+  );
+  const emitter = mitt<{ 'records.create': typeof payload }>();
+  for (let i = 0; i < size; i++) emitter.on('records.create', (p) => p);
+  record(
+    name,
+    'mitt',
+    measureSync(() => emitter.emit('records.create', payload)),
+  );
+}
+
+for (const size of [10, 100]) {
+  const name = `async-chain-${size}`;
+  const hooks = createHooks({ logger: quiet });
+  for (let i = 0; i < size; i++) hooks.filter('records.create', async (p: typeof payload) => p);
+  const point = hooks.event('records.create');
+  record(name, 'sluice', await measureAsync(() => Promise.resolve(point.filter(payload, undefined))));
+  const tapable = new AsyncSeriesWaterfallHook<[typeof payload]>(['payload']);
+  for (let i = 0; i < size; i++) tapable.tapPromise(`t${i}`, async (p) => p);
+  record(name, 'tapable', await measureAsync(() => tapable.promise(payload)));
+  const hookable = createHookable();
+  for (let i = 0; i < size; i++) hookable.hook('records.create', async () => {});
+  record(name, 'hookable', await measureAsync(() => hookable.callHook('records.create', payload)));
+  const emittery = new Emittery();
+  for (let i = 0; i < size; i++) emittery.on('records.create', async () => {});
+  record(name, 'emittery', await measureAsync(() => emittery.emitSerial('records.create', payload)));
+}
+
+for (const size of [10, 100]) {
+  const name = `action-fanout-${size}`;
+  const hooks = createHooks({ logger: quiet });
+  for (let i = 0; i < size; i++) hooks.action('records.create', async () => {});
+  const point = hooks.event('records.create');
+  record(
+    name,
+    'sluice',
+    await measureAsync(
+      async () => point.action(payload),
+      () => hooks.drain(),
+    ),
+  );
+  const tapable = new AsyncParallelHook<[typeof payload]>(['payload']);
+  for (let i = 0; i < size; i++) tapable.tapPromise(`t${i}`, async () => {});
+  record(name, 'tapable', await measureAsync(() => tapable.promise(payload)));
+  const hookable = createHookable();
+  for (let i = 0; i < size; i++) hookable.hook('records.create', async () => {});
+  record(name, 'hookable', await measureAsync(() => hookable.callHookParallel('records.create', payload)));
+  const emittery = new Emittery();
+  for (let i = 0; i < size; i++) emittery.on('records.create', async () => {});
+  record(name, 'emittery', await measureAsync(() => emittery.emit('records.create', payload)));
+  const ee3 = new EventEmitter3();
+  for (let i = 0; i < size; i++) ee3.on('records.create', async () => {});
+  record(name, 'eventemitter3', await measureAsync(async () => ee3.emit('records.create', payload)));
+  const emitter = mitt<{ 'records.create': typeof payload }>();
+  for (let i = 0; i < size; i++) emitter.on('records.create', async () => {});
+  record(name, 'mitt', await measureAsync(async () => emitter.emit('records.create', payload)));
+}
+
+console.log(JSON.stringify({ bench: 'hooks', cases }));
