@@ -16,6 +16,17 @@ export function types<Payload = unknown, Meta = unknown>(): EventTypesOf<Payload
   return {};
 }
 
+/**
+ * An alias that stands for only part of an event: one kind of it (`onRecordBeforeCreateRequest`
+ * is the filter of `records.create`) and/or some of its tags (`onAdminBeforeCreateRequest` is
+ * that filter for the `_superusers` collection).
+ */
+export interface AliasSpec {
+  readonly name: string;
+  readonly kind?: HookKind;
+  readonly tags?: readonly string[];
+}
+
 export interface CatalogueRow {
   /** Canonical dot-separated name, e.g. `records.create`. */
   readonly name: string;
@@ -27,7 +38,7 @@ export interface CatalogueRow {
   readonly payload?: string;
   readonly meta?: string;
   /** The names this event has in the source vocabularies. */
-  readonly aliases?: Partial<Record<Exclude<Vocabulary, 'canonical'>, readonly string[]>>;
+  readonly aliases?: Partial<Record<Exclude<Vocabulary, 'canonical'>, readonly (string | AliasSpec)[]>>;
   readonly types?: EventTypesOf<unknown, unknown>;
 }
 
@@ -59,6 +70,8 @@ export type EventMapOf<Rows extends readonly CatalogueRow[]> = {
 export interface AliasTarget {
   readonly row: CatalogueRow;
   readonly alias: string;
+  readonly kind?: HookKind;
+  readonly tags?: readonly string[];
 }
 
 /**
@@ -67,7 +80,7 @@ export interface AliasTarget {
  */
 export class Catalogue {
   readonly #rows = new Map<string, CatalogueRow>();
-  readonly #aliases = new Map<Vocabulary, Map<string, CatalogueRow[]>>();
+  readonly #aliases = new Map<Vocabulary, Map<string, AliasTarget[]>>();
 
   constructor(rows: readonly CatalogueRow[] = []) {
     for (const row of rows) this.define(row);
@@ -79,16 +92,20 @@ export class Catalogue {
     }
     if (this.#rows.has(row.name)) throw new UnknownEventError(`Duplicate catalogue name "${row.name}".`);
     this.#rows.set(row.name, row);
-    for (const [vocabulary, names] of Object.entries(row.aliases ?? {}) as [Vocabulary, string[]][]) {
+    for (const [vocabulary, aliases] of Object.entries(row.aliases ?? {}) as [
+      Vocabulary,
+      (string | AliasSpec)[],
+    ][]) {
       let byName = this.#aliases.get(vocabulary);
       if (!byName) {
         byName = new Map();
         this.#aliases.set(vocabulary, byName);
       }
-      for (const name of names) {
-        const targets = byName.get(name) ?? [];
-        targets.push(row);
-        byName.set(name, targets);
+      for (const alias of aliases) {
+        const spec = typeof alias === 'string' ? { name: alias } : alias;
+        const targets = byName.get(spec.name) ?? [];
+        targets.push({ row, alias: spec.name, kind: spec.kind, tags: spec.tags });
+        byName.set(spec.name, targets);
       }
     }
   }
@@ -115,7 +132,7 @@ export class Catalogue {
     return names;
   }
 
-  /** Rows a name of another vocabulary stands for; `*` segments match alias segments. */
+  /** What a name of another vocabulary stands for; `*` segments match alias segments. */
   resolveAlias(vocabulary: Vocabulary, name: string): AliasTarget[] {
     if (vocabulary === 'canonical') {
       const row = this.#rows.get(name);
@@ -124,12 +141,12 @@ export class Catalogue {
     const byName = this.#aliases.get(vocabulary);
     if (!byName) return [];
     const exact = byName.get(name);
-    if (exact) return exact.map((row) => ({ row, alias: name }));
+    if (exact) return exact;
     if (!name.includes('*')) return [];
     const compiled = compilePattern(name);
     const targets: AliasTarget[] = [];
-    for (const [alias, rows] of byName) {
-      if (matchesPattern(compiled, alias)) for (const row of rows) targets.push({ row, alias });
+    for (const [alias, aliasTargets] of byName) {
+      if (matchesPattern(compiled, alias)) targets.push(...aliasTargets);
     }
     return targets;
   }

@@ -1,5 +1,7 @@
 export { ActionScope, HOOK_ERROR, type HookErrorMeta } from './actions.ts';
 export {
+  type AliasSpec,
+  type AliasTarget,
   Catalogue,
   type CatalogueRow,
   type EventMap,

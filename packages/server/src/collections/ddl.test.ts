@@ -1,5 +1,5 @@
+import { SluiceError } from '@sluice/hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SluiceError } from '../../../hooks/src/errors.ts';
 import { dialects, openTestDatabase } from '../db/testing.ts';
 import type { Database } from '../db/types.ts';
 import { alterCollectionTable, createCollectionTable, dropCollectionTable } from './ddl.ts';

@@ -1,5 +1,5 @@
+import { InvalidPayloadError } from '@sluice/hooks';
 import { type Kysely, sql } from 'kysely';
-import { InvalidPayloadError } from '../../../hooks/src/errors.ts';
 import type { Dialect } from '../db/types.ts';
 import { storageKind } from './fields.ts';
 import { formatIndex, parseIndex, retargetIndex } from './indexes.ts';

@@ -1,5 +1,5 @@
+import { SluiceError } from '@sluice/hooks';
 import { describe, expect, it } from 'vitest';
-import { SluiceError } from '../../../hooks/src/errors.ts';
 import { normalizeCollection } from './schema.ts';
 import type { Collection } from './types.ts';
 

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { type ErrorDetails, InvalidPayloadError } from '../../../hooks/src/errors.ts';
+import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
 import { formatDate, nowDate, parseDate } from '../records/dates.ts';
 import { fieldTypes, leadingSystemFields, trailingSystemFields } from './fields.ts';
 import { newId } from './ids.ts';

@@ -1,5 +1,5 @@
+import { InvalidPayloadError } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
-import { InvalidPayloadError } from '../../../hooks/src/errors.ts';
 import { uniqueViolationColumns } from '../db/errors.ts';
 import type { Collection } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { InvalidPayloadError } from '../../../hooks/src/errors.ts';
+import { InvalidPayloadError } from '@sluice/hooks';
 
 export type QueryParameter = 'filter' | 'sort' | 'fields';
 

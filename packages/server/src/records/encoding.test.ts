@@ -1,5 +1,5 @@
+import { SluiceError } from '@sluice/hooks';
 import { describe, expect, it } from 'vitest';
-import { SluiceError } from '../../../hooks/src/errors.ts';
 import { normalizeCollection } from '../collections/schema.ts';
 import type { Collection } from '../collections/types.ts';
 import { decodeRecord, validateRecordInput } from './encoding.ts';

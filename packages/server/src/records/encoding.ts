@@ -1,4 +1,4 @@
-import { type ErrorDetails, InvalidPayloadError } from '../../../hooks/src/errors.ts';
+import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
 import { isMultiple, type StorageKind, storageKind } from '../collections/fields.ts';
 import { idPattern, newId, randomFromPattern } from '../collections/ids.ts';
 import type { Collection, Field, RecordData } from '../collections/types.ts';

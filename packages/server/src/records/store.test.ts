@@ -1,5 +1,5 @@
+import { SluiceError } from '@sluice/hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SluiceError } from '../../../hooks/src/errors.ts';
 import { createCollectionTable } from '../collections/ddl.ts';
 import { normalizeCollection } from '../collections/schema.ts';
 import { dialects, openTestDatabase } from '../db/testing.ts';

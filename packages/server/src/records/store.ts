@@ -1,5 +1,5 @@
+import { InvalidPayloadError } from '@sluice/hooks';
 import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
-import { InvalidPayloadError } from '../../../hooks/src/errors.ts';
 import type { Collection } from '../collections/types.ts';
 import { uniqueViolationColumns } from '../db/errors.ts';
 
