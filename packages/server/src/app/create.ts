@@ -1,0 +1,158 @@
+import { resolve } from 'node:path';
+import { Catalogue, createHooks, type Hooks } from '@sluice/hooks';
+import { Cron } from 'croner';
+import type { Logger } from 'pino';
+import { SUPERUSERS } from '../auth/accountability.ts';
+import { registerAuthRoutes } from '../auth/routes.ts';
+import { events, type SluiceEvents } from '../catalogue/events.ts';
+import { registerCollectionRoutes } from '../collections/routes.ts';
+import { SchemaCache } from '../collections/store.ts';
+import { type CallOptions, type HookContext, system } from '../context.ts';
+import { openDatabase } from '../db/index.ts';
+import { migrate } from '../db/migrations.ts';
+import { createHttp, registerMiddlewares } from '../http/server.ts';
+import { registerSystemRoutes } from '../http/system-routes.ts';
+import { createLogger } from '../logger.ts';
+import { registerRecordRoutes } from '../records/routes.ts';
+import { registerSettingsRoutes } from '../settings/routes.ts';
+import { createServices, type Services } from './services.ts';
+import type { App, AppOptions } from './types.ts';
+
+function parseListen(http: string): { host: string; port: number } {
+  const index = http.lastIndexOf(':');
+  const host = index > 0 ? http.slice(0, index) : '127.0.0.1';
+  const port = Number(index >= 0 ? http.slice(index + 1) : http);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`Invalid --http address "${http}".`);
+  return { host: host.replace(/^\[|\]$/g, ''), port };
+}
+
+/**
+ * Builds the app: database, hooks, services and HTTP server. Nothing listens, and no hook runs,
+ * until `start()`; `stop()` stops accepting, drains actions, runs terminate hooks and closes
+ * the database. The order of start-up is written down in docs/lifecycle.md.
+ */
+export function createApp(options: AppOptions = {}): App {
+  const env = options.env ?? process.env;
+  const dir = resolve(options.dir ?? env.SLUICE_DIR ?? './sluice_data');
+  const http = options.http ?? env.SLUICE_HTTP ?? '127.0.0.1:8090';
+  const logger: Logger = options.logger ?? createLogger(options.logLevel ?? env.SLUICE_LOG_LEVEL ?? 'info');
+  const catalogue = new Catalogue(events);
+  const hooks: Hooks<SluiceEvents, HookContext> = createHooks<SluiceEvents, HookContext>({
+    catalogue,
+    logger,
+    cron: (expression, run) => new Cron(expression, { paused: true }, run),
+    warnMs: options.hooks?.warnMs ?? numberFrom(env.SLUICE_HOOKS_WARN_MS),
+    timeoutMs: options.hooks?.timeoutMs ?? numberFrom(env.SLUICE_HOOKS_TIMEOUT_MS),
+    maxConcurrentFilters: options.hooks?.maxConcurrentFilters ?? numberFrom(env.SLUICE_HOOKS_MAX_CONCURRENT),
+    maxQueuedFilters: options.hooks?.maxQueuedFilters,
+  });
+  const database = openDatabase({ dir, url: options.databaseUrl ?? env.SLUICE_DATABASE_URL });
+  const schema = new SchemaCache();
+  let secret: string | undefined;
+  let started = false;
+
+  const app: App = {
+    hooks,
+    catalogue,
+    database,
+    schema,
+    logger,
+    env,
+    http: createHttp(options.bodyLimit ?? 1024 * 1024),
+    options: { ...options, dir, http },
+    url: '',
+    services: undefined as unknown as Services,
+    secret: () => {
+      if (secret === undefined) throw new Error('The app has not started.');
+      return secret;
+    },
+    context: (call?: CallOptions) => ({
+      database: call?.database ?? database.db,
+      accountability: call?.accountability ?? system,
+      request: call?.request,
+      reply: call?.reply,
+      schema,
+      services: app.services,
+      logger,
+      env,
+      state: call?.state ?? {},
+      scope: call?.scope,
+      emitEvents: call?.emitEvents ?? true,
+    }),
+
+    async start() {
+      if (started) return;
+      started = true;
+      await hooks.runInit('app.bootstrap', { app });
+      await migrate(database);
+      await schema.reload(database.db);
+      secret = await app.services.settings.secret(database.db);
+      await createAdminFromEnv(app);
+      await hooks.runInit('app.bootstrapped', { app });
+
+      const fastify = app.http;
+      await hooks.runInit('app.before', { app: fastify });
+      await hooks.runInit('middlewares.before', { app: fastify });
+      registerMiddlewares(app, app.secret);
+      await hooks.runInit('middlewares.after', { app: fastify });
+      await hooks.runInit('routes.before', { app: fastify });
+      registerSystemRoutes(app);
+      registerCollectionRoutes(app);
+      registerAuthRoutes(app);
+      registerRecordRoutes(app);
+      registerSettingsRoutes(app);
+      await hooks.runInit('routes.after', { app: fastify });
+      await hooks.runInit('routes.custom.before', { app: fastify });
+      await hooks.runInit('routes.custom.after', { app: fastify });
+      await hooks.runInit('app.after', { app: fastify });
+
+      const { host, port } = parseListen(http);
+      await fastify.listen({ host, port });
+      const address = fastify.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      app.url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+      hooks.start();
+      hooks.runAction('server.start', { server: fastify.server }, app.context());
+      logger.info({ url: app.url, dialect: database.dialect }, 'Sluice is listening.');
+    },
+
+    async stop() {
+      if (!started) {
+        await database.close();
+        return;
+      }
+      started = false;
+      hooks.stop();
+      await app.http.close();
+      hooks.runAction('server.stop', { server: app.http.server }, app.context());
+      await hooks.drain();
+      await hooks.runInit('app.terminate', { app });
+      await hooks.drain();
+      await database.close();
+    },
+  };
+  (app as { services: Services }).services = createServices(app);
+  return app;
+}
+
+function numberFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** `SLUICE_ADMIN_EMAIL` / `SLUICE_ADMIN_PASSWORD`: the first superuser, made once. */
+async function createAdminFromEnv(app: App): Promise<void> {
+  const email = app.env.SLUICE_ADMIN_EMAIL;
+  const password = app.env.SLUICE_ADMIN_PASSWORD;
+  if (!email || !password) return;
+  const existing = await app.database.db
+    .selectFrom(SUPERUSERS)
+    .select('id')
+    .where('email', '=', email.toLowerCase())
+    .executeTakeFirst();
+  if (existing) return;
+  await app.services.records.create(SUPERUSERS, { email, password, passwordConfirm: password });
+  app.logger.info({ email }, 'Created the first superuser.');
+}

@@ -1,0 +1,71 @@
+import { NotFoundError } from '@sluice/hooks';
+import type { ListResult } from '../catalogue/events.ts';
+import { CollectionsService } from '../collections/service.ts';
+import type { Collection, RecordData } from '../collections/types.ts';
+import type { CallOptions, HookContext } from '../context.ts';
+import { createRecord } from '../records/operations/create.ts';
+import { deleteRecord } from '../records/operations/delete.ts';
+import { listRecords } from '../records/operations/list.ts';
+import { updateRecord } from '../records/operations/update.ts';
+import { type ViewQuery, viewRecord } from '../records/operations/view.ts';
+import { parseListQuery } from '../records/query.ts';
+import { SettingsService } from '../settings/service.ts';
+import type { App } from './types.ts';
+
+/**
+ * Records, usable from extensions as well as routes. Pass the hook's `ctx` (or
+ * `{ database: ctx.database }`) to work inside the current transaction; without it the call
+ * runs as the system (admin) in its own transaction. `{ emitEvents: false }` skips the hooks.
+ */
+export class RecordsService {
+  constructor(private readonly app: App) {}
+
+  collection(idOrName: string): Collection {
+    const collection = this.app.schema.get(idOrName);
+    if (!collection) throw new NotFoundError(`Missing collection "${idOrName}".`);
+    return collection;
+  }
+
+  #context(options?: CallOptions | HookContext): HookContext {
+    return this.app.context(options);
+  }
+
+  create(collection: string, data: Record<string, unknown>, options?: CallOptions): Promise<RecordData> {
+    return createRecord(this.app, this.collection(collection), data, this.#context(options));
+  }
+
+  update(
+    collection: string,
+    id: string,
+    data: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<RecordData> {
+    return updateRecord(this.app, this.collection(collection), id, data, this.#context(options));
+  }
+
+  delete(collection: string, id: string, options?: CallOptions): Promise<void> {
+    return deleteRecord(this.app, this.collection(collection), id, this.#context(options));
+  }
+
+  view(collection: string, id: string, query: ViewQuery = {}, options?: CallOptions): Promise<RecordData> {
+    return viewRecord(this.app, this.collection(collection), id, query, this.#context(options));
+  }
+
+  list(collection: string, query: Record<string, unknown> = {}, options?: CallOptions): Promise<ListResult> {
+    return listRecords(this.app, this.collection(collection), parseListQuery(query), this.#context(options));
+  }
+}
+
+export interface Services {
+  records: RecordsService;
+  collections: CollectionsService;
+  settings: SettingsService;
+}
+
+export function createServices(app: App): Services {
+  return {
+    records: new RecordsService(app),
+    collections: new CollectionsService(app),
+    settings: new SettingsService(app),
+  };
+}

@@ -1,0 +1,49 @@
+import type { Catalogue, Hooks } from '@sluice/hooks';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { SluiceEvents } from '../catalogue/events.ts';
+import type { SchemaCache } from '../collections/store.ts';
+import type { HookContext } from '../context.ts';
+import type { Database } from '../db/types.ts';
+import type { Services } from './services.ts';
+
+export interface AppOptions {
+  /** Data folder for SQLite and local files. Default `./sluice_data`. */
+  dir?: string;
+  /** `postgres://…` to use PostgreSQL instead of SQLite. Default: `SLUICE_DATABASE_URL`. */
+  databaseUrl?: string;
+  /** Where to listen. Default `127.0.0.1:8090`. */
+  http?: string;
+  /** The extensions folder. Default `./extensions`. */
+  extensions?: string | false;
+  /** Reload extensions when their files change. */
+  dev?: boolean;
+  /** pino log level, or a logger. Default `info` (`silent` under tests). */
+  logLevel?: string;
+  logger?: Logger;
+  env?: Record<string, string | undefined>;
+  /** Hook engine limits (DESIGN §1.6). */
+  hooks?: { warnMs?: number; timeoutMs?: number; maxConcurrentFilters?: number; maxQueuedFilters?: number };
+  /** Largest accepted request body in bytes. Default 1 MiB. */
+  bodyLimit?: number;
+}
+
+export interface App {
+  readonly hooks: Hooks<SluiceEvents, HookContext>;
+  readonly catalogue: Catalogue;
+  readonly services: Services;
+  readonly database: Database;
+  readonly schema: SchemaCache;
+  readonly logger: Logger;
+  readonly http: FastifyInstance;
+  readonly env: Record<string, string | undefined>;
+  readonly options: Required<Pick<AppOptions, 'dir' | 'http'>> & AppOptions;
+  /** The base URL once listening, e.g. `http://127.0.0.1:8090`. */
+  url: string;
+  /** The secret auth tokens are signed with (available once started). */
+  secret(): string;
+  /** Builds a hook context for a call made outside a request. */
+  context(options?: import('../context.ts').CallOptions): HookContext;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}

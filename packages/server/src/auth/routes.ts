@@ -1,0 +1,42 @@
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../app/types.ts';
+import { objectBody } from '../http/guards.ts';
+import { authWithPassword } from './operations/auth-with-password.ts';
+import { authMethods } from './operations/methods.ts';
+import { refreshAuth } from './operations/refresh.ts';
+import { RateLimiter } from './rate-limit.ts';
+
+interface CollectionParams {
+  collection: string;
+}
+
+/** Auth endpoints of auth collections (`_superusers` included), rate limited per client. */
+export function registerAuthRoutes(app: App): void {
+  const { http, services } = app;
+  const limiter = new RateLimiter();
+  const limit = async (request: FastifyRequest<{ Params: CollectionParams }>) => {
+    const { rateLimits } = await services.settings.current();
+    if (rateLimits.enabled)
+      limiter.hit(`${request.ip}:${request.params.collection}`, rateLimits.maxAuthAttemptsPerMinute);
+  };
+  const contextOf = (request: FastifyRequest) =>
+    app.context({ accountability: request.accountability, request });
+
+  http.get<{ Params: CollectionParams }>('/api/collections/:collection/auth-methods', (request) =>
+    authMethods(services.records.collection(request.params.collection)),
+  );
+
+  http.post<{ Params: CollectionParams }>(
+    '/api/collections/:collection/auth-with-password',
+    async (request) => {
+      await limit(request);
+      const collection = services.records.collection(request.params.collection);
+      return authWithPassword(app, collection, objectBody(request), contextOf(request));
+    },
+  );
+
+  http.post<{ Params: CollectionParams }>('/api/collections/:collection/auth-refresh', (request) => {
+    const collection = services.records.collection(request.params.collection);
+    return refreshAuth(app, collection, contextOf(request));
+  });
+}

@@ -1,0 +1,219 @@
+import { InvalidPayloadError, NotFoundError } from '@sluice/hooks';
+import { inTransaction } from '../app/transaction.ts';
+import type { App } from '../app/types.ts';
+import type { HookContext } from '../context.ts';
+import { emitAction, filterPayload } from '../records/operations/events.ts';
+import { alterCollectionTable, createCollectionTable, dropCollectionTable } from './ddl.ts';
+import { normalizeCollection } from './schema.ts';
+import { deleteCollection, insertCollection, updateCollection } from './store.ts';
+import type { Collection, Field } from './types.ts';
+
+const TABLE = '_collections';
+const TABLE_TAGS = [TABLE] as const;
+
+export interface CollectionList {
+  page: number;
+  perPage: number;
+  totalItems: number;
+  totalPages: number;
+  items: Collection[];
+}
+
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Collections and their tables. Each change runs in one transaction: the `_collections` row,
+ * the table DDL and the hooks (`collections.*`, `fields.*`, `model.*` for `_collections`);
+ * the in-memory schema follows only after the commit.
+ */
+export class CollectionsService {
+  constructor(private readonly app: App) {}
+
+  find(idOrName: string): Collection {
+    const collection = this.app.schema.get(idOrName);
+    if (!collection) throw new NotFoundError('The requested resource wasn’t found.');
+    return collection;
+  }
+
+  async list(ctx: HookContext, query: { page?: number; perPage?: number } = {}): Promise<CollectionList> {
+    const all = [...this.app.schema.all()];
+    const perPage = query.perPage ?? 30;
+    const page = query.page ?? 1;
+    const result = {
+      page,
+      perPage,
+      totalItems: all.length,
+      totalPages: Math.ceil(all.length / perPage),
+      items: all.slice((page - 1) * perPage, page * perPage),
+    };
+    return filterPayload(this.app, 'collections.list', result, { event: 'collections.list' }, ctx, []);
+  }
+
+  async view(idOrName: string, ctx: HookContext): Promise<Collection> {
+    return filterPayload(
+      this.app,
+      'collections.view',
+      this.find(idOrName),
+      { event: 'collections.view' },
+      ctx,
+      [],
+    );
+  }
+
+  async create(input: unknown, ctx: HookContext): Promise<Collection> {
+    const created = await inTransaction(this.app, ctx, (tx) => this.#create(input, tx));
+    this.app.schema.set(created);
+    return created;
+  }
+
+  async update(idOrName: string, input: unknown, ctx: HookContext): Promise<Collection> {
+    const before = this.find(idOrName);
+    const updated = await inTransaction(this.app, ctx, (tx) => this.#update(before, input, tx));
+    this.app.schema.set(updated);
+    return updated;
+  }
+
+  async delete(idOrName: string, ctx: HookContext): Promise<void> {
+    const collection = this.find(idOrName);
+    await inTransaction(this.app, ctx, (tx) => this.#delete(collection, tx));
+    this.app.schema.remove(collection.id);
+  }
+
+  /** PUT /api/collections/import: creates and updates as given; `deleteMissing` drops the rest. */
+  async import(input: unknown, ctx: HookContext): Promise<void> {
+    if (!isPlain(input) || !Array.isArray(input.collections)) {
+      throw new InvalidPayloadError('Invalid import.', {
+        collections: { code: 'validation_required', message: 'Must be a list of collections.' },
+      });
+    }
+    await inTransaction(this.app, ctx, async (tx) => {
+      const payload = await filterPayload(
+        this.app,
+        'collections.import',
+        { collections: input.collections as unknown[], deleteMissing: input.deleteMissing === true },
+        { event: 'collections.import' },
+        tx,
+        [],
+      );
+      const kept = new Set<string>();
+      for (const [index, item] of payload.collections.entries()) {
+        try {
+          const key = isPlain(item) ? String(item.id ?? item.name ?? '') : '';
+          const existing = key ? this.app.schema.get(key) : undefined;
+          const saved = existing ? await this.#update(existing, item, tx) : await this.#create(item, tx);
+          kept.add(saved.id);
+          this.app.schema.set(saved);
+        } catch (error) {
+          if (error instanceof InvalidPayloadError) {
+            const details = Object.fromEntries(
+              Object.entries(error.details).map(([field, detail]) => [
+                `collections.${index}.${field}`,
+                detail,
+              ]),
+            );
+            throw new InvalidPayloadError(error.message, details);
+          }
+          throw error;
+        }
+      }
+      if (payload.deleteMissing) {
+        for (const collection of [...this.app.schema.all()]) {
+          if (!kept.has(collection.id) && !collection.system) {
+            await this.#delete(collection, tx);
+            this.app.schema.remove(collection.id);
+          }
+        }
+      }
+      emitAction(this.app, 'collections.import', { event: 'collections.import', payload }, tx, []);
+    }).catch(async (error) => {
+      await this.app.schema.reload(this.app.database.db);
+      throw error;
+    });
+  }
+
+  async #create(input: unknown, tx: HookContext): Promise<Collection> {
+    const getCollection = (idOrName: string) => this.app.schema.get(idOrName);
+    const normalized = normalizeCollection(input, undefined, { getCollection });
+    const meta = { event: 'collections.create', collection: normalized.name };
+    const filtered = await filterPayload(this.app, 'collections.create', normalized, meta, tx, []);
+    const collection =
+      filtered === normalized ? normalized : normalizeCollection(filtered, undefined, { getCollection });
+    const modelMeta = { event: 'model.create', table: TABLE, action: 'create' as const };
+    await filterPayload(this.app, 'model.create', collection, modelMeta, tx, TABLE_TAGS);
+    for (const field of collection.fields.filter((candidate) => !candidate.system)) {
+      await this.#fieldEvent('create', collection, field, tx);
+    }
+    await insertCollection(tx.database, collection);
+    await createCollectionTable(tx.database, this.app.database.dialect, collection);
+    emitAction(this.app, 'model.create', { ...modelMeta, record: collection }, tx, TABLE_TAGS);
+    emitAction(this.app, 'collections.create', { ...meta, payload: collection, key: collection.id }, tx, []);
+    return collection;
+  }
+
+  async #update(before: Collection, input: unknown, tx: HookContext): Promise<Collection> {
+    const getCollection = (idOrName: string) => this.app.schema.get(idOrName);
+    const normalized = normalizeCollection(input, before, { getCollection });
+    const meta = {
+      event: 'collections.update',
+      collection: before.name,
+      keys: [before.id],
+      previous: before,
+    };
+    const filtered = await filterPayload(this.app, 'collections.update', normalized, meta, tx, []);
+    const after =
+      filtered === normalized ? normalized : normalizeCollection(filtered, before, { getCollection });
+    const modelMeta = { event: 'model.update', table: TABLE, action: 'update' as const };
+    await filterPayload(this.app, 'model.update', after, modelMeta, tx, TABLE_TAGS);
+    const beforeFields = new Map(before.fields.map((field) => [field.id, field]));
+    const afterIds = new Set(after.fields.map((field) => field.id));
+    for (const field of after.fields) {
+      const old = beforeFields.get(field.id);
+      if (!old) await this.#fieldEvent('create', after, field, tx);
+      else if (JSON.stringify(old) !== JSON.stringify(field))
+        await this.#fieldEvent('update', after, field, tx);
+    }
+    for (const field of before.fields)
+      if (!afterIds.has(field.id)) await this.#fieldEvent('delete', after, field, tx);
+    await updateCollection(tx.database, after);
+    await alterCollectionTable(tx.database, this.app.database.dialect, before, after);
+    emitAction(this.app, 'model.update', { ...modelMeta, record: after }, tx, TABLE_TAGS);
+    emitAction(this.app, 'collections.update', { ...meta, payload: after }, tx, []);
+    return after;
+  }
+
+  async #delete(collection: Collection, tx: HookContext): Promise<void> {
+    if (collection.system) throw new InvalidPayloadError('System collections cannot be deleted.');
+    const referencing = this.app.schema
+      .all()
+      .find(
+        (other) =>
+          other.id !== collection.id && other.fields.some((field) => field.collectionId === collection.id),
+      );
+    if (referencing) {
+      throw new InvalidPayloadError(`The collection is still referenced by "${referencing.name}".`);
+    }
+    const meta = { event: 'collections.delete', collection: collection.name, keys: [collection.id] };
+    await filterPayload(this.app, 'collections.delete', collection, meta, tx, []);
+    const modelMeta = { event: 'model.delete', table: TABLE, action: 'delete' as const };
+    await filterPayload(this.app, 'model.delete', collection, modelMeta, tx, TABLE_TAGS);
+    await deleteCollection(tx.database, collection.id);
+    await dropCollectionTable(tx.database, this.app.database.dialect, collection);
+    emitAction(this.app, 'model.delete', { ...modelMeta, record: collection }, tx, TABLE_TAGS);
+    emitAction(this.app, 'collections.delete', { ...meta, payload: collection }, tx, []);
+  }
+
+  async #fieldEvent(
+    action: 'create' | 'update' | 'delete',
+    collection: Collection,
+    field: Field,
+    tx: HookContext,
+  ) {
+    const name = `fields.${action}`;
+    const meta = { event: name, collection: collection.name };
+    const tags = [collection.name];
+    await filterPayload(this.app, name, field, meta, tx, tags);
+    emitAction(this.app, name, { ...meta, payload: field }, tx, tags);
+  }
+}

@@ -1,0 +1,53 @@
+import {
+  InternalError,
+  InvalidPayloadError,
+  NotFoundError,
+  PayloadTooLargeError,
+  SluiceError,
+  UnauthorizedError,
+} from '@sluice/hooks';
+
+export interface ErrorBody {
+  status: number;
+  code: string;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+/** Fastify's own errors (body parsing, limits, routing) as Sluice's typed errors. */
+export function toSluiceError(error: unknown): { error: SluiceError; unexpected: boolean } {
+  if (error instanceof SluiceError) return { error, unexpected: false };
+  const fastifyError = error as { code?: string; statusCode?: number; message?: string };
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { error: new PayloadTooLargeError('The request body is too large.'), unexpected: false };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { error: new InvalidPayloadError('The request body is not valid JSON.'), unexpected: false };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { error: new InvalidPayloadError('Unsupported Content-Type.'), unexpected: false };
+    case 'FST_ERR_NOT_FOUND':
+      return { error: new NotFoundError(), unexpected: false };
+  }
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
+    return { error: new InvalidPayloadError('The request body is not valid JSON.'), unexpected: false };
+  }
+  if (fastifyError.statusCode === 401) return { error: new UnauthorizedError(), unexpected: false };
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return {
+      error: new SluiceError(fastifyError.statusCode, 'SLUICE_ERR_BAD_REQUEST', 'The request is invalid.'),
+      unexpected: false,
+    };
+  }
+  return { error: new InternalError(), unexpected: true };
+}
+
+export function errorBody(error: SluiceError): ErrorBody {
+  return { status: error.status, code: error.code, message: error.message, data: error.details };
+}
+
+/** Errors raised by the SQL drivers: their codes, never their messages, may reach a log. */
+export function isDatabaseError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_') || /^[0-9A-Z]{5}$/.test(code));
+}

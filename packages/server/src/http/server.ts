@@ -1,0 +1,99 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { App } from '../app/types.ts';
+import { accountabilityFromHeader } from '../auth/accountability.ts';
+import { type Accountability, guest } from '../context.ts';
+import { errorBody, isDatabaseError, toSluiceError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    accountability: Accountability;
+  }
+}
+
+export function createHttp(bodyLimit: number): FastifyInstance {
+  return Fastify({ bodyLimit, logger: false, return503OnClosing: true });
+}
+
+/**
+ * The HTTP middlewares: who the caller is (from the Authorization header), the error shape,
+ * not-found and the `response` action. Errors answer `{status, code, message, data}`, after the
+ * `request.error` and `api.error` filters; nothing internal reaches the client.
+ */
+export function registerMiddlewares(app: App, secret: () => string): void {
+  const http = app.http;
+  http.decorateRequest('accountability', null as unknown as Accountability);
+
+  http.addHook('onRequest', (request, _reply, done) => {
+    const header = request.headers.authorization;
+    if (!header) {
+      request.accountability = guest;
+      done();
+      return;
+    }
+    accountabilityFromHeader(header, secret(), app.database, app.schema).then(
+      (accountability) => {
+        request.accountability = { ...accountability, ip: request.ip };
+        done();
+      },
+      (error: Error) => done(error),
+    );
+  });
+
+  http.addHook('onResponse', (request, reply, done) => {
+    if (app.hooks.listens('action', 'response')) {
+      app.hooks.runAction(
+        'response',
+        { request, response: reply, ip: request.ip, duration: reply.elapsedTime, finished: true },
+        app.context({ accountability: request.accountability ?? guest, request }),
+      );
+    }
+    done();
+  });
+
+  http.setNotFoundHandler(async (request, reply) => {
+    const ctx = app.context({ accountability: request.accountability ?? guest, request, reply });
+    await app.hooks.runFilter('request.not_found', false, { request, response: reply }, ctx);
+    if (reply.sent) return reply;
+    return sendError(app, request, reply, toSluiceError({ code: 'FST_ERR_NOT_FOUND' }).error, undefined);
+  });
+
+  http.setErrorHandler(async (error, request, reply) => {
+    let { error: typed, unexpected } = toSluiceError(error);
+    if (unexpected) {
+      if (isDatabaseError(error)) {
+        const ctx = app.context({ accountability: request.accountability ?? guest, request });
+        const replaced = await app.hooks.runFilter(
+          'database.error',
+          error,
+          { client: app.database.dialect },
+          ctx,
+        );
+        const mapped = toSluiceError(replaced);
+        if (!mapped.unexpected) ({ error: typed, unexpected } = mapped);
+      }
+      if (unexpected)
+        app.logger.error({ err: error, url: request.url, method: request.method }, 'Request failed.');
+    }
+    return sendError(app, request, reply, typed, error);
+  });
+}
+
+async function sendError(
+  app: App,
+  request: import('fastify').FastifyRequest,
+  reply: import('fastify').FastifyReply,
+  error: import('@sluice/hooks').SluiceError,
+  original: unknown,
+) {
+  const ctx = app.context({ accountability: request.accountability ?? guest, request, reply });
+  let body = errorBody(error);
+  const errors = await app.hooks.runFilter('request.error', [body], { request }, ctx);
+  if (Array.isArray(errors) && errors[0]) body = errors[0] as typeof body;
+  const filtered = await app.hooks.runFilter('api.error', body, { request, error: original ?? error }, ctx);
+  if (filtered && typeof filtered === 'object' && 'status' in filtered) body = filtered as typeof body;
+  if (reply.sent) return reply;
+  reply.status(body.status).send(body);
+  app.hooks.runAction('api.error', { request, error: original ?? error, payload: body } as never, ctx);
+  app.hooks.runAction('request.error', { request, payload: [body] } as never, ctx);
+  return reply;
+}

@@ -1,0 +1,40 @@
+import { isStopped } from '@sluice/hooks';
+import type { App } from '../../app/types.ts';
+import type { Collection } from '../../collections/types.ts';
+import type { HookContext } from '../../context.ts';
+
+/** The tags of every record event: the collection's name and id (DESIGN §1.1). */
+export function recordTags(collection: Collection): readonly string[] {
+  let tags = tagCache.get(collection);
+  if (!tags) {
+    tags = Object.freeze([collection.name, collection.id]);
+    tagCache.set(collection, tags);
+  }
+  return tags;
+}
+const tagCache = new WeakMap<Collection, readonly string[]>();
+
+/** Runs a filter unless the caller asked for no events; a stop keeps the payload as it was then. */
+export async function filterPayload<P>(
+  app: App,
+  name: string,
+  payload: P,
+  meta: object,
+  ctx: HookContext,
+  tags: readonly string[],
+): Promise<P> {
+  if (!ctx.emitEvents) return payload;
+  const outcome = app.hooks.runFilter(name as never, payload as never, meta as never, ctx, tags) as unknown;
+  const settled = outcome instanceof Promise ? await outcome : outcome;
+  return (isStopped(settled as never) ? (settled as { payload: P }).payload : settled) as P;
+}
+
+export function emitAction(
+  app: App,
+  name: string,
+  meta: object,
+  ctx: HookContext,
+  tags: readonly string[],
+): void {
+  if (ctx.emitEvents) app.hooks.runAction(name as never, meta as never, ctx, tags);
+}

@@ -1,0 +1,89 @@
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../app/types.ts';
+import type { Collection, RecordData } from '../collections/types.ts';
+import type { HookContext } from '../context.ts';
+import { parseFieldsParam, pickFields } from '../filter/index.ts';
+import { objectBody } from '../http/guards.ts';
+import { expandRecords } from './expand.ts';
+import { createRecord } from './operations/create.ts';
+import { deleteRecord } from './operations/delete.ts';
+import { listRecords } from './operations/list.ts';
+import { updateRecord } from './operations/update.ts';
+import { viewRecord } from './operations/view.ts';
+import { parseListQuery } from './query.ts';
+
+interface CollectionParams {
+  collection: string;
+}
+interface RecordParams extends CollectionParams {
+  id: string;
+}
+interface ViewQueryString {
+  fields?: string;
+  expand?: string;
+}
+
+/** `/api/collections/{collection}/records`, in PocketBase's shape. */
+export function registerRecordRoutes(app: App): void {
+  const { http, services } = app;
+  const contextOf = (request: FastifyRequest) =>
+    app.context({ accountability: request.accountability, request });
+
+  http.get<{ Params: CollectionParams; Querystring: Record<string, unknown> }>(
+    '/api/collections/:collection/records',
+    (request) => {
+      const collection = services.records.collection(request.params.collection);
+      return listRecords(app, collection, parseListQuery(request.query), contextOf(request));
+    },
+  );
+
+  http.get<{ Params: RecordParams; Querystring: ViewQueryString }>(
+    '/api/collections/:collection/records/:id',
+    (request) => {
+      const collection = services.records.collection(request.params.collection);
+      return viewRecord(app, collection, request.params.id, request.query, contextOf(request));
+    },
+  );
+
+  http.post<{ Params: CollectionParams; Querystring: ViewQueryString }>(
+    '/api/collections/:collection/records',
+    async (request) => {
+      const collection = services.records.collection(request.params.collection);
+      const ctx = contextOf(request);
+      const record = await createRecord(app, collection, objectBody(request), ctx);
+      return shapeAnswer(app, collection, record, request.query, ctx);
+    },
+  );
+
+  http.patch<{ Params: RecordParams; Querystring: ViewQueryString }>(
+    '/api/collections/:collection/records/:id',
+    async (request) => {
+      const collection = services.records.collection(request.params.collection);
+      const ctx = contextOf(request);
+      const record = await updateRecord(app, collection, request.params.id, objectBody(request), ctx);
+      return shapeAnswer(app, collection, record, request.query, ctx);
+    },
+  );
+
+  http.delete<{ Params: RecordParams }>(
+    '/api/collections/:collection/records/:id',
+    async (request, reply) => {
+      const collection = services.records.collection(request.params.collection);
+      await deleteRecord(app, collection, request.params.id, contextOf(request));
+      return reply.status(204).send();
+    },
+  );
+}
+
+/** After a write, `?expand=` and `?fields=` shape the answer as they would a read. */
+async function shapeAnswer(
+  app: App,
+  collection: Collection,
+  record: RecordData,
+  query: ViewQueryString,
+  ctx: HookContext,
+): Promise<RecordData> {
+  if (query.expand) await expandRecords(app.database, collection, [record], query.expand, ctx);
+  const selection = query.fields ? parseFieldsParam(query.fields) : null;
+  return selection ? pickFields(record, selection) : record;
+}

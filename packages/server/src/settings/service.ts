@@ -1,0 +1,163 @@
+import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
+import type { Kysely } from 'kysely';
+import { inTransaction } from '../app/transaction.ts';
+import type { App } from '../app/types.ts';
+import type { HookContext } from '../context.ts';
+import { nowDate } from '../records/dates.ts';
+import { emitAction, filterPayload } from '../records/operations/events.ts';
+import { defaultSettings, type Settings, secretPaths } from './defaults.ts';
+
+const PARAMS = '_params';
+const SETTINGS_ID = 'settings';
+const PARAMS_TAGS = [PARAMS] as const;
+
+type Plain = Record<string, unknown>;
+
+function isPlain(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Fills what a stored (possibly older) settings object lacks from the defaults. */
+function withDefaults(stored: Plain, defaults: Plain): Plain {
+  const result: Plain = {};
+  for (const [key, fallback] of Object.entries(defaults)) {
+    const value = stored[key];
+    result[key] = isPlain(fallback)
+      ? withDefaults(isPlain(value) ? value : {}, fallback)
+      : (value ?? fallback);
+  }
+  return result;
+}
+
+/** Checks a PATCH body against the defaults' shape and merges it into `current`. */
+function merge(current: Plain, input: Plain, shape: Plain, path: string, problems: ErrorDetails): Plain {
+  const result: Plain = { ...current };
+  for (const [key, value] of Object.entries(input)) {
+    const where = path ? `${path}.${key}` : key;
+    if (!(key in shape)) {
+      problems[where] = { code: 'validation_unknown_field', message: 'Unknown setting.' };
+      continue;
+    }
+    const expected = shape[key];
+    if (isPlain(expected)) {
+      if (!isPlain(value))
+        problems[where] = { code: 'validation_invalid_type', message: 'Must be an object.' };
+      else result[key] = merge((current[key] as Plain) ?? {}, value, expected, where, problems);
+    } else if (Array.isArray(expected)) {
+      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+        problems[where] = { code: 'validation_invalid_type', message: 'Must be a list of strings.' };
+      } else result[key] = value;
+    } else if (typeof value !== typeof expected) {
+      problems[where] = { code: 'validation_invalid_type', message: `Must be a ${typeof expected}.` };
+    } else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
+      problems[where] = { code: 'validation_invalid_number', message: 'Must be a number of 0 or more.' };
+    } else {
+      result[key] = value;
+    }
+  }
+  return result;
+}
+
+export function redact(settings: Settings): Plain {
+  const copy = structuredClone(settings) as unknown as Plain;
+  for (const [group, key] of secretPaths) delete (copy[group] as Plain)[key];
+  return copy;
+}
+
+/** The app settings, stored as one JSON row in `_params`, cached in memory. */
+export class SettingsService {
+  #cache: Settings | undefined;
+
+  constructor(private readonly app: App) {}
+
+  async current(executor: Kysely<any> = this.app.database.reader): Promise<Settings> {
+    if (this.#cache) return this.#cache;
+    const row = await executor
+      .selectFrom(PARAMS)
+      .select('value')
+      .where('id', '=', SETTINGS_ID)
+      .executeTakeFirst();
+    const stored = row ? (JSON.parse(String(row.value)) as Plain) : {};
+    this.#cache = withDefaults(stored, defaultSettings() as unknown as Plain) as unknown as Settings;
+    return this.#cache;
+  }
+
+  /** The settings as clients see them: secrets left out, then the `settings.list` filter. */
+  async list(ctx: HookContext): Promise<Plain> {
+    const settings = redact(await this.current());
+    return filterPayload(this.app, 'settings.list', settings, { event: 'settings.list' }, ctx, []);
+  }
+
+  /** Merges a partial update; hooks see the new values and (in meta) the previous ones. */
+  async update(input: unknown, ctx: HookContext): Promise<Plain> {
+    if (!isPlain(input)) throw new InvalidPayloadError('The settings must be a JSON object.');
+    await inTransaction(this.app, ctx, async (tx) => {
+      const previous = await this.current(tx.database);
+      const problems: ErrorDetails = {};
+      const merged = merge(
+        previous as unknown as Plain,
+        input,
+        defaultSettings() as unknown as Plain,
+        '',
+        problems,
+      );
+      if (Object.keys(problems).length > 0) throw new InvalidPayloadError('Invalid settings.', problems);
+      const meta = { event: 'settings.update', previous: redact(previous) };
+      const next = await filterPayload(this.app, 'settings.update', merged, meta, tx, []);
+      const modelMeta = { event: 'model.update', table: PARAMS, action: 'update' as const };
+      const stored = await filterPayload(this.app, 'model.update', next, modelMeta, tx, PARAMS_TAGS);
+      await this.#write(tx.database, stored);
+      this.#cache = undefined;
+      emitAction(
+        this.app,
+        'model.update',
+        { ...modelMeta, record: redact(stored as unknown as Settings) },
+        tx,
+        PARAMS_TAGS,
+      );
+      emitAction(
+        this.app,
+        'settings.update',
+        { ...meta, payload: redact(stored as unknown as Settings) },
+        tx,
+        [],
+      );
+    });
+    this.#cache = undefined;
+    return redact(await this.current());
+  }
+
+  async #write(executor: Kysely<any>, value: Plain): Promise<void> {
+    const now = nowDate();
+    const json = JSON.stringify(value);
+    const updated = await executor
+      .updateTable(PARAMS)
+      .set({ value: json, updated: now })
+      .where('id', '=', SETTINGS_ID)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) {
+      await executor
+        .insertInto(PARAMS)
+        .values({ id: SETTINGS_ID, value: json, created: now, updated: now })
+        .execute();
+    }
+  }
+
+  /** The secret that signs auth tokens; made once, on first start. */
+  async secret(executor: Kysely<any>): Promise<string> {
+    const row = await executor
+      .selectFrom(PARAMS)
+      .select('value')
+      .where('id', '=', 'secret')
+      .executeTakeFirst();
+    if (row) return JSON.parse(String(row.value)) as string;
+    const { randomBytes } = await import('node:crypto');
+    const secret = randomBytes(48).toString('base64url');
+    const now = nowDate();
+    await executor
+      .insertInto(PARAMS)
+      .values({ id: 'secret', value: JSON.stringify(secret), created: now, updated: now })
+      .execute();
+    return secret;
+  }
+}
