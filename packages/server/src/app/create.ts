@@ -50,6 +50,7 @@ export function createApp(options: AppOptions = {}): App {
   const database = openDatabase({ dir, url: options.databaseUrl ?? env.SLUICE_DATABASE_URL });
   const schema = new SchemaCache();
   let secret: string | undefined;
+  let bootstrapped: Promise<void> | undefined;
   let started = false;
 
   const app: App = {
@@ -81,15 +82,22 @@ export function createApp(options: AppOptions = {}): App {
       emitEvents: call?.emitEvents ?? true,
     }),
 
+    bootstrap() {
+      bootstrapped ??= (async () => {
+        await hooks.runInit('app.bootstrap', { app });
+        await migrate(database);
+        await schema.reload(database.db);
+        secret = await app.services.settings.secret(database.db);
+        await createAdminFromEnv(app);
+        await hooks.runInit('app.bootstrapped', { app });
+      })();
+      return bootstrapped;
+    },
+
     async start() {
       if (started) return;
       started = true;
-      await hooks.runInit('app.bootstrap', { app });
-      await migrate(database);
-      await schema.reload(database.db);
-      secret = await app.services.settings.secret(database.db);
-      await createAdminFromEnv(app);
-      await hooks.runInit('app.bootstrapped', { app });
+      await app.bootstrap();
 
       const fastify = app.http;
       await hooks.runInit('app.before', { app: fastify });

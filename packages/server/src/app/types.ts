@@ -44,6 +44,9 @@ export interface App {
   secret(): string;
   /** Builds a hook context for a call made outside a request. */
   context(options?: import('../context.ts').CallOptions): HookContext;
+  /** Opens the database, runs migrations and loads the schema; `start()` does it too. */
+  bootstrap(): Promise<void>;
+  /** Bootstraps, builds the HTTP app (init events in their documented order) and listens. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }

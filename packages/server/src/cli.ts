@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { createApp } from './app/create.ts';
+import { SUPERUSERS } from './auth/accountability.ts';
+
+const usage = `Usage:
+  sluice serve [--dir DATA] [--http HOST:PORT] [--extensions DIR] [--dev]
+  sluice admin create EMAIL PASSWORD [--dir DATA]
+
+Environment: SLUICE_DATABASE_URL (postgres://…), SLUICE_ADMIN_EMAIL / SLUICE_ADMIN_PASSWORD,
+SLUICE_EXTENSIONS, SLUICE_EXTENSIONS_MUST_LOAD, SLUICE_LOG_LEVEL.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      dir: { type: 'string' },
+      http: { type: 'string' },
+      extensions: { type: 'string' },
+      dev: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, subcommand, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return values.help ? 0 : 1;
+  }
+
+  if (command === 'serve') {
+    const app = createApp({
+      dir: values.dir,
+      http: values.http,
+      extensions: values.extensions ?? process.env.SLUICE_EXTENSIONS ?? './extensions',
+      dev: values.dev,
+    });
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      app.logger.info({ signal }, 'Stopping…');
+      app.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.logger.error({ err: error }, 'Failed to stop cleanly.');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    try {
+      await app.start();
+    } catch (error) {
+      app.logger.fatal({ err: error }, `Sluice could not start: ${(error as Error).message}`);
+      await app.stop().catch(() => {});
+      return 1;
+    }
+    return -1;
+  }
+
+  if (command === 'admin' && subcommand === 'create') {
+    const [email, password] = rest;
+    if (!email || !password) {
+      console.error('Usage: sluice admin create EMAIL PASSWORD [--dir DATA]');
+      return 1;
+    }
+    const app = createApp({ dir: values.dir, extensions: false, logLevel: 'warn' });
+    try {
+      await app.bootstrap();
+      await app.services.records.create(SUPERUSERS, { email, password, passwordConfirm: password });
+      console.log(`Created superuser ${email}.`);
+      return 0;
+    } catch (error) {
+      const details = (error as { details?: Record<string, { message: string }> }).details ?? {};
+      const reasons = Object.entries(details).map(([field, detail]) => `${field}: ${detail.message}`);
+      console.error(
+        `Could not create the superuser: ${(error as Error).message} ${reasons.join('; ')}`.trim(),
+      );
+      return 1;
+    } finally {
+      await app.stop();
+    }
+  }
+
+  console.error(usage);
+  return 1;
+}
+
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exit(code);
