@@ -1,4 +1,5 @@
 import { type AliasSpec, type CatalogueRow, type EventMapOf, types } from '@sluice/hooks';
+import type { FastifyInstance } from 'fastify';
 import type { Collection, RecordData } from '../collections/types.ts';
 
 /**
@@ -6,6 +7,13 @@ import type { Collection, RecordData } from '../collections/types.ts';
  * of the platforms Sluice speaks (DESIGN §2). Handler types, docs/events.md and the vocabulary
  * adapters all derive from this table.
  */
+
+/** What `cli.before` / `cli.after` get: the parsed command line, which a hook may change. */
+export interface CliProgram {
+  command: string;
+  args: string[];
+  options: Record<string, unknown>;
+}
 
 export interface RecordEventMeta {
   event: string;
@@ -81,6 +89,102 @@ export interface SettingsUpdateMeta {
   event: string;
   previous: Record<string, unknown>;
 }
+/** An auth flow (password reset, verification, email change, external auths) of one auth record. */
+export interface AuthFlowMeta {
+  event: string;
+  collection: string;
+  collectionId: string;
+  /** The auth record concerned; null when none matches (the API answers as if one did). */
+  record: RecordData | null;
+}
+export interface OAuth2Payload {
+  provider: string;
+  /** The record to sign in; null signs up a new one. A filter may set another record to link. */
+  record: RecordData | null;
+  oauth2User: Record<string, unknown>;
+  isNewRecord: boolean;
+}
+export interface OAuth2FailMeta {
+  event: string;
+  collection: string;
+  collectionId: string;
+  provider: string;
+  error: string;
+}
+export interface ExternalAuth {
+  id: string;
+  collectionId: string;
+  recordId: string;
+  provider: string;
+  providerId: string;
+  created: string;
+  updated: string;
+}
+export interface MailAddress {
+  address: string;
+  name?: string;
+}
+export interface MailMessage {
+  from: MailAddress;
+  to: MailAddress[];
+  subject: string;
+  html: string;
+  text?: string;
+  headers?: Record<string, string>;
+}
+export interface MailMeta {
+  event: string;
+  collection: string;
+  collectionId: string;
+  record: RecordData;
+  /** What the template was rendered with (token, action URL, …). */
+  meta: Record<string, unknown>;
+}
+export interface RealtimeMeta {
+  event: string;
+  clientId: string;
+  /** The authenticated record of the client, if any. */
+  auth: RecordData | null;
+}
+export interface RealtimeMessage {
+  name: string;
+  data: unknown;
+}
+export interface FileDownloadMeta {
+  event: string;
+  collection: string;
+  collectionId: string;
+  record: RecordData;
+  field: string;
+  filename: string;
+}
+export interface FileTokenMeta {
+  event: string;
+  collection: string;
+  collectionId: string;
+  record: RecordData | null;
+}
+export interface FileUploadMeta {
+  event: string;
+  payload: Record<string, unknown>;
+  key: string;
+  collection?: string;
+  storage: string;
+}
+export interface StorageErrorMeta {
+  event: string;
+  storage: string;
+  operation: string;
+  error: unknown;
+}
+/** Events of the system tables (roles, permissions, presets, …), in Directus' shape. */
+export interface SystemItemMeta {
+  event: string;
+  collection: string;
+  key?: string;
+  keys?: string[];
+  payload?: unknown;
+}
 
 const RECORD_TAGS = 'the collection’s name and id';
 
@@ -91,6 +195,78 @@ function pocketbaseWrite(action: 'Create' | 'Update' | 'Delete'): AliasSpec[] {
     { name: `onRecordAfter${action}Request`, kind: 'action' },
     { name: `onAdminBefore${action}Request`, kind: 'filter', tags: ['_superusers'] },
     { name: `onAdminAfter${action}Request`, kind: 'action', tags: ['_superusers'] },
+  ];
+}
+
+/** PocketBase's record (and, when the document names them, admin) hooks of one auth flow. */
+function pocketbaseAuth(flow: string, admin = false): AliasSpec[] {
+  const specs: AliasSpec[] = [
+    { name: `onRecordBefore${flow}Request`, kind: 'filter' },
+    { name: `onRecordAfter${flow}Request`, kind: 'action' },
+  ];
+  if (admin) {
+    specs.push(
+      { name: `onAdminBefore${flow}Request`, kind: 'filter', tags: ['_superusers'] },
+      { name: `onAdminAfter${flow}Request`, kind: 'action', tags: ['_superusers'] },
+    );
+  }
+  return specs;
+}
+
+/** PocketBase's mailer hooks of one message (the admin ones are the `_superusers` collection's). */
+function pocketbaseMail(message: string, admin = false): AliasSpec[] {
+  const specs: AliasSpec[] = [
+    { name: `onMailerBeforeRecord${message}Send`, kind: 'filter' },
+    { name: `onMailerAfterRecord${message}Send`, kind: 'action' },
+  ];
+  if (admin) {
+    specs.push(
+      { name: `onMailerBeforeAdmin${message}Send`, kind: 'filter', tags: ['_superusers'] },
+      { name: `onMailerAfterAdmin${message}Send`, kind: 'action', tags: ['_superusers'] },
+    );
+  }
+  return specs;
+}
+
+const SYSTEM_PAYLOAD = {
+  create: 'the new item',
+  update: 'the changed fields',
+  delete: 'the keys of the items',
+} as const;
+const SYSTEM_META = {
+  create: 'filter: `collection`; action: `payload`, `key`, `collection`',
+  update: 'filter: `keys`, `collection`; action: `payload`, `keys`, `collection`',
+  delete: 'filter: `collection`; action: `payload`, `collection`',
+} as const;
+
+/** A write to one of the system tables, under its Directus names (`roles.create`, …). */
+function systemRow<const Name extends string, const Action extends 'create' | 'update' | 'delete'>(
+  name: Name,
+  action: Action,
+  description: string,
+  options: { tags?: string; kuzzle?: AliasSpec[] } = {},
+) {
+  return {
+    name: `${name}.${action}` as `${Name}.${Action}`,
+    kinds: ['filter', 'action'] as const,
+    description,
+    tags: options.tags,
+    payload: SYSTEM_PAYLOAD[action],
+    meta: SYSTEM_META[action],
+    types: types<Action extends 'delete' ? string[] : Record<string, unknown>, SystemItemMeta>(),
+    aliases: {
+      directus: [`${name}.${action}`],
+      'directus-legacy': [`${name}.${action}`],
+      ...(options.kuzzle ? { kuzzle: options.kuzzle } : {}),
+    },
+  };
+}
+
+/** Kuzzle's security controller pipes and hooks of one action (`security:beforeCreateRole`, …). */
+function kuzzleSecurity(action: string): AliasSpec[] {
+  return [
+    { name: `security:before${action}`, kind: 'filter' },
+    { name: `security:after${action}`, kind: 'action' },
   ];
 }
 
@@ -106,8 +282,8 @@ export const events = [
     meta: 'filter: `collection`, `collectionId`; action: `payload`, `key`, `record`, `collection`',
     types: types<Record<string, unknown>, RecordEventMeta>(),
     aliases: {
-      directus: ['items.create'],
-      'directus-legacy': ['items.create'],
+      directus: ['items.create', { name: 'users.create', tags: ['users'] }],
+      'directus-legacy': ['items.create', { name: 'users.create', tags: ['users'] }],
       pocketbase: pocketbaseWrite('Create'),
       kuzzle: [
         { name: 'document:beforeCreate', kind: 'filter' },
@@ -129,8 +305,8 @@ export const events = [
     meta: 'filter: `keys`, `collection`, `record`; action: `payload`, `keys`, `collection`, `record`, `previous`',
     types: types<Record<string, unknown>, RecordUpdateFilterMeta>(),
     aliases: {
-      directus: ['items.update'],
-      'directus-legacy': ['items.update'],
+      directus: ['items.update', { name: 'users.update', tags: ['users'] }],
+      'directus-legacy': ['items.update', { name: 'users.update', tags: ['users'] }],
       pocketbase: pocketbaseWrite('Update'),
       kuzzle: [
         { name: 'document:beforeUpdate', kind: 'filter' },
@@ -151,8 +327,8 @@ export const events = [
     meta: '`collection`, `record`; action also `payload`',
     types: types<string[], RecordDeleteMeta>(),
     aliases: {
-      directus: ['items.delete'],
-      'directus-legacy': ['items.delete'],
+      directus: ['items.delete', { name: 'users.delete', tags: ['users'] }],
+      'directus-legacy': ['items.delete', { name: 'users.delete', tags: ['users'] }],
       pocketbase: pocketbaseWrite('Delete'),
       kuzzle: [
         { name: 'document:beforeDelete', kind: 'filter' },
@@ -348,6 +524,16 @@ export const events = [
       ],
     },
   },
+  systemRow(
+    'settings',
+    'create',
+    'The settings are stored for the first time (the defaults, when a data folder is first opened).',
+  ),
+  systemRow(
+    'settings',
+    'delete',
+    'The stored settings are removed, so that the defaults apply again (a reset).',
+  ),
 
   // ── auth ─────────────────────────────────────────────────────────────────
   {
@@ -428,6 +614,361 @@ export const events = [
     types: types<never, { event: string; collection: string; record: RecordData }>(),
     aliases: { qelos: ['auth.signup.user-registered'] },
   },
+
+  {
+    name: 'auth.oauth2',
+    kinds: ['filter', 'action'],
+    description:
+      'Someone signs in or signs up with an OAuth2 provider. The filter runs after the code is exchanged and before the external account is linked; it may set `record` to link another existing record (null signs up a new one). The action runs after a success.',
+    tags: RECORD_TAGS,
+    payload: '`{provider, record, oauth2User, isNewRecord}`',
+    meta: '`collection`, `provider`',
+    types: types<OAuth2Payload, AuthMeta>(),
+    aliases: { pocketbase: pocketbaseAuth('AuthWithOAuth2') },
+  },
+  {
+    name: 'auth.oauth2.fail',
+    kinds: ['action'],
+    description:
+      'An OAuth2 sign-in failed: the provider refused, the code exchange failed, or the account could not be linked or created.',
+    tags: 'the collection’s name and id, and the provider’s name (`google`, `facebook`, …)',
+    meta: '`collection`, `provider`, `error`',
+    types: types<never, OAuth2FailMeta>(),
+    aliases: {
+      qelos: (['linkedin', 'facebook', 'google', 'twitter'] as const).map(
+        (provider): AliasSpec => ({
+          name: `auth.failed-social-login.failed-${provider}-login`,
+          kind: 'action',
+          tags: [provider],
+        }),
+      ),
+    },
+  },
+  {
+    name: 'auth.password_reset.request',
+    kinds: ['filter', 'action'],
+    description:
+      'A password reset is requested for an email. The filter runs before the reset email is sent; returning `false` sends no email (the API answers as usual, so as not to reveal whether the account exists).',
+    tags: RECORD_TAGS,
+    payload: '`{email}`',
+    meta: '`collection`, `record` (the matching auth record, or null)',
+    types: types<{ email: string }, AuthFlowMeta>(),
+    aliases: { pocketbase: pocketbaseAuth('RequestPasswordReset', true) },
+  },
+  {
+    name: 'auth.password_reset.confirm',
+    kinds: ['filter', 'action'],
+    description:
+      'A password reset is confirmed with its token. The filter runs before the new password is stored; the action after commit (the record’s other tokens are then invalid).',
+    tags: RECORD_TAGS,
+    payload: '`{token, password, passwordConfirm}`',
+    meta: '`collection`, `record`',
+    types: types<{ token: string; password: string; passwordConfirm: string }, AuthFlowMeta>(),
+    aliases: { pocketbase: pocketbaseAuth('ConfirmPasswordReset', true) },
+  },
+  {
+    name: 'auth.verification.request',
+    kinds: ['filter', 'action'],
+    description:
+      'A verification email is requested. The filter runs before it is sent; returning `false` sends no email (the API answers as usual).',
+    tags: RECORD_TAGS,
+    payload: '`{email}`',
+    meta: '`collection`, `record` (the matching auth record, or null)',
+    types: types<{ email: string }, AuthFlowMeta>(),
+    aliases: { pocketbase: pocketbaseAuth('RequestVerification') },
+  },
+  {
+    name: 'auth.verification.confirm',
+    kinds: ['filter', 'action'],
+    description:
+      'An email address is confirmed with its verification token. The filter runs before the record is marked verified; the action after commit.',
+    tags: RECORD_TAGS,
+    payload: '`{token}`',
+    meta: '`collection`, `record`',
+    types: types<{ token: string }, AuthFlowMeta>(),
+    aliases: { pocketbase: pocketbaseAuth('ConfirmVerification') },
+  },
+  {
+    name: 'auth.email_change.request',
+    kinds: ['filter', 'action'],
+    description:
+      'An authenticated record asks to change its email. The filter runs before the confirmation link is sent to the new address; returning `false` sends no email.',
+    tags: RECORD_TAGS,
+    payload: '`{newEmail}`',
+    meta: '`collection`, `record`',
+    types: types<{ newEmail: string }, AuthFlowMeta>(),
+    aliases: { pocketbase: pocketbaseAuth('RequestEmailChange') },
+  },
+  {
+    name: 'auth.email_change.confirm',
+    kinds: ['filter', 'action'],
+    description:
+      'An email change is confirmed with its token and the password. The filter runs before the new address is stored; the action after commit.',
+    tags: RECORD_TAGS,
+    payload: '`{token, password}`',
+    meta: '`collection`, `record`',
+    types: types<{ token: string; password: string }, AuthFlowMeta>(),
+    aliases: { pocketbase: pocketbaseAuth('ConfirmEmailChange') },
+  },
+  {
+    name: 'auth.external_auths.list',
+    kinds: ['filter'],
+    description:
+      'The external (OAuth2) accounts linked to an auth record are listed; the filter may change the list before it is sent.',
+    tags: RECORD_TAGS,
+    payload: 'the linked accounts `[{id, provider, providerId, created, updated}]`',
+    meta: '`collection`, `record`',
+    types: types<ExternalAuth[], AuthFlowMeta>(),
+    aliases: { pocketbase: ['onRecordListExternalAuthsRequest'] },
+  },
+  {
+    name: 'auth.external_auths.unlink',
+    kinds: ['filter', 'action'],
+    description:
+      'An external (OAuth2) account is unlinked from an auth record. The filter runs before the link is deleted; the action after commit.',
+    tags: RECORD_TAGS,
+    payload: 'the linked account being removed',
+    meta: '`collection`, `record`',
+    types: types<ExternalAuth, AuthFlowMeta>(),
+    aliases: { pocketbase: pocketbaseAuth('UnlinkExternalAuth') },
+  },
+
+  // ── mail ─────────────────────────────────────────────────────────────────
+  {
+    name: 'mailer.password_reset',
+    kinds: ['filter', 'action'],
+    description:
+      'A password reset email is about to be sent to an auth record (filter: may change the message; returning `false` means it is not sent) or was sent (action).',
+    tags: RECORD_TAGS,
+    payload: 'the message `{from, to, subject, html, text, headers}`',
+    meta: '`collection`, `record`, `meta` (token and link the template used)',
+    types: types<MailMessage, MailMeta>(),
+    aliases: { pocketbase: pocketbaseMail('ResetPassword', true) },
+  },
+  {
+    name: 'mailer.verification',
+    kinds: ['filter', 'action'],
+    description:
+      'A verification email is about to be sent to an auth record (filter: may change the message; returning `false` means it is not sent) or was sent (action).',
+    tags: RECORD_TAGS,
+    payload: 'the message `{from, to, subject, html, text, headers}`',
+    meta: '`collection`, `record`, `meta` (token and link the template used)',
+    types: types<MailMessage, MailMeta>(),
+    aliases: { pocketbase: pocketbaseMail('Verification') },
+  },
+  {
+    name: 'mailer.email_change',
+    kinds: ['filter', 'action'],
+    description:
+      'The email confirming a new address is about to be sent (filter: may change the message; returning `false` means it is not sent) or was sent (action).',
+    tags: RECORD_TAGS,
+    payload: 'the message `{from, to, subject, html, text, headers}`',
+    meta: '`collection`, `record`, `meta` (new address, token and link the template used)',
+    types: types<MailMessage, MailMeta>(),
+    aliases: { pocketbase: pocketbaseMail('ChangeEmail') },
+  },
+
+  // ── realtime ─────────────────────────────────────────────────────────────
+  {
+    name: 'realtime.connect',
+    kinds: ['filter', 'action'],
+    description:
+      'A client opens the realtime (SSE) connection. The filter runs before it is established — a throw refuses it, and the idle timeout may be changed; the action runs once `PB_CONNECT` was sent.',
+    payload: '`{clientId, idleTimeout}` (milliseconds)',
+    meta: '`clientId`, `auth`',
+    types: types<{ clientId: string; idleTimeout: number }, RealtimeMeta>(),
+    aliases: { pocketbase: [{ name: 'onRealtimeConnectRequest', kind: 'filter' }] },
+  },
+  {
+    name: 'realtime.disconnect',
+    kinds: ['action'],
+    description: 'A realtime client disconnected or its connection was interrupted or timed out.',
+    meta: '`clientId`, `auth`',
+    types: types<never, RealtimeMeta>(),
+    aliases: { pocketbase: ['onRealtimeDisconnectRequest'] },
+  },
+  {
+    name: 'realtime.subscribe',
+    kinds: ['filter', 'action'],
+    description:
+      'A realtime client sets its subscriptions. The filter may check or change them before they apply; the action runs after they changed.',
+    payload: 'the subscriptions (topics such as `articles/*` or `articles/RECORD_ID`)',
+    meta: '`clientId`, `auth`, `previous`',
+    types: types<string[], RealtimeMeta & { previous: string[] }>(),
+    aliases: {
+      pocketbase: [
+        { name: 'onRealtimeBeforeSubscribeRequest', kind: 'filter' },
+        { name: 'onRealtimeAfterSubscribeRequest', kind: 'action' },
+      ],
+      kuzzle: [
+        { name: 'realtime:beforeSubscribe', kind: 'filter' },
+        { name: 'realtime:afterSubscribe', kind: 'action' },
+      ],
+    },
+  },
+  {
+    name: 'realtime.message',
+    kinds: ['filter', 'action'],
+    description:
+      'A message is about to be sent to one realtime client (filter: may change it; returning `false` means the message is not sent; throwing closes the connection) or was sent (action).',
+    tags: 'for record messages, the collection’s name and id',
+    payload: 'the message `{name, data}`',
+    meta: '`clientId`, `auth`',
+    types: types<RealtimeMessage, RealtimeMeta>(),
+    aliases: {
+      pocketbase: [
+        { name: 'onRealtimeBeforeMessageSend', kind: 'filter' },
+        { name: 'onRealtimeAfterMessageSend', kind: 'action' },
+      ],
+    },
+  },
+
+  // ── files ────────────────────────────────────────────────────────────────
+  systemRow(
+    'files',
+    'create',
+    'A file is stored: its row (name, type, size, storage key, and the record and field it belongs to) is written after the upload.',
+    { tags: RECORD_TAGS },
+  ),
+  systemRow('files', 'update', 'A stored file’s details (name, title, folder) are changed.', {
+    tags: RECORD_TAGS,
+  }),
+  systemRow('files', 'delete', 'A stored file is deleted, from the database and from storage.', {
+    tags: RECORD_TAGS,
+  }),
+  {
+    name: 'files.upload',
+    kinds: ['action'],
+    description: 'A file was uploaded and written to storage (local disk or S3).',
+    tags: RECORD_TAGS,
+    meta: '`payload` (the file’s row), `key`, `collection`, `storage`',
+    types: types<never, FileUploadMeta>(),
+    aliases: { directus: ['files.upload'], qelos: ['assets.asset-operation.asset-uploaded'] },
+  },
+  {
+    name: 'files.storage_error',
+    kinds: ['action'],
+    description:
+      'The file storage could not be reached or refused an operation (the request that needed it gets a 503).',
+    tags: 'the storage driver (`local`, `s3`, …)',
+    meta: '`storage`, `operation`, `error`',
+    types: types<never, StorageErrorMeta>(),
+    aliases: {
+      qelos: (['s3', 'gcs', 'ftp', 'cloudinary'] as const).map(
+        (storage): AliasSpec => ({
+          name: `assets.storage-connection-error.${storage}-connection-error`,
+          kind: 'action',
+          tags: [storage],
+        }),
+      ),
+    },
+  },
+  {
+    name: 'files.download',
+    kinds: ['filter'],
+    description:
+      'A file of a record is about to be served. The filter may refuse it (throw) or change what is served.',
+    tags: RECORD_TAGS,
+    payload: '`{servedPath, servedName}`',
+    meta: '`collection`, `record`, `field`, `filename`',
+    types: types<{ servedPath: string; servedName: string }, FileDownloadMeta>(),
+    aliases: { pocketbase: ['onFileDownloadRequest'] },
+  },
+  {
+    name: 'files.token',
+    kinds: ['filter', 'action'],
+    description:
+      'A short-lived token for protected files is requested. The filter runs before it is issued; when the request is not authenticated the token is empty and a filter may issue its own.',
+    tags: RECORD_TAGS,
+    payload: '`{token}`',
+    meta: '`collection`, `record` (the authenticated record, or null)',
+    types: types<{ token: string }, FileTokenMeta>(),
+    aliases: {
+      pocketbase: [
+        { name: 'onFileBeforeTokenRequest', kind: 'filter' },
+        { name: 'onFileAfterTokenRequest', kind: 'action' },
+      ],
+    },
+  },
+  systemRow('folders', 'create', 'A folder of the file library is created.'),
+  systemRow('folders', 'update', 'A folder of the file library is renamed or moved.'),
+  systemRow('folders', 'delete', 'A folder of the file library is deleted.'),
+
+  // ── schema, access and history (system tables) ───────────────────────────
+  systemRow(
+    'relations',
+    'create',
+    'A relation between two collections is defined: a relation field, the collection it points to and what happens on delete.',
+  ),
+  systemRow('relations', 'update', 'A relation is changed (its target or its delete behaviour).'),
+  systemRow('relations', 'delete', 'A relation is removed.'),
+  systemRow(
+    'presets',
+    'create',
+    'A preset is saved: a list query (filter, sort, fields, page size) of a collection, for one user, a role or everyone.',
+    { tags: 'the collection’s name' },
+  ),
+  systemRow('presets', 'update', 'A preset is changed.', { tags: 'the collection’s name' }),
+  systemRow('presets', 'delete', 'A preset is deleted.', { tags: 'the collection’s name' }),
+  systemRow(
+    'roles',
+    'create',
+    'A role is created: a named group of users that permissions and API rules can refer to.',
+    { kuzzle: kuzzleSecurity('CreateRole') },
+  ),
+  systemRow('roles', 'update', 'A role is changed (its name, description or admin access).', {
+    kuzzle: kuzzleSecurity('UpdateRole'),
+  }),
+  systemRow('roles', 'delete', 'A role is deleted; its users lose what it granted.', {
+    kuzzle: kuzzleSecurity('DeleteRole'),
+  }),
+  systemRow(
+    'permissions',
+    'create',
+    'A permission is granted: one action (list, view, create, update, delete) on a collection for a role, with its rule.',
+  ),
+  systemRow('permissions', 'update', 'A permission’s rule or fields are changed.'),
+  systemRow('permissions', 'delete', 'A permission is revoked.'),
+  systemRow(
+    'activity',
+    'create',
+    'An entry is written to the activity log: who did what to which record, when and from where.',
+    { tags: 'the name of the collection the entry is about' },
+  ),
+  systemRow('activity', 'update', 'An activity log entry is changed (its comment is edited).', {
+    tags: 'the name of the collection the entry is about',
+  }),
+  systemRow(
+    'activity',
+    'delete',
+    'Activity log entries are deleted (retention clean-up or an admin’s request).',
+    {
+      tags: 'the name of the collection the entry is about',
+    },
+  ),
+  systemRow(
+    'revisions',
+    'create',
+    'A revision is stored: the data of a record after a change, kept so that it can be compared or restored.',
+    { tags: 'the name of the collection of the record' },
+  ),
+  systemRow('revisions', 'update', 'A stored revision is changed.', {
+    tags: 'the name of the collection of the record',
+  }),
+  systemRow('revisions', 'delete', 'Revisions are deleted (pruning or an admin’s request).', {
+    tags: 'the name of the collection of the record',
+  }),
+  systemRow(
+    'webhooks',
+    'create',
+    'A webhook endpoint is registered: its URL, signing secret and the events it subscribes to.',
+  ),
+  systemRow(
+    'webhooks',
+    'update',
+    'A webhook endpoint is changed (its URL, events or whether it is enabled).',
+  ),
+  systemRow('webhooks', 'delete', 'A webhook endpoint is removed.'),
 
   // ── HTTP ─────────────────────────────────────────────────────────────────
   {
@@ -538,25 +1079,39 @@ export const events = [
   },
   ...(
     [
-      ['cli.before', 'The command line is being built.', '`program`'],
-      ['cli.after', 'The command line is built.', '`program`'],
-      ['app.before', 'The HTTP app is created, before anything is registered on it.', '`app`'],
-      ['app.after', 'The HTTP app is complete.', '`app`'],
-      ['routes.before', 'Before the built-in routes are registered.', '`app`'],
-      ['routes.after', 'After the built-in routes are registered.', '`app`'],
-      ['routes.custom.before', 'Before extensions’ own routes are registered.', '`app`'],
-      ['routes.custom.after', 'After extensions’ own routes are registered.', '`app`'],
-      ['middlewares.before', 'Before the built-in middlewares (auth, body parsing) are registered.', '`app`'],
-      ['middlewares.after', 'After the built-in middlewares are registered.', '`app`'],
+      ['cli.before', 'The command line is being built.'],
+      ['cli.after', 'The command line is built.'],
     ] as const
   ).map(
-    ([name, description, meta]) =>
+    ([name, description]) =>
       ({
         name,
         kinds: ['init'],
         description,
-        meta,
-        types: types<never, Record<string, unknown>>(),
+        meta: '`program`',
+        types: types<never, { program: CliProgram }>(),
+        aliases: { directus: [name] },
+      }) as const,
+  ),
+  ...(
+    [
+      ['app.before', 'The HTTP app is created, before anything is registered on it.'],
+      ['app.after', 'The HTTP app is complete.'],
+      ['routes.before', 'Before the built-in routes are registered.'],
+      ['routes.after', 'After the built-in routes are registered.'],
+      ['routes.custom.before', 'Before extensions’ own routes are registered.'],
+      ['routes.custom.after', 'After extensions’ own routes are registered.'],
+      ['middlewares.before', 'Before the built-in middlewares (auth, body parsing) are registered.'],
+      ['middlewares.after', 'After the built-in middlewares are registered.'],
+    ] as const
+  ).map(
+    ([name, description]) =>
+      ({
+        name,
+        kinds: ['init'],
+        description,
+        meta: '`app` (the Fastify instance)',
+        types: types<never, { app: FastifyInstance }>(),
         aliases: { directus: [name] },
       }) as const,
   ),
