@@ -1,0 +1,93 @@
+import type { HookRegister } from './define.ts';
+import type { ExtensionContext, VocabularyContext, VocabularyName } from './types.ts';
+import { directus } from './vocabularies/directus.ts';
+import { directusLegacy, type LegacyHooks } from './vocabularies/directus-legacy.ts';
+import { kuzzle } from './vocabularies/kuzzle.ts';
+import { pocketbase } from './vocabularies/pocketbase.ts';
+import { qelos } from './vocabularies/qelos.ts';
+
+export const VOCABULARIES: readonly VocabularyName[] = [
+  'canonical',
+  'directus',
+  'directus-legacy',
+  'pocketbase',
+  'kuzzle',
+  'qelos',
+];
+
+/** The parts of a loaded module that decide its form. */
+export interface HookModule {
+  exported: unknown;
+  /** The module's `export const vocabulary = '…'`, if any. */
+  vocabulary: unknown;
+}
+
+export function hookModuleOf(namespace: any): HookModule {
+  const exported = namespace?.default ?? namespace;
+  return { exported, vocabulary: namespace?.vocabulary ?? exported?.vocabulary };
+}
+
+const isHookObject = (value: unknown): value is LegacyHooks =>
+  value !== null &&
+  typeof value === 'object' &&
+  !Array.isArray(value) &&
+  Object.keys(value).length > 0 &&
+  Object.values(value).every((handler) => typeof handler === 'function');
+
+/**
+ * Registers a hook file's export in its form; returns the vocabulary it was read in.
+ *
+ * - `export const vocabulary = 'pocketbase' | 'kuzzle' | 'qelos'` calls the default export with
+ *   that platform's surface: the `on…` functions and `$app` (the context), Kuzzle's `app`, or
+ *   `{ registerToHook, getSdk }` and the context.
+ * - Otherwise (`'canonical'`, `'directus'`, `'directus-legacy'` or no marker) the function is
+ *   called as `(register, context)`, `register` holding `filter`/`action`/`init`/`schedule` and
+ *   the context's properties. If it returns an object whose values are all functions, that
+ *   object is Directus' older form: keys `<context>.<action>.<collection>[.before]`. A default
+ *   export that is such an object is read the same way.
+ */
+export async function registerHookModule(
+  module: HookModule,
+  vocabularyContext: VocabularyContext,
+  context: ExtensionContext,
+): Promise<VocabularyName> {
+  const { exported } = module;
+  const marker = module.vocabulary ?? 'directus';
+  if (typeof marker !== 'string' || !(VOCABULARIES as readonly string[]).includes(marker)) {
+    throw new TypeError(
+      `Unknown vocabulary ${JSON.stringify(marker)}; use one of ${VOCABULARIES.join(', ')}.`,
+    );
+  }
+  if (isHookObject(exported)) {
+    directusLegacy(vocabularyContext).register(exported);
+    return 'directus-legacy';
+  }
+  if (typeof exported !== 'function') {
+    throw new TypeError(
+      'A hook file must export a function (or an object of event handlers) as its default.',
+    );
+  }
+  switch (marker) {
+    case 'pocketbase':
+      await exported({ ...pocketbase(vocabularyContext), $app: context });
+      return 'pocketbase';
+    case 'kuzzle':
+      await exported(kuzzle(vocabularyContext));
+      return 'kuzzle';
+    case 'qelos':
+      await exported({ ...qelos(vocabularyContext), ...context });
+      return 'qelos';
+    default: {
+      const register: HookRegister = { ...context, ...directus(vocabularyContext) };
+      const returned = await exported(register, context);
+      if (isHookObject(returned)) {
+        directusLegacy(vocabularyContext).register(returned);
+        return 'directus-legacy';
+      }
+      if (marker === 'directus-legacy') {
+        throw new TypeError('A directus-legacy hook must return an object of event handlers.');
+      }
+      return marker as VocabularyName;
+    }
+  }
+}

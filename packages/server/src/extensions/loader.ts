@@ -1,0 +1,119 @@
+import { type Catalogue, exceptions, type Hooks, type Logger } from '@sluice/hooks';
+import { createJiti } from 'jiti';
+import { discoverExtensions, type ExtensionEntry } from './discover.ts';
+import { hookModuleOf, registerHookModule } from './forms.ts';
+import { pluginEventSender, toPluginEvent } from './plugin-events.ts';
+import type { ExtensionContext, PluginEventSender, VocabularyContext, VocabularyName } from './types.ts';
+
+export interface LoadOptions {
+  /** The extensions folder: `<dir>/hooks/…` and `<dir>/bundles/…`. */
+  dir: string;
+  hooks: Hooks<any, any>;
+  /** Defaults to the engine's catalogue. */
+  catalogue?: Catalogue;
+  /** What hook files receive as their context; `exceptions` and `events` are filled in. */
+  context?: Partial<Omit<ExtensionContext, 'events'>>;
+  logger: Logger;
+  /** Throw on the first file that fails to load. Default: `SLUICE_EXTENSIONS_MUST_LOAD=true`. */
+  mustLoad?: boolean;
+  /** Where dispatched custom events go. Default: the `plugin.event` action. */
+  sendEvent?: PluginEventSender;
+}
+
+export interface LoadedExtension {
+  id: string;
+  owner: string;
+  path: string;
+  /** The form the file was read in; absent when it failed before that was known. */
+  vocabulary?: VocabularyName;
+  error?: Error;
+}
+
+export class ExtensionLoadError extends Error {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`The extension ${path} failed to load: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'ExtensionLoadError';
+  }
+}
+
+function childLogger(logger: Logger, owner: string): Logger {
+  const withChild = logger as Logger & { child?: (bindings: object) => Logger };
+  return typeof withChild.child === 'function' ? withChild.child({ extension: owner }) : logger;
+}
+
+/**
+ * Loads one hook file and registers its hooks under its owner. A failure unregisters whatever
+ * the file registered before it failed, is logged with the path, and is returned as `error`
+ * (thrown as `ExtensionLoadError` when `mustLoad`).
+ */
+export async function loadExtension(entry: ExtensionEntry, options: LoadOptions): Promise<LoadedExtension> {
+  const { hooks, logger } = options;
+  const catalogue = options.catalogue ?? hooks.catalogue;
+  if (!catalogue) throw new TypeError('loadExtension needs a catalogue (on the engine or in the options).');
+  const sendEvent = options.sendEvent ?? pluginEventSender(hooks);
+  const extensionLogger = childLogger(options.context?.logger ?? logger, entry.owner);
+  const dispatch: ExtensionContext['events']['dispatch'] = (input, ctx) => {
+    const event = toPluginEvent(input, entry.plugin);
+    sendEvent(event, ctx);
+    return event;
+  };
+  const context: ExtensionContext = {
+    services: undefined,
+    database: undefined,
+    getSchema: async () => undefined,
+    env: {},
+    exceptions,
+    ...options.context,
+    logger: extensionLogger,
+    events: { dispatch },
+  };
+  const vocabularyContext: VocabularyContext = {
+    hooks,
+    catalogue,
+    owner: entry.owner,
+    logger: extensionLogger,
+    dispatch,
+  };
+  const loaded: LoadedExtension = { id: entry.id, owner: entry.owner, path: entry.path };
+  try {
+    // No module cache: a reload evaluates the file (and what it imports) again.
+    const jiti = createJiti(import.meta.url, { moduleCache: false });
+    const namespace = await jiti.import(entry.path);
+    loaded.vocabulary = await registerHookModule(hookModuleOf(namespace), vocabularyContext, context);
+    logger.debug(
+      { extension: entry.owner, path: entry.path, vocabulary: loaded.vocabulary },
+      'Extension loaded.',
+    );
+  } catch (cause) {
+    hooks.unregisterOwner(entry.owner);
+    const error = cause instanceof Error ? cause : new Error(String(cause));
+    logger.error(
+      { extension: entry.owner, path: entry.path, err: error },
+      `The extension ${entry.path} failed to load.`,
+    );
+    if (options.mustLoad ?? mustLoadFromEnv(options)) throw new ExtensionLoadError(entry.path, cause);
+    loaded.error = error;
+  }
+  return loaded;
+}
+
+function mustLoadFromEnv(options: LoadOptions): boolean {
+  const env = options.context?.env ?? process.env;
+  return env.SLUICE_EXTENSIONS_MUST_LOAD === 'true';
+}
+
+/**
+ * Loads every hook file of an extensions folder, one after another in the fixed order of
+ * `discoverExtensions` (hooks/ before bundles/, then by name). A file that fails is reported
+ * and the others still load, unless `mustLoad`.
+ */
+export async function loadExtensions(options: LoadOptions): Promise<LoadedExtension[]> {
+  const loaded: LoadedExtension[] = [];
+  for (const entry of discoverExtensions(options.dir)) loaded.push(await loadExtension(entry, options));
+  return loaded;
+}

@@ -1,0 +1,48 @@
+const TABLE = Symbol('table');
+
+type Data = Record<string, unknown>;
+
+/** The methods PocketBase scripts call on records and models; data stays in own fields. */
+const recordMethods = {
+  get(this: Data, field: string): unknown {
+    return this[field];
+  },
+  set(this: Data, field: string, value: unknown): void {
+    this[field] = value;
+  },
+  /** The table a model is stored in (`e.model.tableName()`). */
+  tableName(this: Data & { [TABLE]?: string }): string | undefined {
+    return this[TABLE];
+  },
+};
+
+export type PocketBaseRecord = Data & typeof recordMethods;
+
+/**
+ * A copy of `data` with PocketBase's `get`/`set`/`tableName` methods on its prototype, so
+ * `JSON.stringify`, spreading and `Object.keys` see the fields only.
+ */
+export function pocketbaseRecord(data: unknown, table?: string): PocketBaseRecord | null {
+  if (data === null || typeof data !== 'object') return null;
+  const record = Object.assign(Object.create(recordMethods), data) as PocketBaseRecord;
+  if (table !== undefined) Object.defineProperty(record, TABLE, { value: table, enumerable: false });
+  return record;
+}
+
+/** The fields of a record a handler may have changed or replaced, as a plain object. */
+export function recordData(record: unknown): Data | null {
+  if (record === null || typeof record !== 'object') return null;
+  return { ...(record as Data) };
+}
+
+/**
+ * The changes an update filter should pass on: the fields it was given, plus any field the
+ * handler changed on the merged record (unchanged values keep their identity).
+ */
+export function changedFields(current: Data | undefined, merged: Data, given: Data): Data {
+  const changes: Data = {};
+  for (const [field, value] of Object.entries(merged)) {
+    if (field in given || !current || current[field] !== value) changes[field] = value;
+  }
+  return changes;
+}

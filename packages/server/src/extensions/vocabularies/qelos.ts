@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { UnknownEventError, type Unregister } from '@sluice/hooks';
+import { PLUGIN_EVENT } from '../plugin-events.ts';
+import type { DispatchEvent, HandlerContext, PluginEvent, VocabularyContext } from '../types.ts';
+import { type ResolvedEvent, resolveEvents, unregisterAll } from './resolve.ts';
+
+/** Which events a Qelos registration wants; `*` in a field matches any value. */
+export interface QelosEventFilter {
+  source: string;
+  kind: string;
+  eventName: string;
+}
+
+/** What a Qelos handler receives (`req`). */
+export interface QelosHookRequest {
+  /** Sluice serves one tenant: always an empty object. */
+  tenantPayload: Record<string, unknown>;
+  /** The user the event happened for, when known. */
+  user: Record<string, unknown> | null;
+  body: PluginEvent;
+}
+
+export type QelosHandler = (req: QelosHookRequest) => unknown;
+
+export interface QelosSdk {
+  events: { dispatch: DispatchEvent };
+}
+
+export interface QelosPlugin {
+  registerToHook(filter: QelosEventFilter, handler: QelosHandler): Unregister;
+  getSdk(): QelosSdk;
+}
+
+const PLUGIN_PREFIX = 'plugin:';
+
+/** One id and time per event, whichever handler asks first, shared by all Qelos handlers. */
+const records = new WeakMap<object, PluginEvent>();
+
+function eventRecord(resolved: ResolvedEvent, meta: any, ctx: HandlerContext | undefined): PluginEvent {
+  const key = meta !== null && typeof meta === 'object' ? meta : undefined;
+  const known = key && records.get(key);
+  if (known) return known;
+  const [source = '', kind = '', eventName = ''] = resolved.alias.split('.');
+  const user = ctx?.accountability?.user ?? meta?.record?.id ?? null;
+  const record: PluginEvent = {
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    source,
+    kind,
+    eventName,
+    user,
+    metadata: { ...meta },
+  };
+  if (key) records.set(key, record);
+  return record;
+}
+
+const wildcard = (value: string | undefined): string => (value === undefined || value === '' ? '*' : value);
+
+export function qelos(context: VocabularyContext): QelosPlugin {
+  const { hooks, catalogue, owner, dispatch } = context;
+
+  const registerToHook = (filter: QelosEventFilter, handler: QelosHandler): Unregister => {
+    if (typeof handler !== 'function') throw new TypeError('registerToHook needs a handler function.');
+    const source = wildcard(filter?.source);
+    const kind = wildcard(filter?.kind);
+    const eventName = wildcard(filter?.eventName);
+    const unregisters: Unregister[] = [];
+
+    if (!source.startsWith(PLUGIN_PREFIX)) {
+      for (const resolved of resolveEvents(
+        catalogue,
+        ['qelos'],
+        `${source}.${kind}.${eventName}`,
+        'action',
+      )) {
+        unregisters.push(
+          hooks.action(
+            resolved.event,
+            (meta: unknown, ctx: HandlerContext | undefined) =>
+              handler({
+                tenantPayload: {},
+                user: ctx?.accountability?.record ?? null,
+                body: eventRecord(resolved, meta, ctx),
+              }),
+            { tags: resolved.tags, owner },
+          ),
+        );
+      }
+    }
+
+    if (source === '*' || source.startsWith(PLUGIN_PREFIX)) {
+      // Tags match any one of their values, so the tag narrows and the guard checks all three fields.
+      const narrowest = [source, kind, eventName].find((field) => field !== '*');
+      const tags = narrowest ? [narrowest] : undefined;
+      unregisters.push(
+        hooks.action(
+          PLUGIN_EVENT,
+          (event: PluginEvent, ctx: HandlerContext | undefined) => {
+            if (source !== '*' && event.source !== source) return;
+            if (kind !== '*' && event.kind !== kind) return;
+            if (eventName !== '*' && event.eventName !== eventName) return;
+            return handler({ tenantPayload: {}, user: ctx?.accountability?.record ?? null, body: event });
+          },
+          { tags, owner },
+        ),
+      );
+    }
+
+    if (unregisters.length === 0) {
+      throw new UnknownEventError(
+        `No event matches {source: "${source}", kind: "${kind}", eventName: "${eventName}"}.`,
+      );
+    }
+    return unregisterAll(unregisters);
+  };
+
+  return {
+    registerToHook,
+    getSdk: () => ({ events: { dispatch } }),
+  };
+}

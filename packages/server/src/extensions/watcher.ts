@@ -1,0 +1,93 @@
+import { watch } from 'chokidar';
+import { discoverExtensions, type ExtensionEntry, ownersOfPath } from './discover.ts';
+import { type LoadedExtension, type LoadOptions, loadExtension } from './loader.ts';
+
+export interface WatchOptions extends LoadOptions {
+  /** Quiet time after the last change before reloading. Default 50 ms. */
+  debounceMs?: number;
+  /** Told what each reload did (tests, dev tooling). */
+  onReload?: (reloaded: LoadedExtension[], removed: string[]) => void;
+}
+
+export interface ExtensionWatcher {
+  close(): Promise<void>;
+}
+
+/**
+ * Hot reload: when a file of an extension changes, that extension's hooks are unregistered and
+ * the file is loaded again; when it is removed, they are only unregistered. A failed reload is
+ * logged and leaves that extension unloaded and every other one running. A reloaded extension's
+ * hooks are registered anew, so they run after the others of equal priority until a restart.
+ */
+export async function watchExtensions(options: WatchOptions): Promise<ExtensionWatcher> {
+  const debounceMs = options.debounceMs ?? 50;
+  let entries = new Map(discoverExtensions(options.dir).map((entry) => [entry.owner, entry]));
+  let changed = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let reloading: Promise<void> = Promise.resolve();
+
+  const reload = async (paths: Set<string>): Promise<void> => {
+    const previous = entries;
+    const current = new Map(discoverExtensions(options.dir).map((entry) => [entry.owner, entry]));
+    entries = current;
+    const known: ExtensionEntry[] = [...previous.values(), ...current.values()];
+    const owners = new Set<string>();
+    for (const path of paths) for (const owner of ownersOfPath(options.dir, path, known)) owners.add(owner);
+    for (const owner of current.keys()) if (!previous.has(owner)) owners.add(owner);
+    for (const owner of previous.keys()) if (!current.has(owner)) owners.add(owner);
+
+    const reloaded: LoadedExtension[] = [];
+    const removed: string[] = [];
+    for (const owner of [...owners].sort()) {
+      options.hooks.unregisterOwner(owner);
+      const entry = current.get(owner);
+      if (!entry) {
+        if (previous.has(owner)) {
+          removed.push(owner);
+          options.logger.info({ extension: owner }, 'Extension removed; its hooks are unregistered.');
+        }
+        continue;
+      }
+      const result = await loadExtension(entry, { ...options, mustLoad: false });
+      if (!result.error) options.logger.info({ extension: owner }, 'Extension reloaded.');
+      reloaded.push(result);
+    }
+    options.onReload?.(reloaded, removed);
+  };
+
+  const flush = () => {
+    timer = undefined;
+    const paths = changed;
+    changed = new Set();
+    reloading = reloading.then(() =>
+      reload(paths).catch((error: unknown) =>
+        options.logger.error({ err: error, dir: options.dir }, 'Reloading extensions failed.'),
+      ),
+    );
+  };
+
+  const watcher = watch(options.dir, {
+    ignoreInitial: true,
+    ignored: (path) => /[\\/](node_modules|\.git)([\\/]|$)/.test(path),
+  });
+  watcher.on('all', (_event, path) => {
+    changed.add(path);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, debounceMs);
+  });
+  await new Promise<void>((resolve, reject) => {
+    watcher.once('ready', resolve);
+    watcher.once('error', reject);
+  });
+  watcher.on('error', (error) =>
+    options.logger.error({ err: error, dir: options.dir }, 'Watching extensions failed.'),
+  );
+
+  return {
+    async close() {
+      if (timer) clearTimeout(timer);
+      await watcher.close();
+      await reloading;
+    },
+  };
+}
