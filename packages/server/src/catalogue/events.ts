@@ -244,14 +244,14 @@ function systemRow<const Name extends string, const Action extends 'create' | 'u
   name: Name,
   action: Action,
   description: string,
-  options: { tags?: string; kuzzle?: AliasSpec[] } = {},
+  options: { tags?: string; payload?: string; kuzzle?: AliasSpec[] } = {},
 ) {
   return {
     name: `${name}.${action}` as `${Name}.${Action}`,
     kinds: ['filter', 'action'] as const,
     description,
     tags: options.tags,
-    payload: SYSTEM_PAYLOAD[action],
+    payload: options.payload ?? SYSTEM_PAYLOAD[action],
     meta: SYSTEM_META[action],
     types: types<Action extends 'delete' ? string[] : Record<string, unknown>, SystemItemMeta>(),
     aliases: {
@@ -528,11 +528,13 @@ export const events = [
     'settings',
     'create',
     'The settings are stored for the first time (the defaults, when a data folder is first opened).',
+    { payload: 'the settings' },
   ),
   systemRow(
     'settings',
     'delete',
     'The stored settings are removed, so that the defaults apply again (a reset).',
+    { payload: 'the keys of the removed settings' },
   ),
 
   // ── auth ─────────────────────────────────────────────────────────────────
