@@ -11,7 +11,16 @@ declare module 'fastify' {
 }
 
 export function createHttp(bodyLimit: number): FastifyInstance {
-  return Fastify({ bodyLimit, logger: false, return503OnClosing: true });
+  const http = Fastify({ bodyLimit, logger: false, return503OnClosing: true });
+  const parseJson = http.getDefaultJsonParser('error', 'error');
+  http.removeContentTypeParser('application/json');
+  // Clients of PocketBase's shape (its JS SDK among them) send `Content-Type: application/json`
+  // on DELETE and auth-refresh with no body at all: that is no body, not malformed JSON.
+  http.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    else parseJson(request, body.toString(), done);
+  });
+  return http;
 }
 
 /**
