@@ -1,4 +1,4 @@
-import { ForbiddenError } from '@sluice/hooks';
+import { InvalidPayloadError } from '@sluice/hooks';
 import { inTransaction } from '../../app/transaction.ts';
 import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
@@ -10,8 +10,8 @@ import { emitAction, filterPayload, recordTags } from './events.ts';
 
 /**
  * Creates a record: `records.create` filter → validation → `model.create` filter → insert →
- * create rule → (after commit) `model.create`, `records.create` and, for a guest signing up,
- * `auth.signup` actions.
+ * create rule (a refusal is a 400, as in PocketBase) → (after commit) `model.create`,
+ * `records.create` and, for a guest signing up, `auth.signup` actions.
  */
 export async function createRecord(
   app: App,
@@ -45,7 +45,7 @@ export async function createRecord(
     const id = String(row.id);
     const condition = ruleCondition(collection, 'createRule', tx, app.database.dialect, data);
     if (condition && !(await recordMatches(tx.database, collection, id, condition))) {
-      throw new ForbiddenError('The create rule does not allow this record.');
+      throw new InvalidPayloadError('Failed to create record.');
     }
     const stored = await findRecordById(tx.database, collection, id);
     const record = decodeRecord(collection, stored!, { isAdmin, showEmail: isAdmin });
