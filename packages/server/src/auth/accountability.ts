@@ -22,7 +22,7 @@ export async function accountabilityFromHeader(
   const claims = peekAuthClaims(token);
   if (!claims) return guest;
   const collection = schema.get(claims.collectionId);
-  if (!collection || collection.type !== 'auth') return guest;
+  if (collection?.type !== 'auth') return guest;
   const row = await findRecordById(database.reader, collection, claims.id);
   if (!row) return guest;
   try {

@@ -4,7 +4,7 @@ import type { Collection, RecordData } from '../collections/types.ts';
 import type { HookContext } from '../context.ts';
 import type { Database } from '../db/types.ts';
 import { decodeRecord } from './encoding.ts';
-import { ruleCondition } from './rules.ts';
+import { isOwnRecord, ruleCondition } from './rules.ts';
 
 const MAX_DEPTH = 6;
 
@@ -61,7 +61,7 @@ async function expandLevel(
 ): Promise<void> {
   for (const [fieldName, children] of tree) {
     const field = collection.fields.find((candidate) => candidate.name === fieldName);
-    if (!field || field.type !== 'relation' || !field.collectionId) {
+    if (field?.type !== 'relation' || !field.collectionId) {
       throw new InvalidPayloadError('Invalid expand.', {
         expand: {
           code: 'validation_invalid_expand',
@@ -90,7 +90,12 @@ async function expandLevel(
     if (condition) query = query.where(condition);
     const rows = await query.execute();
     const isAdmin = ctx.accountability.admin;
-    const related = new Map(rows.map((row) => [String(row.id), decodeRecord(target, row, { isAdmin })]));
+    const related = new Map(
+      rows.map((row) => [
+        String(row.id),
+        decodeRecord(target, row, { isAdmin, showEmail: isOwnRecord(target, row, ctx.accountability) }),
+      ]),
+    );
     if (children.size > 0 && depth < MAX_DEPTH) {
       await expandLevel(database, target, [...related.values()], children, ctx, depth + 1);
     }
@@ -100,7 +105,8 @@ async function expandLevel(
         .map((id) => related.get(String(id)))
         .filter((item): item is RecordData => item !== undefined);
       if (found.length === 0) continue;
-      const expanded = (record.expand ??= {}) as Record<string, unknown>;
+      record.expand ??= {};
+      const expanded = record.expand as Record<string, unknown>;
       expanded[fieldName] = isMultiple(field) ? found : found[0];
     }
   }
