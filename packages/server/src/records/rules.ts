@@ -1,7 +1,7 @@
 import { ForbiddenError } from '@sluice/hooks';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Collection, Rule } from '../collections/types.ts';
-import type { HookContext } from '../context.ts';
+import type { Accountability, HookContext } from '../context.ts';
 import type { Dialect } from '../db/types.ts';
 import type { FilterContext } from '../filter/context.ts';
 import { compileFilter } from '../filter/index.ts';
@@ -34,6 +34,15 @@ export function ruleCondition(
   if (rule === null) throw new ForbiddenError('Only superusers can perform this action.');
   if (rule.trim() === '') return undefined;
   return compileFilter(rule, { ...filterContext(collection, ctx, dialect), body, allowHiddenFields: true });
+}
+
+/** Whether a row is the caller's own auth record: its owner always sees its email (PocketBase). */
+export function isOwnRecord(
+  collection: Collection,
+  row: Record<string, unknown>,
+  who: Accountability,
+): boolean {
+  return who.user !== null && who.collection === collection.name && row.id === who.user;
 }
 
 export function filterContext(collection: Collection, ctx: HookContext, dialect: Dialect): FilterContext {

@@ -6,7 +6,7 @@ import { compileFilter, compileSort, parseFieldsParam, pickFields } from '../../
 import { decodeRecord } from '../encoding.ts';
 import { expandRecords } from '../expand.ts';
 import type { ListQuery } from '../query.ts';
-import { filterContext, ruleCondition } from '../rules.ts';
+import { filterContext, isOwnRecord, ruleCondition } from '../rules.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
 /**
@@ -48,7 +48,9 @@ export async function listRecords(
   ]);
 
   const isAdmin = ctx.accountability.admin;
-  const items = rows.map((row) => decodeRecord(collection, row, { isAdmin }));
+  const items = rows.map((row) =>
+    decodeRecord(collection, row, { isAdmin, showEmail: isOwnRecord(collection, row, ctx.accountability) }),
+  );
   await expandRecords(app.database, collection, items, query.expand, ctx);
   const tags = recordTags(collection);
   const meta = { event: 'records.list', collection: collection.name, collectionId: collection.id, query };

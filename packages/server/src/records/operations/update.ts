@@ -4,7 +4,7 @@ import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
-import { assertRuleNotLocked, recordMatches, ruleCondition } from '../rules.ts';
+import { assertRuleNotLocked, isOwnRecord, recordMatches, ruleCondition } from '../rules.ts';
 import { findRecordById, updateRecord as updateRow } from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
@@ -29,7 +29,8 @@ export async function updateRecord(
       throw new NotFoundError('The requested resource wasn’t found.');
     }
     const isAdmin = tx.accountability.admin;
-    const previous = decodeRecord(collection, existing, { isAdmin, showEmail: isAdmin });
+    const showEmail = isAdmin || isOwnRecord(collection, existing, tx.accountability);
+    const previous = decodeRecord(collection, existing, { isAdmin, showEmail });
     const meta = {
       event: 'records.update',
       collection: collection.name,
@@ -53,7 +54,7 @@ export async function updateRecord(
     const changes = await filterPayload(app, 'model.update', values, modelMeta, tx, tags);
     await updateRow(tx.database, collection, id, changes);
     const stored = await findRecordById(tx.database, collection, id);
-    const record = decodeRecord(collection, stored!, { isAdmin, showEmail: isAdmin });
+    const record = decodeRecord(collection, stored!, { isAdmin, showEmail });
     emitAction(app, 'model.update', { ...modelMeta, record, previous }, tx, tags);
     emitAction(app, 'records.update', { ...meta, payload: data, record, previous }, tx, tags);
     return record;
