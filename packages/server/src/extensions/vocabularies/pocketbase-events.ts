@@ -32,6 +32,20 @@ const recordEvent = (record: unknown, meta: Data): PocketBaseEvent => ({
 });
 const readRecord = (e: PocketBaseEvent, payload: unknown) => recordData(e.record) ?? payload;
 
+/** PocketBase's realtime events carry the client, whose id is read as `e.client.id()`. */
+const realtimeEvent = (meta: Data): PocketBaseEvent => ({
+  ...meta,
+  client: { id: () => meta.clientId, auth: meta.auth ?? null },
+});
+
+const oauth2Event = (payload: Data | undefined, meta: Data): PocketBaseEvent => ({
+  ...recordEvent(payload?.record ?? null, meta),
+  providerName: payload?.provider ?? meta.provider,
+  providerClient: meta.providerClient,
+  oAuth2User: payload?.oauth2User,
+  isNewRecord: payload?.isNewRecord,
+});
+
 const listShape = (itemsField: string): Shape => ({
   filter: (payload, meta) => ({ ...meta, result: payload, [itemsField]: payload?.items }),
   read: (e) => e.result,
@@ -116,6 +130,68 @@ const SHAPES: Record<string, Shape> = {
     filter: (payload, meta) => ({ ...meta, collections: payload?.collections }),
     read: (e, payload) => ({ ...payload, collections: e.collections }),
     action: (meta) => ({ ...meta, collections: meta.payload?.collections ?? meta.collections }),
+  },
+  ...Object.fromEntries(
+    ['mailer.password_reset', 'mailer.verification', 'mailer.email_change'].map((name) => [
+      name,
+      {
+        filter: (payload, meta) => ({ ...recordEvent(meta.record, meta), message: payload, meta: meta.meta }),
+        read: (e) => e.message,
+        action: (meta) => ({
+          ...recordEvent(meta.record, meta),
+          message: meta.payload ?? meta.message,
+          meta: meta.meta,
+        }),
+      } satisfies Shape,
+    ]),
+  ),
+  'realtime.connect': {
+    filter: (payload, meta) => ({ ...realtimeEvent(meta), idleTimeout: payload?.idleTimeout }),
+    read: (e, payload) => ({ ...payload, idleTimeout: e.idleTimeout }),
+    action: realtimeEvent,
+  },
+  'realtime.disconnect': { action: realtimeEvent },
+  'realtime.subscribe': {
+    filter: (payload, meta) => ({ ...realtimeEvent(meta), subscriptions: payload }),
+    read: (e) => e.subscriptions,
+    action: (meta) => ({ ...realtimeEvent(meta), subscriptions: meta.payload ?? meta.subscriptions }),
+  },
+  'realtime.message': {
+    filter: (payload, meta) => ({ ...realtimeEvent(meta), message: payload }),
+    read: (e) => e.message,
+    action: (meta) => ({ ...realtimeEvent(meta), message: meta.payload ?? meta.message }),
+  },
+  'files.download': {
+    filter: (payload, meta) => ({
+      ...recordEvent(meta.record, meta),
+      fileField: meta.field,
+      servedPath: payload?.servedPath,
+      servedName: payload?.servedName,
+    }),
+    read: (e, payload) => ({ ...payload, servedPath: e.servedPath, servedName: e.servedName }),
+  },
+  'auth.oauth2': {
+    filter: (payload, meta) => oauth2Event(payload, meta),
+    read: (e, payload) => ({
+      ...payload,
+      provider: e.providerName,
+      record: recordData(e.record),
+      oauth2User: e.oAuth2User,
+      isNewRecord: e.isNewRecord,
+    }),
+    action: (meta) => oauth2Event(meta.payload ?? meta, meta),
+  },
+  'auth.external_auths.list': {
+    filter: (payload, meta) => ({ ...recordEvent(meta.record, meta), externalAuths: payload }),
+    read: (e) => e.externalAuths,
+  },
+  'auth.external_auths.unlink': {
+    filter: (payload, meta) => ({ ...recordEvent(meta.record, meta), externalAuth: payload }),
+    read: (e) => e.externalAuth,
+    action: (meta) => ({
+      ...recordEvent(meta.record, meta),
+      externalAuth: meta.payload ?? meta.externalAuth,
+    }),
   },
   'settings.list': {
     filter: (payload, meta) => ({ ...meta, redactedSettings: payload }),

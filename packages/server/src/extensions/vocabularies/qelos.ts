@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UnknownEventError, type Unregister } from '@sluice/hooks';
 import { PLUGIN_EVENT } from '../plugin-events.ts';
 import type { DispatchEvent, HandlerContext, PluginEvent, VocabularyContext } from '../types.ts';
-import { type ResolvedEvent, resolveEvents, unregisterAll } from './resolve.ts';
+import { unregisterAll } from './resolve.ts';
 
 /** Which events a Qelos registration wants; `*` in a field matches any value. */
 export interface QelosEventFilter {
@@ -36,11 +36,22 @@ const PLUGIN_PREFIX = 'plugin:';
 /** One id and time per event, whichever handler asks first, shared by all Qelos handlers. */
 const records = new WeakMap<object, PluginEvent>();
 
-function eventRecord(resolved: ResolvedEvent, meta: any, ctx: HandlerContext | undefined): PluginEvent {
+/** True the first time it sees an event's meta object. */
+function oncePerEvent(): (meta: unknown) => boolean {
+  const seen = new WeakSet<object>();
+  return (meta) => {
+    if (meta === null || typeof meta !== 'object') return true;
+    if (seen.has(meta)) return false;
+    seen.add(meta);
+    return true;
+  };
+}
+
+function eventRecord(alias: string, meta: any, ctx: HandlerContext | undefined): PluginEvent {
   const key = meta !== null && typeof meta === 'object' ? meta : undefined;
   const known = key && records.get(key);
   if (known) return known;
-  const [source = '', kind = '', eventName = ''] = resolved.alias.split('.');
+  const [source = '', kind = '', eventName = ''] = alias.split('.');
   const user = ctx?.accountability?.user ?? meta?.record?.id ?? null;
   const record: PluginEvent = {
     id: randomUUID(),
@@ -68,22 +79,23 @@ export function qelos(context: VocabularyContext): QelosPlugin {
     const unregisters: Unregister[] = [];
 
     if (!source.startsWith(PLUGIN_PREFIX)) {
-      for (const resolved of resolveEvents(
-        catalogue,
-        ['qelos'],
-        `${source}.${kind}.${eventName}`,
-        'action',
-      )) {
+      // One registration per alias, so the body names the alias the event was tagged for
+      // (`failed-google-login`, not its siblings); `once` keeps an event from reaching it twice.
+      const once = oncePerEvent();
+      for (const target of catalogue.resolveAlias('qelos', `${source}.${kind}.${eventName}`)) {
+        if ((target.kind && target.kind !== 'action') || !target.row.kinds.includes('action')) continue;
         unregisters.push(
           hooks.action(
-            resolved.event,
-            (meta: unknown, ctx: HandlerContext | undefined) =>
-              handler({
+            target.row.name,
+            (meta: unknown, ctx: HandlerContext | undefined) => {
+              if (!once(meta)) return;
+              return handler({
                 tenantPayload: {},
                 user: ctx?.accountability?.record ?? null,
-                body: eventRecord(resolved, meta, ctx),
-              }),
-            { tags: resolved.tags, owner },
+                body: eventRecord(target.alias, meta, ctx),
+              });
+            },
+            { tags: target.tags, owner },
           ),
         );
       }
