@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { type Catalogue, exceptions, type Hooks, type Logger } from '@sluice/hooks';
 import { createJiti } from 'jiti';
 import { discoverExtensions, type ExtensionEntry } from './discover.ts';
@@ -81,9 +82,7 @@ export async function loadExtension(entry: ExtensionEntry, options: LoadOptions)
   };
   const loaded: LoadedExtension = { id: entry.id, owner: entry.owner, path: entry.path };
   try {
-    // No module cache: a reload evaluates the file (and what it imports) again.
-    const jiti = createJiti(import.meta.url, { moduleCache: false });
-    const namespace = await jiti.import(entry.path);
+    const namespace = await evaluate(entry.path);
     loaded.vocabulary = await registerHookModule(hookModuleOf(namespace), vocabularyContext, context);
     logger.debug(
       { extension: entry.owner, path: entry.path, vocabulary: loaded.vocabulary },
@@ -100,6 +99,17 @@ export async function loadExtension(entry: ExtensionEntry, options: LoadOptions)
     loaded.error = error;
   }
   return loaded;
+}
+
+/**
+ * Evaluates a hook file afresh on every call, whatever its module system: jiti would hand plain
+ * JavaScript to Node's own loader, whose cache a reload could not get past, so the file is
+ * always transpiled. TypeScript it imports is evaluated afresh too (no module cache).
+ */
+async function evaluate(path: string): Promise<unknown> {
+  const jiti = createJiti(import.meta.url, { moduleCache: false });
+  const source = await readFile(path, 'utf8');
+  return await jiti.evalModule(source, { filename: path, id: path, async: true, forceTranspile: true });
 }
 
 function mustLoadFromEnv(options: LoadOptions): boolean {
