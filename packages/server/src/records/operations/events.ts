@@ -29,6 +29,10 @@ export async function filterPayload<P>(
   return (isStopped(settled as never) ? (settled as { payload: P }).payload : settled) as P;
 }
 
+/**
+ * Emits an action; inside a transaction it is held until the commit. By the time it runs the
+ * transaction is over, so its context carries the database instead (DESIGN §1.7).
+ */
 export function emitAction(
   app: App,
   name: string,
@@ -36,5 +40,8 @@ export function emitAction(
   ctx: HookContext,
   tags: readonly string[],
 ): void {
-  if (ctx.emitEvents) app.hooks.runAction(name as never, meta as never, ctx, tags);
+  if (!ctx.emitEvents) return;
+  const point = app.hooks.event(name);
+  if (!point.listens('action')) return;
+  point.action(meta as never, ctx.database.isTransaction ? { ...ctx, database: app.database.db } : ctx, tags);
 }
