@@ -10,6 +10,8 @@ import {
 } from './kuzzle-request.ts';
 import { isThenable, resolveOrThrow, unregisterAll } from './resolve.ts';
 
+export type { KuzzleDocument, KuzzleRequest };
+
 export type PipeHandler = (payload: any, request?: KuzzleRequest) => unknown;
 export type KuzzleHookHandler = (...args: any[]) => unknown;
 
