@@ -67,7 +67,7 @@ export async function loadExtension(entry: ExtensionEntry, options: LoadOptions)
     services: undefined,
     database: undefined,
     getSchema: async () => undefined,
-    env: {},
+    env: process.env,
     exceptions,
     ...options.context,
     logger: extensionLogger,

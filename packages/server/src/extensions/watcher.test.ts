@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LoadedExtension } from './loader.ts';
+import { type LoadedExtension, loadExtensions } from './loader.ts';
 import { handlerContext, recordEvent, runFilter, setupHooks } from './testing.ts';
 import { type ExtensionWatcher, watchExtensions } from './watcher.ts';
 
@@ -28,7 +28,6 @@ async function watched() {
   const reloads: { reloaded: LoadedExtension[]; removed: string[] }[] = [];
   let notify: (() => void) | undefined;
   const nextReload = () => new Promise<void>((resolve) => (notify = resolve));
-  const { loadExtensions } = await import('./loader.ts');
   await loadExtensions({ dir, hooks: setup.hooks, logger: setup.logger });
   const watcher: ExtensionWatcher = await watchExtensions({
     dir,
