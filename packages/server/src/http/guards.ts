@@ -10,8 +10,8 @@ export function requireSuperuser(request: FastifyRequest): void {
 
 /** The JSON object body of a write; anything else is a 400 before any hook runs. */
 export function objectBody(request: FastifyRequest): Record<string, unknown> {
-  const body = request.body ?? {};
-  if (typeof body !== 'object' || Array.isArray(body)) {
+  const body = request.body === undefined ? {} : request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidPayloadError('The request body must be a JSON object.');
   }
   return body as Record<string, unknown>;
