@@ -1,5 +1,5 @@
 import { InvalidPayloadError } from '@sluice/hooks';
-import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
+import { CompiledQuery, type Kysely, PostgresAdapter, sql } from 'kysely';
 import type { Collection } from '../collections/types.ts';
 import { uniqueViolationColumns } from '../db/errors.ts';
 
@@ -16,6 +16,31 @@ function rethrowNotUnique(error: unknown): never {
     columns.map((column) => [column, { code: 'validation_not_unique', message: 'Value must be unique.' }]),
   );
   throw new InvalidPayloadError('Value must be unique.', details);
+}
+
+/**
+ * An auth record's email is unique whatever its case: sign-in looks emails up case-insensitively,
+ * so `Ann@x.io` next to `ann@x.io` would leave one of them unable to sign in.
+ */
+export async function assertEmailFree(
+  executor: Kysely<any>,
+  collection: Collection,
+  values: RecordRow,
+  id: string,
+): Promise<void> {
+  const email = values.email;
+  if (collection.type !== 'auth' || typeof email !== 'string' || email === '') return;
+  const taken = await executor
+    .selectFrom(collection.name)
+    .select('id')
+    .where(sql<string>`lower(${sql.ref('email')})`, '=', email.toLowerCase())
+    .where('id', '!=', id)
+    .executeTakeFirst();
+  if (taken) {
+    throw new InvalidPayloadError('Value must be unique.', {
+      email: { code: 'validation_not_unique', message: 'Value must be unique.' },
+    });
+  }
 }
 
 export async function insertRecord(

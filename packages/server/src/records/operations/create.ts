@@ -5,7 +5,7 @@ import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import { assertRuleNotLocked, recordMatches, ruleCondition } from '../rules.ts';
-import { findRecordById, insertRecord } from '../store.ts';
+import { assertEmailFree, findRecordById, insertRecord } from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
 /**
@@ -41,8 +41,9 @@ export async function createRecord(
       action: 'create' as const,
     };
     const row = await filterPayload(app, 'model.create', values, modelMeta, tx, tags);
-    await insertRecord(tx.database, collection, row);
     const id = String(row.id);
+    await assertEmailFree(tx.database, collection, row, id);
+    await insertRecord(tx.database, collection, row);
     const condition = ruleCondition(collection, 'createRule', tx, app.database.dialect, data);
     if (condition && !(await recordMatches(tx.database, collection, id, condition))) {
       throw new InvalidPayloadError('Failed to create record.');

@@ -5,7 +5,7 @@ import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import { assertRuleNotLocked, isOwnRecord, recordMatches, ruleCondition } from '../rules.ts';
-import { findRecordById, updateRecord as updateRow } from '../store.ts';
+import { assertEmailFree, findRecordById, updateRecord as updateRow } from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
 /**
@@ -52,6 +52,7 @@ export async function updateRecord(
       action: 'update' as const,
     };
     const changes = await filterPayload(app, 'model.update', values, modelMeta, tx, tags);
+    await assertEmailFree(tx.database, collection, changes, id);
     await updateRow(tx.database, collection, id, changes);
     const stored = await findRecordById(tx.database, collection, id);
     const record = decodeRecord(collection, stored!, { isAdmin, showEmail });
