@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { createApp } from './app/create.ts';
+import type { App } from './app/types.ts';
 import { SUPERUSERS } from './auth/accountability.ts';
+import type { CliProgram } from './catalogue/events.ts';
 
 const usage = `Usage:
   sluice serve [--dir DATA] [--http HOST:PORT] [--extensions DIR] [--dev]
@@ -34,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       extensions: values.extensions ?? process.env.SLUICE_EXTENSIONS ?? './extensions',
       dev: values.dev,
     });
+    await runCliHooks(app, { command, args: positionals.slice(1), options: values });
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -65,8 +68,9 @@ async function main(argv: string[]): Promise<number> {
       console.error('Usage: sluice admin create EMAIL PASSWORD [--dir DATA]');
       return 1;
     }
-    const app = createApp({ dir: values.dir, extensions: false, logLevel: 'warn' });
+    const app = createApp({ dir: values.dir, extensions: values.extensions, logLevel: 'warn' });
     try {
+      await runCliHooks(app, { command: 'admin create', args: rest, options: values });
       await app.bootstrap();
       await app.services.records.create(SUPERUSERS, { email, password, passwordConfirm: password });
       console.log(`Created superuser ${email}.`);
@@ -85,6 +89,13 @@ async function main(argv: string[]): Promise<number> {
 
   console.error(usage);
   return 1;
+}
+
+/** Extensions load first, so that `cli.before` / `cli.after` reach them with the parsed command line. */
+async function runCliHooks(app: App, program: CliProgram): Promise<void> {
+  await app.loadExtensions();
+  await app.hooks.runInit('cli.before', { program });
+  await app.hooks.runInit('cli.after', { program });
 }
 
 const code = await main(process.argv.slice(2));

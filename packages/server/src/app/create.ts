@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Catalogue, createHooks, type Hooks } from '@sluice/hooks';
 import { Cron } from 'croner';
@@ -10,6 +11,9 @@ import { SchemaCache } from '../collections/store.ts';
 import { type CallOptions, type HookContext, system } from '../context.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrations.ts';
+import { type LoadOptions, loadExtensions } from '../extensions/loader.ts';
+import { registerHookRoutes } from '../extensions/routes.ts';
+import { type ExtensionWatcher, watchExtensions } from '../extensions/watcher.ts';
 import { createHttp, registerMiddlewares } from '../http/server.ts';
 import { registerSystemRoutes } from '../http/system-routes.ts';
 import { createLogger } from '../logger.ts';
@@ -49,7 +53,13 @@ export function createApp(options: AppOptions = {}): App {
   });
   const database = openDatabase({ dir, url: options.databaseUrl ?? env.SLUICE_DATABASE_URL });
   const schema = new SchemaCache();
+  const extensionsDir =
+    options.extensions === false
+      ? undefined
+      : resolve(options.extensions ?? env.SLUICE_EXTENSIONS ?? './extensions');
   let secret: string | undefined;
+  let extensionsLoaded: Promise<void> | undefined;
+  let watcher: ExtensionWatcher | undefined;
   let bootstrapped: Promise<void> | undefined;
   let started = false;
 
@@ -64,6 +74,7 @@ export function createApp(options: AppOptions = {}): App {
     options: { ...options, dir, http },
     url: '',
     services: undefined as unknown as Services,
+    extensions: [],
     secret: () => {
       if (secret === undefined) throw new Error('The app has not started.');
       return secret;
@@ -82,8 +93,32 @@ export function createApp(options: AppOptions = {}): App {
       emitEvents: call?.emitEvents ?? true,
     }),
 
+    loadExtensions() {
+      extensionsLoaded ??= (async () => {
+        if (!extensionsDir || !existsSync(extensionsDir)) return;
+        const loadOptions: LoadOptions = {
+          dir: extensionsDir,
+          hooks,
+          catalogue,
+          logger,
+          mustLoad: env.SLUICE_EXTENSIONS_MUST_LOAD === 'true',
+          context: {
+            services: app.services,
+            database: database.db,
+            getSchema: async () => schema,
+            env,
+            logger,
+          },
+        };
+        (app as { extensions: App['extensions'] }).extensions = await loadExtensions(loadOptions);
+        if (options.dev) watcher = await watchExtensions(loadOptions);
+      })();
+      return extensionsLoaded;
+    },
+
     bootstrap() {
       bootstrapped ??= (async () => {
+        await app.loadExtensions();
         await hooks.runInit('app.bootstrap', { app });
         await migrate(database);
         await schema.reload(database.db);
@@ -110,6 +145,7 @@ export function createApp(options: AppOptions = {}): App {
       registerAuthRoutes(app);
       registerRecordRoutes(app);
       registerSettingsRoutes(app);
+      registerHookRoutes(app);
       await hooks.runInit('routes.after', { app: fastify });
       await hooks.runInit('routes.custom.before', { app: fastify });
       await hooks.runInit('routes.custom.after', { app: fastify });
@@ -126,6 +162,8 @@ export function createApp(options: AppOptions = {}): App {
     },
 
     async stop() {
+      await watcher?.close();
+      watcher = undefined;
       if (!started) {
         await database.close();
         return;

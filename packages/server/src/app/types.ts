@@ -5,6 +5,7 @@ import type { SluiceEvents } from '../catalogue/events.ts';
 import type { SchemaCache } from '../collections/store.ts';
 import type { HookContext } from '../context.ts';
 import type { Database } from '../db/types.ts';
+import type { LoadedExtension } from '../extensions/loader.ts';
 import type { Services } from './services.ts';
 
 export interface AppOptions {
@@ -38,6 +39,10 @@ export interface App {
   readonly http: FastifyInstance;
   readonly env: Record<string, string | undefined>;
   readonly options: Required<Pick<AppOptions, 'dir' | 'http'>> & AppOptions;
+  /** The extensions loaded from the extensions folder, with the error of each that failed. */
+  readonly extensions: readonly LoadedExtension[];
+  /** Loads the extensions folder once (and watches it with `dev`); `bootstrap()` does it first. */
+  loadExtensions(): Promise<void>;
   /** The base URL once listening, e.g. `http://127.0.0.1:8090`. */
   url: string;
   /** The secret auth tokens are signed with (available once started). */
