@@ -23,7 +23,7 @@ export async function updateRecord(
   assertRuleNotLocked(collection, 'updateRule', ctx);
   const tags = recordTags(collection);
   return inTransaction(app, ctx, async (tx) => {
-    const existing = await findRecordById(tx.database, collection, id);
+    const existing = await findRecordById(tx.database, collection, id, true);
     const condition = ruleCondition(collection, 'updateRule', tx, app.database.dialect, input);
     if (!existing || (condition && !(await recordMatches(tx.database, collection, id, condition)))) {
       throw new NotFoundError('The requested resource wasn’t found.');
@@ -51,7 +51,9 @@ export async function updateRecord(
       collection: collection.name,
       action: 'update' as const,
     };
-    const changes = await filterPayload(app, 'model.update', values, modelMeta, tx, tags);
+    const row = { ...existing, ...values };
+    const filtered = await filterPayload(app, 'model.update', row, modelMeta, tx, tags);
+    const changes = filtered === row ? values : changedColumns(existing, filtered);
     await assertEmailFree(tx.database, collection, changes, id);
     await updateRow(tx.database, collection, id, changes);
     const stored = await findRecordById(tx.database, collection, id);
@@ -60,4 +62,11 @@ export async function updateRecord(
     emitAction(app, 'records.update', { ...meta, payload: data, record, previous }, tx, tags);
     return record;
   });
+}
+
+/** The columns a `model.update` filter left different from the stored row. */
+function changedColumns(existing: Record<string, unknown>, row: Record<string, unknown>): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) if (existing[column] !== value) changes[column] = value;
+  return changes;
 }
