@@ -78,23 +78,34 @@ export async function deleteRecord(
   return result.numDeletedRows > 0n;
 }
 
-const findByIdSql = new WeakMap<Collection, { sqlite?: string; postgres?: string }>();
+const findByIdSql = new WeakMap<
+  Collection,
+  Partial<Record<'sqlite' | 'postgres' | 'postgresLocked', string>>
+>();
 
+/**
+ * The stored row with that id. `lock` (for a write that reads, then changes, the row) takes the
+ * row lock on PostgreSQL, so concurrent updates such as `views+` do not lose each other's
+ * changes; SQLite has one writer and needs none.
+ */
 export async function findRecordById(
   executor: Kysely<any>,
   collection: Collection,
   id: string,
+  lock = false,
 ): Promise<RecordRow | undefined> {
   const dialect = executor.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+  const key = dialect === 'postgres' && lock ? 'postgresLocked' : dialect;
   let cached = findByIdSql.get(collection);
   if (!cached) {
     cached = {};
     findByIdSql.set(collection, cached);
   }
-  let text = cached[dialect];
+  let text = cached[key];
   if (text === undefined) {
     text = `select * from ${quote(collection.name)} where "id" = ${dialect === 'postgres' ? '$1' : '?'}`;
-    cached[dialect] = text;
+    if (key === 'postgresLocked') text += ' for update';
+    cached[key] = text;
   }
   const result = await executor.executeQuery<RecordRow>(CompiledQuery.raw(text, [id]));
   return result.rows[0];

@@ -23,7 +23,7 @@ export async function deleteRecord(
   assertRuleNotLocked(collection, 'deleteRule', ctx);
   const tags = recordTags(collection);
   await inTransaction(app, ctx, async (tx) => {
-    const existing = await findRecordById(tx.database, collection, id);
+    const existing = await findRecordById(tx.database, collection, id, true);
     const condition = ruleCondition(collection, 'deleteRule', tx, app.database.dialect);
     if (!existing || (condition && !(await recordMatches(tx.database, collection, id, condition)))) {
       throw new NotFoundError('The requested resource wasn’t found.');
