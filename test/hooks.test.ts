@@ -1,0 +1,634 @@
+import { ForbiddenError, type Unregister } from '@sluice/hooks';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type {
+  CollectionMeta,
+  ModelMeta,
+  RecordCreateActionMeta,
+} from '../packages/server/src/catalogue/events.ts';
+import type { Collection, RecordData } from '../packages/server/src/index.ts';
+import { createCollection, type Dialect, dialects, sleep, startServer, type TestServer } from './helpers.ts';
+
+type ModelActionMeta = ModelMeta & { record: RecordData };
+type CollectionActionMeta = CollectionMeta & { payload: Collection };
+
+describe.each(dialects)('hooks against a running server (%s)', (dialect: Dialect) => {
+  let server: TestServer;
+  const registered: Unregister[] = [];
+
+  /** Registers for this test only. */
+  function using(unregister: Unregister): void {
+    registered.push(unregister);
+  }
+
+  const hooks = () => server.app.hooks;
+
+  function createPost(data: Record<string, unknown>, token: string | null = server.adminToken) {
+    return server.request('POST', '/api/collections/posts/records', { body: data, token });
+  }
+
+  beforeAll(async () => {
+    server = await startServer(dialect, { hooks: { timeoutMs: 200 } });
+    await createCollection(server, {
+      name: 'posts',
+      fields: [
+        { name: 'title', type: 'text', required: true },
+        { name: 'views', type: 'number' },
+      ],
+      listRule: '',
+      viewRule: '',
+      createRule: '',
+    });
+    await createCollection(server, { name: 'other', fields: [{ name: 'note', type: 'text' }] });
+  });
+
+  afterEach(async () => {
+    for (const unregister of registered.splice(0)) unregister();
+    await hooks().drain();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  describe('filters on writes', () => {
+    it('change the payload that is stored', async () => {
+      using(
+        hooks().filter(
+          'records.create',
+          (payload) => ({ ...payload, title: String(payload.title).toUpperCase(), views: 7 }),
+          { tags: ['posts'] },
+        ),
+      );
+      const created = await createPost({ title: 'quiet title' });
+      expect(created.status).toBe(200);
+      expect(created.body).toMatchObject({ title: 'QUIET TITLE', views: 7 });
+      const stored = await server.request('GET', `/api/collections/posts/records/${created.body.id}`);
+      expect(stored.body).toMatchObject({ title: 'QUIET TITLE', views: 7 });
+    });
+
+    it('abort with their typed error and write nothing', async () => {
+      const before = await server.count('posts');
+      using(
+        hooks().filter(
+          'records.create',
+          () => {
+            throw new ForbiddenError('Posting is closed.');
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const refused = await createPost({ title: 'refused' });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({
+        status: 403,
+        code: 'SLUICE_ERR_FORBIDDEN',
+        message: 'Posting is closed.',
+      });
+      expect(await server.count('posts')).toBe(before);
+    });
+
+    it('turn an unknown error into a 500 that leaks nothing, and write nothing', async () => {
+      const before = await server.count('posts');
+      using(
+        hooks().filter(
+          'model.create',
+          async () => {
+            throw new Error('secret internal detail 42');
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const failed = await createPost({ title: 'doomed' });
+      expect(failed.status).toBe(500);
+      expect(failed.text).not.toContain('secret internal detail');
+      expect(failed.text).not.toContain('at ');
+      expect(failed.body).toMatchObject({ status: 500, code: 'SLUICE_ERR_HOOK' });
+      expect(await server.count('posts')).toBe(before);
+    });
+
+    it('write through the services inside the same transaction: committed together', async () => {
+      const posts = await server.count('posts');
+      const others = await server.count('other');
+      using(
+        hooks().filter(
+          'records.create',
+          async (payload, _meta, ctx) => {
+            await server.app.services.records.create('other', { note: `for ${payload.title}` }, ctx);
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const created = await createPost({ title: 'with a companion' });
+      expect(created.status).toBe(200);
+      expect(await server.count('posts')).toBe(posts + 1);
+      expect(await server.count('other', 'note = "for with a companion"')).toBe(1);
+      expect(await server.count('other')).toBe(others + 1);
+    });
+
+    it('write through the services, then throw: both writes are rolled back and no action runs', async () => {
+      const posts = await server.count('posts');
+      const others = await server.count('other');
+      const actions: string[] = [];
+      using(hooks().action('records.create', (meta) => void actions.push(meta.collection)));
+      using(hooks().action('model.create', (meta) => void actions.push(`model:${meta.table}`)));
+      using(
+        hooks().filter(
+          'model.create',
+          async (_payload, _meta, ctx) => {
+            await server.app.services.records.create('other', { note: 'must vanish' }, ctx);
+            throw new ForbiddenError('Changed my mind.');
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const refused = await createPost({ title: 'rolled back' });
+      expect(refused.status).toBe(403);
+      await hooks().drain();
+      expect(await server.count('posts')).toBe(posts);
+      expect(await server.count('other')).toBe(others);
+      expect(await server.count('other', 'note = "must vanish"')).toBe(0);
+      expect(actions).toEqual([]);
+    });
+  });
+
+  describe('actions', () => {
+    it('run after the commit: they see the row from another connection', async () => {
+      const seen: Array<{ id: string; visible: boolean }> = [];
+      using(
+        hooks().action(
+          'records.create',
+          async (actionMeta) => {
+            const meta = actionMeta as RecordCreateActionMeta;
+            const row = await server.app.database.reader
+              .selectFrom('posts')
+              .select(['id', 'title'])
+              .where('id', '=', meta.key)
+              .executeTakeFirst();
+            seen.push({ id: meta.key, visible: row?.title === 'after commit' });
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const created = await createPost({ title: 'after commit' });
+      expect(created.status).toBe(200);
+      await hooks().drain();
+      expect(seen).toEqual([{ id: created.body.id, visible: true }]);
+    });
+
+    it('get a context whose database still works after the commit', async () => {
+      const results: unknown[] = [];
+      using(
+        hooks().action(
+          'records.create',
+          async (actionMeta, ctx) => {
+            const meta = actionMeta as RecordCreateActionMeta;
+            try {
+              const row = await ctx.database
+                .selectFrom('posts')
+                .select('title')
+                .where('id', '=', meta.key)
+                .executeTakeFirst();
+              results.push(row?.title);
+            } catch (error) {
+              results.push(error);
+            }
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const created = await createPost({ title: 'context after commit' });
+      expect(created.status).toBe(200);
+      await hooks().drain();
+      expect(results).toEqual(['context after commit']);
+    });
+
+    it('fire once for a record that concurrent requests delete', async () => {
+      const created = await createPost({ title: 'deleted by many' });
+      const deletions: string[] = [];
+      using(
+        hooks().action('records.delete', (meta) => void deletions.push(meta.collection), { tags: ['posts'] }),
+      );
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          server.request('DELETE', `/api/collections/posts/records/${created.body.id}`, {
+            token: server.adminToken,
+          }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([204, 404, 404, 404, 404]);
+      await hooks().drain();
+      expect(deletions).toEqual(['posts']);
+    });
+
+    it('fire model.create for a record made through the services, not HTTP', async () => {
+      const models: Array<{ table: string; title: unknown }> = [];
+      using(
+        hooks().action(
+          'model.create',
+          (meta) => void models.push({ table: meta.table, title: (meta as ModelActionMeta).record.title }),
+          {
+            tags: ['posts'],
+          },
+        ),
+      );
+      const record = await server.app.services.records.create('posts', { title: 'from a service' });
+      await hooks().drain();
+      expect(models).toEqual([{ table: 'posts', title: 'from a service' }]);
+      const stored = await server.request('GET', `/api/collections/posts/records/${record.id}`);
+      expect(stored.body.title).toBe('from a service');
+    });
+
+    it('fire model.create when a superuser is created', async () => {
+      const models: Array<{ table: string; email: unknown }> = [];
+      using(
+        hooks().action(
+          'model.create',
+          (meta) => void models.push({ table: meta.table, email: (meta as ModelActionMeta).record.email }),
+          {
+            tags: ['_superusers'],
+          },
+        ),
+      );
+      await server.app.services.records.create('_superusers', {
+        email: `second-${dialect}@example.com`,
+        password: 'second-password',
+        passwordConfirm: 'second-password',
+      });
+      await hooks().drain();
+      expect(models).toEqual([{ table: '_superusers', email: `second-${dialect}@example.com` }]);
+      expect(await server.count('_superusers')).toBe(2);
+    });
+
+    it('are skipped, with the filters, for { emitEvents: false }', async () => {
+      const fired: string[] = [];
+      using(
+        hooks().action('model.create', () => void fired.push('model.create action'), { tags: ['posts'] }),
+      );
+      using(
+        hooks().action('records.create', () => void fired.push('records.create action'), { tags: ['posts'] }),
+      );
+      using(
+        hooks().filter(
+          'records.create',
+          () => {
+            throw new ForbiddenError('A filter that must not run.');
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const record = await server.app.services.records.create(
+        'posts',
+        { title: 'silent' },
+        { emitEvents: false },
+      );
+      await hooks().drain();
+      expect(fired).toEqual([]);
+      expect(await server.count('posts', `id = "${record.id}"`)).toBe(1);
+    });
+
+    it('that fail reach hook.error, and the request still succeeds', async () => {
+      const failures: Array<{ event: string; message: string }> = [];
+      using(
+        hooks().action('hook.error', (meta) => {
+          failures.push({ event: meta.event, message: (meta.error as Error).message });
+        }),
+      );
+      using(
+        hooks().action(
+          'records.create',
+          async () => {
+            throw new Error('the action broke');
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const created = await createPost({ title: 'survives a broken action' });
+      expect(created.status).toBe(200);
+      await hooks().drain();
+      expect(failures).toEqual([{ event: 'records.create', message: 'the action broke' }]);
+      const stored = await server.request('GET', `/api/collections/posts/records/${created.body.id}`);
+      expect(stored.status).toBe(200);
+      expect(stored.body.title).toBe('survives a broken action');
+    });
+  });
+
+  describe('tags', () => {
+    it('keep a filter to the collections it names', async () => {
+      const calls: string[] = [];
+      using(
+        hooks().filter(
+          'records.create',
+          (_payload, meta) => {
+            calls.push(meta.collection);
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const other = await server.request('POST', '/api/collections/other/records', {
+        body: { note: 'untagged' },
+        token: server.adminToken,
+      });
+      expect(other.status).toBe(200);
+      expect(calls).toEqual([]);
+      const post = await createPost({ title: 'tagged' });
+      expect(post.status).toBe(200);
+      expect(calls).toEqual(['posts']);
+    });
+  });
+
+  describe('filters on reads', () => {
+    it('records.list can change the result', async () => {
+      using(
+        hooks().filter(
+          'records.list',
+          (result) => ({
+            ...result,
+            items: result.items.map((item) => ({ ...item, title: `[listed] ${item.title}` })),
+          }),
+          { tags: ['posts'] },
+        ),
+      );
+      const list = await server.request('GET', '/api/collections/posts/records', { query: { perPage: 5 } });
+      expect(list.status).toBe(200);
+      expect(list.body.items.length).toBeGreaterThan(0);
+      for (const item of list.body.items) expect(item.title).toMatch(/^\[listed\] /);
+    });
+
+    it('records.view can change the record', async () => {
+      const created = await createPost({ title: 'viewed' });
+      using(hooks().filter('records.view', (record) => ({ ...record, computed: record.title + '!' })));
+      const view = await server.request('GET', `/api/collections/posts/records/${created.body.id}`);
+      expect(view.status).toBe(200);
+      expect(view.body).toMatchObject({ title: 'viewed', computed: 'viewed!' });
+    });
+  });
+
+  describe('auth', () => {
+    beforeAll(async () => {
+      for (const email of ['allowed@example.com', 'blocked@example.com']) {
+        const created = await server.request('POST', '/api/collections/users/records', {
+          body: { email, password: 'password-123', passwordConfirm: 'password-123' },
+        });
+        expect(created.status).toBe(200);
+      }
+    });
+
+    const login = (identity: string) =>
+      server.request('POST', '/api/collections/users/auth-with-password', {
+        body: { identity, password: 'password-123' },
+      });
+
+    it('auth.login can reject a login', async () => {
+      using(
+        hooks().filter(
+          'auth.login',
+          (credentials) => {
+            if (credentials.identity === 'blocked@example.com')
+              throw new ForbiddenError('This account is blocked.');
+          },
+          { tags: ['users'] },
+        ),
+      );
+      const blocked = await login('blocked@example.com');
+      expect(blocked.status).toBe(403);
+      expect(blocked.body.message).toBe('This account is blocked.');
+      expect(blocked.body.token).toBeUndefined();
+      const allowed = await login('allowed@example.com');
+      expect(allowed.status).toBe(200);
+      expect(allowed.body.token).toEqual(expect.any(String));
+    });
+
+    it('auth.token can add to the answer', async () => {
+      using(
+        hooks().filter('auth.token', (response, meta) => ({
+          ...response,
+          meta: { greeting: `hello from ${meta.collection}` },
+        })),
+      );
+      const answer = await login('allowed@example.com');
+      expect(answer.status).toBe(200);
+      expect(answer.body.meta).toEqual({ greeting: 'hello from users' });
+      expect(answer.body.record.email).toBe('allowed@example.com');
+    });
+  });
+
+  describe('settings and collections', () => {
+    it('settings.update sees the previous values in meta and the new ones as payload', async () => {
+      const seen: Array<{ previous: unknown; next: unknown; smtpPassword: unknown }> = [];
+      using(
+        hooks().filter('settings.update', (settings, meta) => {
+          const previous = meta.previous as { meta: { appName: string }; smtp: Record<string, unknown> };
+          const next = settings as { meta: { appName: string; senderName: string } };
+          seen.push({
+            previous: previous.meta.appName,
+            next: next.meta.appName,
+            smtpPassword: previous.smtp.password,
+          });
+          return { ...settings, meta: { ...next.meta, senderName: `${next.meta.appName} team` } };
+        }),
+      );
+      const before = await server.request('GET', '/api/settings', { token: server.adminToken });
+      const updated = await server.request('PATCH', '/api/settings', {
+        token: server.adminToken,
+        body: { meta: { appName: 'Filtered App' } },
+      });
+      expect(updated.status).toBe(200);
+      expect(seen).toEqual([
+        { previous: before.body.meta.appName, next: 'Filtered App', smtpPassword: undefined },
+      ]);
+      expect(updated.body.meta.senderName).toBe('Filtered App team');
+      const after = await server.request('GET', '/api/settings', { token: server.adminToken });
+      expect(after.body.meta).toMatchObject({ appName: 'Filtered App', senderName: 'Filtered App team' });
+    });
+
+    it('collections.create filter changes the definition and the action follows the commit', async () => {
+      const actions: string[] = [];
+      using(hooks().filter('collections.create', (collection) => ({ ...collection, listRule: '' })));
+      using(
+        hooks().action(
+          'collections.create',
+          (meta) => void actions.push((meta as CollectionActionMeta).payload.name),
+        ),
+      );
+      const created = await createCollection(server, {
+        name: 'hooked',
+        fields: [{ name: 'x', type: 'text' }],
+      });
+      expect(created).toMatchObject({ name: 'hooked', listRule: '' });
+      const guestList = await server.request('GET', '/api/collections/hooked/records');
+      expect(guestList.status).toBe(200);
+      await hooks().drain();
+      expect(actions).toEqual(['hooked']);
+    });
+
+    it('a throwing collections.create filter leaves no collection and no table', async () => {
+      const actions: string[] = [];
+      using(
+        hooks().action(
+          'collections.create',
+          (meta) => void actions.push((meta as CollectionActionMeta).payload.name),
+        ),
+      );
+      using(
+        hooks().filter('fields.create', (field) => {
+          if (field.name === 'forbidden') throw new ForbiddenError('No such field here.');
+        }),
+      );
+      const refused = await server.request('POST', '/api/collections', {
+        token: server.adminToken,
+        body: { name: 'never_made', type: 'base', fields: [{ name: 'forbidden', type: 'text' }] },
+      });
+      expect(refused.status).toBe(403);
+      const view = await server.request('GET', '/api/collections/never_made', { token: server.adminToken });
+      expect(view.status).toBe(404);
+      const tables = await server.app.database.db
+        .selectFrom(dialect === 'sqlite' ? 'sqlite_master' : 'information_schema.tables')
+        .select(dialect === 'sqlite' ? 'name' : 'table_name')
+        .where(dialect === 'sqlite' ? 'name' : 'table_name', '=', 'never_made')
+        .execute();
+      expect(tables).toEqual([]);
+      await hooks().drain();
+      expect(actions).toEqual([]);
+    });
+  });
+
+  describe('HTTP events', () => {
+    it('request.not_found can answer a route of its own through meta.response', async () => {
+      using(
+        hooks().filter('request.not_found', (handled, meta) => {
+          const request = meta.request as { url: string; method: string };
+          if (!request.url.startsWith('/hello/')) return handled;
+          (meta.response as { send(body: unknown): void }).send({
+            hello: request.url.slice(7),
+            method: request.method,
+          });
+          return true;
+        }),
+      );
+      const custom = await server.request('GET', '/hello/world');
+      expect(custom.status).toBe(200);
+      expect(custom.body).toEqual({ hello: 'world', method: 'GET' });
+      const missing = await server.request('GET', '/nothing/here');
+      expect(missing.status).toBe(404);
+      expect(missing.body).toMatchObject({ status: 404, code: 'SLUICE_ERR_NOT_FOUND' });
+    });
+
+    it('api.error can change the error message', async () => {
+      using(hooks().filter('api.error', (body) => ({ ...body, message: `Custom: ${body.message}` })));
+      const missing = await server.request('GET', '/api/collections/no_such/records');
+      expect(missing.status).toBe(404);
+      expect(missing.body.message).toMatch(/^Custom: /);
+      expect(missing.body.status).toBe(404);
+    });
+
+    it('response fires after a request with its duration', async () => {
+      const responses: Array<{ url: string; status: number; duration: number }> = [];
+      using(
+        hooks().action('response', (meta) => {
+          const request = meta.request as { url: string };
+          const reply = meta.response as { statusCode: number };
+          responses.push({ url: request.url, status: reply.statusCode, duration: meta.duration });
+        }),
+      );
+      const health = await server.request('GET', '/api/health?probe=1');
+      expect(health.status).toBe(200);
+      await vi.waitFor(() => expect(responses.some((item) => item.url === '/api/health?probe=1')).toBe(true));
+      const entry = responses.find((item) => item.url === '/api/health?probe=1')!;
+      expect(entry.status).toBe(200);
+      expect(entry.duration).toEqual(expect.any(Number));
+      expect(entry.duration).toBeGreaterThanOrEqual(0);
+    });
+  });
+
+  describe('slow filters', () => {
+    it('cannot write through their transaction once the operation timed out', async () => {
+      const others = await server.count('other');
+      const late: unknown[] = [];
+      using(
+        hooks().filter(
+          'records.create',
+          async (_payload, _meta, ctx) => {
+            await sleep(300);
+            try {
+              await server.app.services.records.create('other', { note: 'written after the timeout' }, ctx);
+              late.push('written');
+            } catch (error) {
+              late.push(error);
+            }
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const slow = await createPost({ title: 'late writer' });
+      expect(slow.status).toBe(504);
+      await vi.waitFor(() => expect(late).toHaveLength(1), { timeout: 2000 });
+      expect(late[0]).not.toBe('written');
+      expect(await server.count('other', 'note = "written after the timeout"')).toBe(0);
+      expect(await server.count('other')).toBe(others);
+    });
+
+    it('past hooks.timeoutMs answer 504 and write nothing', async () => {
+      const posts = await server.count('posts');
+      const others = await server.count('other');
+      using(
+        hooks().filter(
+          'records.create',
+          async (_payload, _meta, ctx) => {
+            await server.app.services.records.create('other', { note: 'written before the timeout' }, ctx);
+            await sleep(300);
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const slow = await createPost({ title: 'too slow' });
+      expect(slow.status).toBe(504);
+      expect(slow.body.code).toBe('SLUICE_ERR_HOOK_TIMEOUT');
+      await sleep(150);
+      expect(await server.count('posts')).toBe(posts);
+      expect(await server.count('other')).toBe(others);
+      const health = await server.request('GET', '/api/health');
+      expect(health.status).toBe(200);
+    });
+  });
+});
+
+describe.each(dialects)('hook back-pressure (%s)', (dialect: Dialect) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer(dialect, { hooks: { maxConcurrentFilters: 1, maxQueuedFilters: 0 } });
+    await createCollection(server, { name: 'slow', fields: [{ name: 'n', type: 'number' }], listRule: '' });
+    server.app.hooks.filter(
+      'records.list',
+      async (result) => {
+        await sleep(300);
+        return result;
+      },
+      { tags: ['slow'] },
+    );
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('refuses chains past the bound with 503 and stays up', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => server.request('GET', '/api/collections/slow/records')),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 503)).toHaveLength(4);
+    const refused = answers.find((answer) => answer.status === 503)!;
+    expect(refused.body).toMatchObject({ status: 503, code: 'SLUICE_ERR_SERVICE_UNAVAILABLE' });
+
+    expect((await server.request('GET', '/api/health')).status).toBe(200);
+    const again = await server.request('GET', '/api/collections/slow/records');
+    expect(again.status).toBe(200);
+    const created = await server.request('POST', '/api/collections/slow/records', {
+      token: server.adminToken,
+      body: { n: 1 },
+    });
+    expect(created.status).toBe(200);
+  });
+});

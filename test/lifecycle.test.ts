@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  createStorage,
+  type Dialect,
+  dialects,
+  request,
+  type Storage,
+  sleep,
+  startServer,
+  type TestServer,
+} from './helpers.ts';
+
+const initOrder = [
+  'app.bootstrap',
+  'app.bootstrapped',
+  'app.before',
+  'middlewares.before',
+  'middlewares.after',
+  'routes.before',
+  'routes.after',
+  'routes.custom.before',
+  'routes.custom.after',
+  'app.after',
+] as const;
+
+describe.each(dialects)('app lifecycle (%s)', (dialect: Dialect) => {
+  let storage: Storage;
+
+  beforeAll(async () => {
+    storage = await createStorage(dialect);
+  });
+
+  afterAll(async () => {
+    await storage?.destroy();
+  });
+
+  describe('a running server', () => {
+    let server: TestServer;
+    const fired: string[] = [];
+    let started: { server: unknown } | undefined;
+
+    beforeAll(async () => {
+      server = await startServer(dialect, {
+        storage,
+        setup(app) {
+          for (const name of initOrder) app.hooks.init(name, () => void fired.push(name));
+          app.hooks.init('routes.custom.before', (meta: { app: any }) => {
+            meta.app.get('/custom', () => ({ custom: true, dialect }));
+          });
+          app.hooks.action('server.start', (meta) => {
+            started = meta;
+          });
+        },
+      });
+      await server.app.hooks.drain();
+    });
+
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('answers GET /api/health', async () => {
+      const response = await server.request('GET', '/api/health');
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ code: 200 });
+    });
+
+    it('runs the init events once each, in the documented order', () => {
+      expect(fired).toEqual([...initOrder]);
+    });
+
+    it('serves a route added in routes.custom.before', async () => {
+      const response = await server.request('GET', '/custom');
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ custom: true, dialect });
+    });
+
+    it('fires server.start with the listening HTTP server', () => {
+      expect(started).toBeDefined();
+      expect(started!.server).toBe(server.app.http.server);
+    });
+
+    it('creates the superuser from the environment, who can log in', async () => {
+      expect(server.adminToken).not.toBe('');
+      const list = await server.request('GET', '/api/collections/_superusers/records', {
+        token: server.adminToken,
+      });
+      expect(list.status).toBe(200);
+      expect(list.body.totalItems).toBe(1);
+      expect(list.body.items[0].email).toBe(ADMIN_EMAIL);
+    });
+  });
+
+  it('does not create the superuser twice when restarted on the same data', async () => {
+    const first = await startServer(dialect, { storage });
+    const ids = await first.request('GET', '/api/collections/_superusers/records', {
+      token: first.adminToken,
+    });
+    await first.stop();
+
+    const again = await startServer(dialect, { storage });
+    try {
+      const login = await again.request('POST', '/api/collections/_superusers/auth-with-password', {
+        body: { identity: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+      });
+      expect(login.status).toBe(200);
+      expect(login.body.record.email).toBe(ADMIN_EMAIL);
+      const list = await again.request('GET', '/api/collections/_superusers/records', {
+        token: login.body.token,
+      });
+      expect(list.status).toBe(200);
+      expect(list.body.totalItems).toBe(1);
+      expect(list.body.items[0].id).toBe(ids.body.items[0].id);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it('drains pending actions and runs app.terminate before stop() resolves', async () => {
+    const steps: string[] = [];
+    const server = await startServer(dialect, {
+      storage,
+      setup(app) {
+        app.hooks.action('records.create', async () => {
+          steps.push('action started');
+          await sleep(100);
+          steps.push('action finished');
+        });
+        app.hooks.init('app.terminate', async (meta: { app: any }) => {
+          const rows = await meta.app.database.db.selectFrom('users').select('id').execute();
+          steps.push(`terminate saw ${rows.length} user(s)`);
+        });
+      },
+    });
+    const created = await server.request('POST', '/api/collections/users/records', {
+      body: { email: 'drain@example.com', password: 'password-123', passwordConfirm: 'password-123' },
+    });
+    expect(created.status).toBe(200);
+    await server.stop();
+    steps.push('stopped');
+    expect(steps).toEqual(['action started', 'action finished', 'terminate saw 1 user(s)', 'stopped']);
+
+    const closed = await request(server.url, 'GET', '/api/health').catch((error: Error) => error);
+    expect(closed).toBeInstanceOf(Error);
+  });
+});
