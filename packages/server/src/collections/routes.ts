@@ -18,8 +18,8 @@ export function registerCollectionRoutes(app: App): void {
 
   http.get<{ Querystring: Record<string, unknown> }>('/api/collections', (request) => {
     const ctx = contextOf(request);
-    const { page, perPage } = parseListQuery(request.query);
-    return collections.list(ctx, { page, perPage });
+    const { page, perPage, filter, sort } = parseListQuery(request.query);
+    return collections.list(ctx, { page, perPage, filter, sort });
   });
 
   http.put('/api/collections/import', async (request, reply) => {

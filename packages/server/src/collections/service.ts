@@ -2,6 +2,7 @@ import { InvalidPayloadError, NotFoundError } from '@sluice/hooks';
 import { inTransaction } from '../app/transaction.ts';
 import type { App } from '../app/types.ts';
 import type { HookContext } from '../context.ts';
+import { compileFilter, compileSort } from '../filter/index.ts';
 import { emitAction, filterPayload } from '../records/operations/events.ts';
 import { alterCollectionTable, createCollectionTable, dropCollectionTable } from './ddl.ts';
 import { normalizeCollection } from './schema.ts';
@@ -18,6 +19,39 @@ export interface CollectionList {
   totalPages: number;
   items: Collection[];
 }
+
+export interface CollectionListQuery {
+  page?: number;
+  perPage?: number;
+  filter?: string;
+  sort?: string;
+}
+
+/** The `_collections` columns a `filter` or `sort` on the collection list may name. */
+const listable: Collection = {
+  id: TABLE,
+  name: TABLE,
+  type: 'base',
+  system: true,
+  fields: (
+    [
+      ['id', 'text'],
+      ['name', 'text'],
+      ['type', 'text'],
+      ['system', 'bool'],
+      ['created', 'autodate'],
+      ['updated', 'autodate'],
+    ] as const
+  ).map(([name, type]) => ({ id: `${TABLE}_${name}`, name, type, system: true })),
+  indexes: [],
+  listRule: null,
+  viewRule: null,
+  createRule: null,
+  updateRule: null,
+  deleteRule: null,
+  created: '',
+  updated: '',
+};
 
 function isPlain(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -37,8 +71,8 @@ export class CollectionsService {
     return collection;
   }
 
-  async list(ctx: HookContext, query: { page?: number; perPage?: number } = {}): Promise<CollectionList> {
-    const all = [...this.app.schema.all()];
+  async list(ctx: HookContext, query: CollectionListQuery = {}): Promise<CollectionList> {
+    const all = query.filter || query.sort ? await this.#select(ctx, query) : [...this.app.schema.all()];
     const perPage = query.perPage ?? 30;
     const page = query.page ?? 1;
     const result = {
@@ -49,6 +83,25 @@ export class CollectionsService {
       items: all.slice((page - 1) * perPage, page * perPage),
     };
     return filterPayload(this.app, 'collections.list', result, { event: 'collections.list' }, ctx, []);
+  }
+
+  /** The collections a `filter` matches, in `sort` order, compiled to SQL over `_collections`. */
+  async #select(ctx: HookContext, query: CollectionListQuery): Promise<Collection[]> {
+    const filterCtx = {
+      dialect: this.app.database.dialect,
+      collection: listable,
+      getCollection: () => undefined,
+      auth: ctx.accountability.record,
+      allowHiddenFields: true,
+    };
+    const executor = ctx.database.isTransaction ? ctx.database : this.app.database.reader;
+    let select = executor.selectFrom(TABLE).select('id');
+    if (query.filter) select = select.where(compileFilter(query.filter, filterCtx));
+    for (const term of compileSort(query.sort ?? '', filterCtx)) select = select.orderBy(term);
+    const rows = await select.execute();
+    return rows
+      .map((row) => this.app.schema.get(String(row.id)))
+      .filter((collection): collection is Collection => collection !== undefined);
   }
 
   async view(idOrName: string, ctx: HookContext): Promise<Collection> {
