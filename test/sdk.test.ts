@@ -114,6 +114,18 @@ describe.each(dialects)('PocketBase JS SDK against Sluice (%s)', (dialect: Diale
       expect(page.totalItems).toBe(all.length);
     });
 
+    it('filters and sorts the collection list', async () => {
+      const books = await admin.collections.getFirstListItem('name = "books"');
+      expect(books.id).toBe(booksId);
+      const base = await admin.collections.getFullList({ filter: 'type = "base" && system = false', sort: '-name' });
+      expect(base.map((collection) => collection.name)).toEqual(['books', 'authors']);
+      const auth = await admin.collections.getList(1, 10, { filter: 'type = "auth"', sort: 'name' });
+      expect(auth.items.map((collection) => collection.name)).toEqual(['_superusers', 'users']);
+      expect(auth.totalItems).toBe(2);
+      expect(await statusOf(admin.collections.getList(1, 10, { filter: 'nope = 1' }))).toBe(400);
+      expect(await statusOf(admin.collections.getFirstListItem('name = "nothing"'))).toBe(404);
+    });
+
     it('adds, renames and removes fields; the data of a renamed field survives', async () => {
       const before = await admin.collection('books').create({
         title: 'Before the change',
