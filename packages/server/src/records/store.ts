@@ -1,5 +1,6 @@
 import { InvalidPayloadError } from '@sluice/hooks';
 import { CompiledQuery, type Kysely, PostgresAdapter, sql } from 'kysely';
+import { isMultiple } from '../collections/fields.ts';
 import type { Collection } from '../collections/types.ts';
 import { uniqueViolationColumns } from '../db/errors.ts';
 
@@ -40,6 +41,48 @@ export async function assertEmailFree(
     throw new InvalidPayloadError('Value must be unique.', {
       email: { code: 'validation_not_unique', message: 'Value must be unique.' },
     });
+  }
+}
+
+/** The ids a relation column holds, as `values` encodes them for storage. */
+function relationIds(stored: unknown, multiple: boolean): string[] {
+  if (typeof stored !== 'string' || stored === '') return [];
+  if (!multiple) return [stored];
+  try {
+    const ids = JSON.parse(stored) as unknown;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string' && id !== '') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Every relation in `values` must point at records that exist (PocketBase's missing_rel_records). */
+export async function assertRelationsExist(
+  executor: Kysely<any>,
+  collection: Collection,
+  values: RecordRow,
+  getCollection: (idOrName: string) => Collection | undefined,
+  creating: boolean,
+): Promise<void> {
+  const problems: Record<string, { code: string; message: string }> = {};
+  for (const field of collection.fields) {
+    if (field.type !== 'relation' || !(field.name in values)) continue;
+    const ids = [...new Set(relationIds(values[field.name], isMultiple(field)))];
+    const target = getCollection(field.collectionId ?? '');
+    if (ids.length === 0 || !target) continue;
+    const found = await executor.selectFrom(target.name).select('id').where('id', 'in', ids).execute();
+    if (found.length !== ids.length) {
+      problems[field.name] = {
+        code: 'validation_missing_rel_records',
+        message: 'Failed to find all relation records with the provided ids.',
+      };
+    }
+  }
+  if (Object.keys(problems).length > 0) {
+    throw new InvalidPayloadError(
+      creating ? 'Failed to create record.' : 'Failed to update record.',
+      problems,
+    );
   }
 }
 

@@ -5,7 +5,7 @@ import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import { assertRuleNotLocked, recordMatches, ruleCondition } from '../rules.ts';
-import { assertEmailFree, findRecordById, insertRecord } from '../store.ts';
+import { assertEmailFree, assertRelationsExist, findRecordById, insertRecord } from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
 /**
@@ -42,6 +42,7 @@ export async function createRecord(
     };
     const row = await filterPayload(app, 'model.create', values, modelMeta, tx, tags);
     const id = String(row.id);
+    await assertRelationsExist(tx.database, collection, row, (key) => tx.schema.get(key), true);
     await assertEmailFree(tx.database, collection, row, id);
     await insertRecord(tx.database, collection, row);
     const condition = ruleCondition(collection, 'createRule', tx, app.database.dialect, data);

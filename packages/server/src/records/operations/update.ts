@@ -5,7 +5,12 @@ import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import { assertRuleNotLocked, isOwnRecord, recordMatches, ruleCondition } from '../rules.ts';
-import { assertEmailFree, findRecordById, updateRecord as updateRow } from '../store.ts';
+import {
+  assertEmailFree,
+  assertRelationsExist,
+  findRecordById,
+  updateRecord as updateRow,
+} from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
 /**
@@ -54,6 +59,7 @@ export async function updateRecord(
     const row = { ...existing, ...values };
     const filtered = await filterPayload(app, 'model.update', row, modelMeta, tx, tags);
     const changes = filtered === row ? values : changedColumns(existing, filtered);
+    await assertRelationsExist(tx.database, collection, changes, (key) => tx.schema.get(key), false);
     await assertEmailFree(tx.database, collection, changes, id);
     await updateRow(tx.database, collection, id, changes);
     const stored = await findRecordById(tx.database, collection, id);
@@ -65,7 +71,10 @@ export async function updateRecord(
 }
 
 /** The columns a `model.update` filter left different from the stored row. */
-function changedColumns(existing: Record<string, unknown>, row: Record<string, unknown>): Record<string, unknown> {
+function changedColumns(
+  existing: Record<string, unknown>,
+  row: Record<string, unknown>,
+): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(row)) if (existing[column] !== value) changes[column] = value;
   return changes;
