@@ -181,6 +181,39 @@ describe.each(dialects)('bad input (%s)', (dialect: Dialect) => {
       expect(slug.text).not.toMatch(/UNIQUE constraint|duplicate key|sqlite|postgres/i);
     });
 
+    it('refuses relations to records that do not exist', async () => {
+      const links = await createCollection(server, {
+        name: 'links',
+        fields: [
+          { name: 'one', type: 'relation', collectionId: 'posts', maxSelect: 1 },
+          { name: 'many', type: 'relation', collectionId: 'posts', maxSelect: 5 },
+        ],
+        createRule: '',
+        updateRule: '',
+      });
+      const path = `/api/collections/${links.name}/records`;
+      const single = await server.request('POST', path, { body: { one: 'doesnotexist123' } });
+      expect(single.status).toBe(400);
+      expect(single.body.data.one.code).toBe('validation_missing_rel_records');
+      const multiple = await server.request('POST', path, {
+        body: { many: [seeded[0].id, 'doesnotexist123'] },
+      });
+      expect(multiple.status).toBe(400);
+      expect(multiple.body.data.many.code).toBe('validation_missing_rel_records');
+      const valid = await server.request('POST', path, {
+        body: { one: seeded[0].id, many: [seeded[1].id, seeded[2].id] },
+      });
+      expect(valid.status).toBe(200);
+      const dangling = await server.request('PATCH', `${path}/${valid.body.id}`, {
+        body: { 'many+': 'doesnotexist123' },
+      });
+      expect(dangling.status).toBe(400);
+      expect(dangling.body.data.many.code).toBe('validation_missing_rel_records');
+      expect(await server.count('links')).toBe(1);
+      const stored = await server.request('GET', `${path}/${valid.body.id}`, { token: server.adminToken });
+      expect(stored.body.many).toEqual([seeded[1].id, seeded[2].id]);
+    });
+
     it('refuses mismatched password confirmation', async () => {
       const response = await server.request('POST', '/api/collections/users/records', {
         body: { email: 'mismatch@example.com', password: 'password-123', passwordConfirm: 'other-password' },

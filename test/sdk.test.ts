@@ -117,7 +117,10 @@ describe.each(dialects)('PocketBase JS SDK against Sluice (%s)', (dialect: Diale
     it('filters and sorts the collection list', async () => {
       const books = await admin.collections.getFirstListItem('name = "books"');
       expect(books.id).toBe(booksId);
-      const base = await admin.collections.getFullList({ filter: 'type = "base" && system = false', sort: '-name' });
+      const base = await admin.collections.getFullList({
+        filter: 'type = "base" && system = false',
+        sort: '-name',
+      });
       expect(base.map((collection) => collection.name)).toEqual(['books', 'authors']);
       const auth = await admin.collections.getList(1, 10, { filter: 'type = "auth"', sort: 'name' });
       expect(auth.items.map((collection) => collection.name)).toEqual(['_superusers', 'users']);
