@@ -19,6 +19,11 @@ export interface LoadOptions {
   mustLoad?: boolean;
   /** Where dispatched custom events go. Default: the `plugin.event` action. */
   sendEvent?: PluginEventSender;
+  /**
+   * Hot reload: the owner's current hooks stay registered while the file is evaluated and are
+   * swapped for the new ones in the same turn, so no operation runs without either.
+   */
+  replace?: boolean;
 }
 
 export interface LoadedExtension {
@@ -49,8 +54,8 @@ function childLogger(logger: Logger, owner: string): Logger {
 
 /**
  * Loads one hook file and registers its hooks under its owner. A failure unregisters whatever
- * the file registered before it failed, is logged with the path, and is returned as `error`
- * (thrown as `ExtensionLoadError` when `mustLoad`).
+ * the owner has registered (with `replace`, its previous hooks too), is logged with the path,
+ * and is returned as `error` (thrown as `ExtensionLoadError` when `mustLoad`).
  */
 export async function loadExtension(entry: ExtensionEntry, options: LoadOptions): Promise<LoadedExtension> {
   const { hooks, logger } = options;
@@ -83,6 +88,8 @@ export async function loadExtension(entry: ExtensionEntry, options: LoadOptions)
   const loaded: LoadedExtension = { id: entry.id, owner: entry.owner, path: entry.path };
   try {
     const namespace = await evaluate(entry.path);
+    // Nothing is awaited between removing the old hooks and calling the new register function.
+    if (options.replace) hooks.unregisterOwner(entry.owner);
     loaded.vocabulary = await registerHookModule(hookModuleOf(namespace), vocabularyContext, context);
     logger.debug(
       { extension: entry.owner, path: entry.path, vocabulary: loaded.vocabulary },

@@ -62,6 +62,23 @@ describe('watchExtensions', () => {
     expect(await stampOf()).toBe('v2');
   });
 
+  it('keeps the old hooks running until the new ones replace them: never neither', async () => {
+    const { dir, nextReload, stampOf } = await watched();
+    const seen = new Set<string | undefined>();
+    let done = false;
+    const reloaded = nextReload().then(() => {
+      done = true;
+    });
+    write(dir, 'hooks/stamp/index.mjs', stamping('v2'));
+    while (!done) {
+      seen.add(await stampOf());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await reloaded;
+    seen.add(await stampOf());
+    expect([...seen].sort()).toEqual(['v1', 'v2']);
+  });
+
   it('unregisters a removed extension, and a broken reload leaves the others running', async () => {
     const { dir, hooks, lines, nextReload, stampOf } = await watched();
     let reloaded = nextReload();

@@ -14,10 +14,11 @@ export interface ExtensionWatcher {
 }
 
 /**
- * Hot reload: when a file of an extension changes, that extension's hooks are unregistered and
- * the file is loaded again; when it is removed, they are only unregistered. A failed reload is
- * logged and leaves that extension unloaded and every other one running. A reloaded extension's
- * hooks are registered anew, so they run after the others of equal priority until a restart.
+ * Hot reload: when a file of an extension changes, the file is loaded again and that extension's
+ * hooks are swapped for the new ones at once (the old ones run until then, never neither); when
+ * it is removed, they are only unregistered. A failed reload is logged and leaves that extension
+ * unloaded and every other one running. A reloaded extension's hooks are registered anew, so they
+ * run after the others of equal priority until a restart.
  */
 export async function watchExtensions(options: WatchOptions): Promise<ExtensionWatcher> {
   const debounceMs = options.debounceMs ?? 50;
@@ -39,16 +40,17 @@ export async function watchExtensions(options: WatchOptions): Promise<ExtensionW
     const reloaded: LoadedExtension[] = [];
     const removed: string[] = [];
     for (const owner of [...owners].sort()) {
-      options.hooks.unregisterOwner(owner);
       const entry = current.get(owner);
       if (!entry) {
+        options.hooks.unregisterOwner(owner);
         if (previous.has(owner)) {
           removed.push(owner);
           options.logger.info({ extension: owner }, 'Extension removed; its hooks are unregistered.');
         }
         continue;
       }
-      const result = await loadExtension(entry, { ...options, mustLoad: false });
+      // The old hooks keep running until the new file has been evaluated, then are swapped out.
+      const result = await loadExtension(entry, { ...options, mustLoad: false, replace: true });
       if (!result.error) options.logger.info({ extension: owner }, 'Extension reloaded.');
       reloaded.push(result);
     }
