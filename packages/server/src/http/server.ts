@@ -61,7 +61,12 @@ export function registerMiddlewares(app: App, secret: () => string): void {
 
   http.setNotFoundHandler(async (request, reply) => {
     const ctx = app.context({ accountability: request.accountability ?? guest, request, reply });
-    await app.hooks.runFilter('request.not_found', false, { request, response: reply }, ctx);
+    try {
+      await app.hooks.runFilter('request.not_found', false, { request, response: reply }, ctx);
+    } catch (hookError) {
+      if (reply.sent) return reply;
+      return sendError(app, request, reply, toSluiceError(hookError).error, hookError);
+    }
     if (reply.sent) return reply;
     return sendError(app, request, reply, toSluiceError({ code: 'FST_ERR_NOT_FOUND' }).error, undefined);
   });
@@ -71,14 +76,18 @@ export function registerMiddlewares(app: App, secret: () => string): void {
     if (unexpected) {
       if (isDatabaseError(error)) {
         const ctx = app.context({ accountability: request.accountability ?? guest, request });
-        const replaced = await app.hooks.runFilter(
-          'database.error',
-          error,
-          { client: app.database.dialect },
-          ctx,
-        );
-        const mapped = toSluiceError(replaced);
-        if (!mapped.unexpected) ({ error: typed, unexpected } = mapped);
+        try {
+          const replaced = await app.hooks.runFilter(
+            'database.error',
+            error,
+            { client: app.database.dialect },
+            ctx,
+          );
+          const mapped = toSluiceError(replaced);
+          if (!mapped.unexpected) ({ error: typed, unexpected } = mapped);
+        } catch {
+          // The hook's own failure is logged by the engine; the database error stays the answer.
+        }
       }
       if (unexpected)
         app.logger.error({ err: error, url: request.url, method: request.method }, 'Request failed.');
@@ -96,10 +105,15 @@ async function sendError(
 ) {
   const ctx = app.context({ accountability: request.accountability ?? guest, request, reply });
   let body = errorBody(error);
-  const errors = await app.hooks.runFilter('request.error', [body], { request }, ctx);
-  if (Array.isArray(errors) && errors[0]) body = errors[0] as typeof body;
-  const filtered = await app.hooks.runFilter('api.error', body, { request, error: original ?? error }, ctx);
-  if (filtered && typeof filtered === 'object' && 'status' in filtered) body = filtered as typeof body;
+  try {
+    const errors = await app.hooks.runFilter('request.error', [body], { request }, ctx);
+    if (Array.isArray(errors) && errors[0]) body = errors[0] as typeof body;
+    const filtered = await app.hooks.runFilter('api.error', body, { request, error: original ?? error }, ctx);
+    if (filtered && typeof filtered === 'object' && 'status' in filtered) body = filtered as typeof body;
+  } catch (hookError) {
+    // A hook shaping the error failed: its own typed error answers, in the same shape.
+    body = errorBody(toSluiceError(hookError).error);
+  }
   if (reply.sent) return reply;
   reply.status(body.status).send(body);
   app.hooks.runAction('api.error', { request, error: original ?? error, payload: body } as never, ctx);
