@@ -521,6 +521,39 @@ describe.each(dialects)('hooks against a running server (%s)', (dialect: Dialect
       expect(missing.body.status).toBe(404);
     });
 
+    it('error hooks that throw still answer in the error shape, leaking nothing', async () => {
+      using(
+        hooks().filter('api.error', () => {
+          throw new Error('api.error hook secret');
+        }),
+      );
+      const broken = await server.request('GET', '/api/collections/no_such/records');
+      expect(broken.status).toBe(500);
+      expect(broken.body).toEqual({
+        status: 500,
+        code: 'SLUICE_ERR_HOOK',
+        message: expect.any(String),
+        data: {},
+      });
+      expect(broken.text).not.toContain('secret');
+      for (const unregister of registered.splice(0)) unregister();
+
+      using(
+        hooks().filter('request.not_found', () => {
+          throw new ForbiddenError('Nothing to see here.');
+        }),
+      );
+      const refused = await server.request('GET', '/nothing/here');
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual({
+        status: 403,
+        code: 'SLUICE_ERR_FORBIDDEN',
+        message: 'Nothing to see here.',
+        data: {},
+      });
+      expect((await server.request('GET', '/api/health')).status).toBe(200);
+    });
+
     it('response fires after a request with its duration', async () => {
       const responses: Array<{ url: string; status: number; duration: number }> = [];
       using(
