@@ -172,11 +172,13 @@ export class CollectionsService {
         }
       }
       if (payload.deleteMissing) {
-        for (const collection of [...this.app.schema.all()]) {
-          if (!kept.has(collection.id) && !collection.system) {
-            await this.#delete(collection, tx);
-            this.app.schema.remove(collection.id);
-          }
+        const missing = [...this.app.schema.all()].filter(
+          (collection) => !kept.has(collection.id) && !collection.system,
+        );
+        const leaving = new Set(missing.map((collection) => collection.id));
+        for (const collection of missing) {
+          await this.#delete(collection, tx, leaving);
+          this.app.schema.remove(collection.id);
         }
       }
       emitAction(this.app, 'collections.import', { event: 'collections.import', payload }, tx, []);
@@ -236,13 +238,16 @@ export class CollectionsService {
     return after;
   }
 
-  async #delete(collection: Collection, tx: HookContext): Promise<void> {
+  /** `leaving`: collections deleted along with this one, whose relations to it do not hold it back. */
+  async #delete(collection: Collection, tx: HookContext, leaving?: ReadonlySet<string>): Promise<void> {
     if (collection.system) throw new InvalidPayloadError('System collections cannot be deleted.');
     const referencing = this.app.schema
       .all()
       .find(
         (other) =>
-          other.id !== collection.id && other.fields.some((field) => field.collectionId === collection.id),
+          other.id !== collection.id &&
+          !leaving?.has(other.id) &&
+          other.fields.some((field) => field.collectionId === collection.id),
       );
     if (referencing) {
       throw new InvalidPayloadError(`The collection is still referenced by "${referencing.name}".`);
