@@ -182,6 +182,52 @@ describe.each(dialects)('PocketBase JS SDK against Sluice (%s)', (dialect: Diale
       expect(names).toEqual(expect.arrayContaining(['authors', 'books', 'imported', 'users']));
     });
 
+    it('imports with deleteMissing, dropping collections that reference each other', async () => {
+      const other = await startServer(dialect);
+      try {
+        const pb = client(other.url);
+        await pb.collection('_superusers').authWithPassword(ADMIN_EMAIL, ADMIN_PASSWORD);
+        const writers = await pb.collections.create({
+          name: 'writers',
+          type: 'base',
+          fields: [{ name: 'n', type: 'text' }],
+        });
+        await pb.collections.create({
+          name: 'articles',
+          type: 'base',
+          fields: [{ name: 'writer', type: 'relation', collectionId: writers.id, maxSelect: 1 }],
+        });
+        await pb.collections.create({ name: 'kept', type: 'base', fields: [{ name: 'k', type: 'text' }] });
+        const writer = await pb.collection('writers').create({ n: 'w' });
+        await pb.collection('articles').create({ writer: writer.id });
+
+        const keptNow = await pb.collections.getOne('kept');
+        await pb.collections.import(
+          [
+            { name: 'users' },
+            { ...keptNow, fields: [...keptNow.fields, { name: 'extra', type: 'number' }] },
+            { name: 'fresh', type: 'base', fields: [{ name: 'f', type: 'text' }] },
+          ] as unknown as CollectionModel[],
+          true,
+        );
+        const names = (await pb.collections.getFullList({ sort: 'name' })).map(
+          (collection) => collection.name,
+        );
+        expect(names).toEqual(['_superusers', 'fresh', 'kept', 'users']);
+        expect((await pb.collections.getOne('kept')).fields.map((field) => field.name)).toContain('extra');
+        expect(await statusOf(pb.collection('writers').getList())).toBe(404);
+        expect(await statusOf(pb.collection('articles').getList())).toBe(404);
+        const rows = await other.app.database.db
+          .selectFrom('_collections')
+          .select('name')
+          .where('name', 'in', ['writers', 'articles'])
+          .execute();
+        expect(rows).toEqual([]);
+      } finally {
+        await other.stop();
+      }
+    });
+
     it('refuses collection management to anyone but a superuser', async () => {
       expect(await statusOf(client(server.url).collections.getFullList())).toBe(401);
     });
