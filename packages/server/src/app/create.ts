@@ -111,7 +111,18 @@ export function createApp(options: AppOptions = {}): App {
           },
         };
         (app as { extensions: App['extensions'] }).extensions = await loadExtensions(loadOptions);
-        if (options.dev) watcher = await watchExtensions(loadOptions);
+        if (options.dev) {
+          watcher = await watchExtensions({
+            ...loadOptions,
+            onReload: (reloaded, removed) => {
+              const changed = new Set([...removed, ...reloaded.map((extension) => extension.owner)]);
+              (app as { extensions: App['extensions'] }).extensions = [
+                ...app.extensions.filter((extension) => !changed.has(extension.owner)),
+                ...reloaded,
+              ].sort((a, b) => a.owner.localeCompare(b.owner));
+            },
+          });
+        }
       })();
       return extensionsLoaded;
     },
