@@ -115,11 +115,12 @@ export function createApp(options: AppOptions = {}): App {
           watcher = await watchExtensions({
             ...loadOptions,
             onReload: (reloaded, removed) => {
-              const changed = new Set([...removed, ...reloaded.map((extension) => extension.owner)]);
-              (app as { extensions: App['extensions'] }).extensions = [
-                ...app.extensions.filter((extension) => !changed.has(extension.owner)),
-                ...reloaded,
-              ].sort((a, b) => a.owner.localeCompare(b.owner));
+              const fresh = new Map(reloaded.map((extension) => [extension.owner, extension]));
+              const kept = app.extensions
+                .filter((extension) => !removed.includes(extension.owner))
+                .map((extension) => fresh.get(extension.owner) ?? extension);
+              const added = reloaded.filter((extension) => !kept.includes(extension));
+              (app as { extensions: App['extensions'] }).extensions = [...kept, ...added];
             },
           });
         }
