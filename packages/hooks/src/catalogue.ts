@@ -6,13 +6,21 @@ export type HookKind = 'filter' | 'action' | 'init';
 /** The vocabularies a registration may speak; `canonical` is the catalogue's own names. */
 export type Vocabulary = 'canonical' | 'directus' | 'directus-legacy' | 'pocketbase' | 'kuzzle' | 'qelos';
 
-/** Carries a row's payload and meta types at the type level only. */
-export interface EventTypesOf<Payload, Meta> {
+/**
+ * Carries a row's types at the type level only: the filter's payload and meta, and the action's
+ * meta (the filter's unless given).
+ */
+export interface EventTypesOf<Payload, Meta, ActionMeta = Meta> {
   readonly payload?: Payload;
   readonly meta?: Meta;
+  readonly actionMeta?: ActionMeta;
 }
 
-export function types<Payload = unknown, Meta = unknown>(): EventTypesOf<Payload, Meta> {
+export function types<Payload = unknown, Meta = unknown, ActionMeta = Meta>(): EventTypesOf<
+  Payload,
+  Meta,
+  ActionMeta
+> {
   return {};
 }
 
@@ -39,11 +47,12 @@ export interface CatalogueRow {
   readonly meta?: string;
   /** The names this event has in the source vocabularies. */
   readonly aliases?: Partial<Record<Exclude<Vocabulary, 'canonical'>, readonly (string | AliasSpec)[]>>;
-  readonly types?: EventTypesOf<unknown, unknown>;
+  readonly types?: EventTypesOf<unknown, unknown, unknown>;
 }
 
-type RowPayload<Row> = Row extends { types?: EventTypesOf<infer P, unknown> } ? P : unknown;
-type RowMeta<Row> = Row extends { types?: EventTypesOf<unknown, infer M> } ? M : unknown;
+type RowPayload<Row> = Row extends { types?: EventTypesOf<infer P, any, any> } ? P : unknown;
+type RowMeta<Row> = Row extends { types?: EventTypesOf<any, infer M, any> } ? M : unknown;
+type RowActionMeta<Row> = Row extends { types?: EventTypesOf<any, any, infer A> } ? A : unknown;
 type RowsOfKind<Rows extends readonly CatalogueRow[], K extends HookKind> = Rows[number] extends infer Row
   ? Row extends { kinds: readonly (infer Kinds)[]; name: string }
     ? K extends Kinds
@@ -63,7 +72,7 @@ export type EventMapOf<Rows extends readonly CatalogueRow[]> = {
   filter: {
     [Row in RowsOfKind<Rows, 'filter'> as Row['name']]: { payload: RowPayload<Row>; meta: RowMeta<Row> };
   };
-  action: { [Row in RowsOfKind<Rows, 'action'> as Row['name']]: RowMeta<Row> };
+  action: { [Row in RowsOfKind<Rows, 'action'> as Row['name']]: RowActionMeta<Row> };
   init: { [Row in RowsOfKind<Rows, 'init'> as Row['name']]: RowMeta<Row> };
 };
 

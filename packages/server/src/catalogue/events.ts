@@ -38,9 +38,11 @@ export interface RecordUpdateActionMeta extends RecordEventMeta {
   previous: RecordData;
 }
 export interface RecordDeleteMeta extends RecordEventMeta {
-  payload: string[];
   keys: string[];
   record: RecordData;
+}
+export interface RecordDeleteActionMeta extends RecordDeleteMeta {
+  payload: string[];
 }
 export interface ModelMeta {
   event: string;
@@ -280,7 +282,7 @@ export const events = [
     tags: RECORD_TAGS,
     payload: 'the new record’s data',
     meta: 'filter: `collection`, `collectionId`; action: `payload`, `key`, `record`, `collection`',
-    types: types<Record<string, unknown>, RecordEventMeta>(),
+    types: types<Record<string, unknown>, RecordEventMeta, RecordCreateActionMeta>(),
     aliases: {
       directus: ['items.create', { name: 'users.create', tags: ['users'] }],
       'directus-legacy': ['items.create', { name: 'users.create', tags: ['users'] }],
@@ -303,7 +305,7 @@ export const events = [
     tags: RECORD_TAGS,
     payload: 'the changed fields',
     meta: 'filter: `keys`, `collection`, `record`; action: `payload`, `keys`, `collection`, `record`, `previous`',
-    types: types<Record<string, unknown>, RecordUpdateFilterMeta>(),
+    types: types<Record<string, unknown>, RecordUpdateFilterMeta, RecordUpdateActionMeta>(),
     aliases: {
       directus: ['items.update', { name: 'users.update', tags: ['users'] }],
       'directus-legacy': ['items.update', { name: 'users.update', tags: ['users'] }],
@@ -325,7 +327,7 @@ export const events = [
     tags: RECORD_TAGS,
     payload: 'the keys of the records',
     meta: '`collection`, `record`; action also `payload`',
-    types: types<string[], RecordDeleteMeta>(),
+    types: types<string[], RecordDeleteMeta, RecordDeleteActionMeta>(),
     aliases: {
       directus: ['items.delete', { name: 'users.delete', tags: ['users'] }],
       'directus-legacy': ['items.delete', { name: 'users.delete', tags: ['users'] }],
@@ -346,7 +348,7 @@ export const events = [
     tags: RECORD_TAGS,
     payload: 'the result `{page, perPage, totalItems, totalPages, items}`',
     meta: '`collection`, `query`',
-    types: types<ListResult, ReadMeta>(),
+    types: types<ListResult, ReadMeta, ReadMeta & { payload: ListResult }>(),
     aliases: {
       directus: [{ name: 'items.read', kind: 'action' }],
       'directus-legacy': [{ name: 'items.read', kind: 'action' }],
@@ -367,7 +369,7 @@ export const events = [
     tags: RECORD_TAGS,
     payload: 'the record',
     meta: '`collection`, `query`',
-    types: types<RecordData, ReadMeta>(),
+    types: types<RecordData, ReadMeta, ReadMeta & { payload: RecordData }>(),
     aliases: {
       directus: [{ name: 'items.read', kind: 'action' }],
       'directus-legacy': [{ name: 'items.read', kind: 'action' }],
@@ -392,7 +394,7 @@ export const events = [
     tags: 'the table name (and, for records, the collection id)',
     payload: 'the full row as a record',
     meta: '`table`, `collection`',
-    types: types<Record<string, unknown>, ModelMeta>(),
+    types: types<Record<string, unknown>, ModelMeta, ModelMeta & { record: Record<string, unknown> }>(),
     aliases: {
       pocketbase: [
         { name: 'onModelBeforeCreate', kind: 'filter' },
@@ -408,7 +410,7 @@ export const events = [
     tags: 'the table name (and, for records, the collection id)',
     payload: 'the full row as a record',
     meta: '`table`, `collection`',
-    types: types<Record<string, unknown>, ModelMeta>(),
+    types: types<Record<string, unknown>, ModelMeta, ModelMeta & { record: Record<string, unknown> }>(),
     aliases: {
       pocketbase: [
         { name: 'onModelBeforeUpdate', kind: 'filter' },
@@ -423,7 +425,7 @@ export const events = [
     tags: 'the table name (and, for records, the collection id)',
     payload: 'the row as a record',
     meta: '`table`, `collection`',
-    types: types<Record<string, unknown>, ModelMeta>(),
+    types: types<Record<string, unknown>, ModelMeta, ModelMeta & { record: Record<string, unknown> }>(),
     aliases: {
       pocketbase: [
         { name: 'onModelBeforeDelete', kind: 'filter' },
