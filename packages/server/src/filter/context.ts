@@ -1,4 +1,4 @@
-import type { Collection } from '../collections/types.ts';
+import type { Collection, Field } from '../collections/types.ts';
 import type { Dialect } from '../db/types.ts';
 
 export interface FilterContext {
@@ -20,10 +20,16 @@ export interface FilterContext {
   tableAlias?: string;
   /** Hidden fields may only be referenced when this is set (API rules, superusers). */
   allowHiddenFields?: boolean;
+  /**
+   * Whether a field, of the filtered collection or one reached through a relation or
+   * `@collection`, may be referenced; unreadable fields are reported as unknown. Client filters
+   * of non-superusers use it so that a filter cannot probe data the caller may not list.
+   */
+  canRead?: (collection: Collection, field: Field) => boolean;
 }
 
 /** What sorting needs: no request data, since a sort only names fields. */
 export type SortContext = Pick<
   FilterContext,
-  'dialect' | 'collection' | 'getCollection' | 'tableAlias' | 'allowHiddenFields'
+  'dialect' | 'collection' | 'getCollection' | 'tableAlias' | 'allowHiddenFields' | 'canRead'
 >;

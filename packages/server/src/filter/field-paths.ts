@@ -43,7 +43,13 @@ export function findField(
   options: PathOptions,
 ): Field {
   const field = collection.fields.find((candidate) => candidate.name === name);
-  if (field && (!field.hidden || state.ctx.allowHiddenFields)) return field;
+  if (
+    field &&
+    (!field.hidden || state.ctx.allowHiddenFields) &&
+    (state.ctx.canRead?.(collection, field) ?? true)
+  ) {
+    return field;
+  }
   if (!field && name === 'id') return idField;
   throw state.fail(`unknown field ${JSON.stringify(options.identifier)} at position ${options.position}`);
 }

@@ -1,6 +1,6 @@
 import type { App } from '../../app/types.ts';
 import type { ListResult } from '../../catalogue/events.ts';
-import type { Collection } from '../../collections/types.ts';
+import type { Collection, Field } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { compileFilter, compileSort, parseFieldsParam, pickFields } from '../../filter/index.ts';
 import { decodeRecord } from '../encoding.ts';
@@ -8,6 +8,18 @@ import { expandRecords } from '../expand.ts';
 import type { ListQuery } from '../query.ts';
 import { filterContext, isOwnRecord, ruleCondition } from '../rules.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
+
+/**
+ * What a non-superuser's own `filter` and `sort` may reference: the listed collection's fields,
+ * and fields of other collections only when those are public to list. An auth collection's
+ * `email` never, since matching on it would reveal addresses its owners did not make visible.
+ */
+function readableInClientFilters(listed: Collection) {
+  return (collection: Collection, field: Field): boolean => {
+    if (collection.type === 'auth' && field.name === 'email') return false;
+    return collection.id === listed.id || collection.listRule === '';
+  };
+}
 
 /**
  * Lists one page of records the caller may see (list rule), filtered and sorted in SQL, with
@@ -21,10 +33,9 @@ export async function listRecords(
 ): Promise<ListResult> {
   const dialect = app.database.dialect;
   const rule = ruleCondition(collection, 'listRule', ctx, dialect);
-  const filterCtx = {
-    ...filterContext(collection, ctx, dialect),
-    allowHiddenFields: ctx.accountability.admin,
-  };
+  const filterCtx = ctx.accountability.admin
+    ? { ...filterContext(collection, ctx, dialect), allowHiddenFields: true }
+    : { ...filterContext(collection, ctx, dialect), canRead: readableInClientFilters(collection) };
   const filter = query.filter ? compileFilter(query.filter, filterCtx) : undefined;
   const executor = ctx.database.isTransaction ? ctx.database : app.database.reader;
 
