@@ -225,12 +225,13 @@ describe.each(dialects)('bad input (%s)', (dialect: Dialect) => {
 
   describe('query parameters', () => {
     it('lets a guest’s filter and sort reach no data the guest may not list', async () => {
-      for (const probe of [
+      const probes: Record<string, string>[] = [
         { filter: '@collection._superusers.email ~ "a"' },
         { filter: '@collection.users.email ~ "a"' },
         { filter: '@collection._superusers.id != ""' },
         { sort: '@collection._superusers.email' },
-      ]) {
+      ];
+      for (const probe of probes) {
         const response = await list(probe);
         expect(response.status).toBe(400);
         expect(response.text).not.toContain('@example');
