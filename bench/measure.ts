@@ -6,21 +6,32 @@ export interface Figure {
 const WARMUP_MS = 150;
 const MEASURE_MS = 400;
 
-/** Keeps results alive so the optimiser cannot drop the work being measured. */
-export let sink: unknown;
+/**
+ * Each case gets a loop compiled for it alone, so that the call inside the loop sees one function
+ * and the optimiser treats every library alike (a shared loop would turn megamorphic and slow
+ * down whichever case runs later). The result is kept so the work cannot be dropped.
+ */
+function compileSpin(run: () => unknown): (ms: number) => number {
+  return new Function(
+    'run',
+    `let sink;
+    return function spin(ms) {
+      let ops = 0;
+      const start = performance.now();
+      let now = start;
+      while (now - start < ms) {
+        for (let i = 0; i < 1000; i++) sink = run();
+        ops += 1000;
+        now = performance.now();
+      }
+      if (sink === spin) throw new Error('unreachable');
+      return ops / ((now - start) / 1000);
+    };`,
+  )(run);
+}
 
 export function measureSync(run: () => unknown): Figure {
-  const spin = (ms: number) => {
-    let ops = 0;
-    const start = performance.now();
-    let now = start;
-    while (now - start < ms) {
-      for (let i = 0; i < 1000; i++) sink = run();
-      ops += 1000;
-      now = performance.now();
-    }
-    return ops / ((now - start) / 1000);
-  };
+  const spin = compileSpin(run);
   spin(WARMUP_MS);
   return { opsPerSec: Math.round(spin(MEASURE_MS)) };
 }

@@ -11,7 +11,7 @@ export type CompiledChain = (
   meta: unknown,
   ctx: unknown,
   tags: readonly string[] | undefined,
-  holdsSlot: boolean,
+  holdsSlot?: boolean,
 ) => unknown;
 
 /** Called when handler `index` returned a promise: the rest of the chain continues from there. */
@@ -36,7 +36,7 @@ export function compileChain(
   registrations.forEach((registration, index) => {
     const call = [
       `i = ${index}; r = h${index}(p, m, c);`,
-      'if (r !== undefined) {',
+      'if (r !== undefined && r !== p) {',
       '  if (r === false) return new FilterStopped(p);',
       `  if (r !== null && typeof r.then === 'function') return proceed(${index}, r, p, m, c, t, s);`,
       '  p = r;',

@@ -1,48 +1,66 @@
 import type { ActionDispatcher } from './actions.ts';
-import type { CompiledChain } from './compile.ts';
 import type { FilterRunner } from './filters.ts';
-import type { HandlerList, Registry } from './registry.ts';
+import type { Registry } from './registry.ts';
+
+type FilterEntry = (
+  payload: unknown,
+  meta: unknown,
+  ctx: unknown,
+  tags: readonly string[] | undefined,
+) => unknown;
+type ActionEntry = (meta: unknown, ctx: unknown, tags: readonly string[] | undefined) => void;
+
+const passThrough: FilterEntry = (payload) => payload;
+const ignore: ActionEntry = () => {};
 
 /**
- * One event, resolved ahead of time: code that emits an event often holds its point, so an
- * emit costs a version check and, when nobody listens, nothing more. A point re-resolves
- * itself after registrations change.
+ * One event, resolved ahead of time. `filter` and `action` are replaced by the cheapest function
+ * for the current registrations — for an event nobody listens to, one that returns the payload;
+ * for synchronous handlers, the compiled chain itself — and reset when registrations change
+ * (tapable does the same with its `call`).
  */
 export class EventPoint {
-  #version = -1;
-  #filters!: HandlerList;
-  #chain: CompiledChain | null = null;
-  #actions!: HandlerList;
+  filter: FilterEntry;
+  action: ActionEntry;
 
   constructor(
     readonly name: string,
     private readonly registry: Registry,
     private readonly runner: FilterRunner,
     private readonly dispatcher: ActionDispatcher,
-  ) {}
-
-  #refresh(): void {
-    this.#version = this.registry.version;
-    this.#filters = this.registry.handlersFor('filter', this.name);
-    this.#chain =
-      this.#filters.registrations.length === 0 ? null : this.runner.compile(this.name, this.#filters);
-    this.#actions = this.registry.handlersFor('action', this.name);
+  ) {
+    this.filter = this.#resolveFilter;
+    this.action = this.#resolveAction;
+    registry.onChange(() => {
+      this.filter = this.#resolveFilter;
+      this.action = this.#resolveAction;
+    });
   }
 
-  filter(payload: unknown, meta: unknown, ctx: unknown, tags: readonly string[] | undefined): unknown {
-    if (this.#version !== this.registry.version) this.#refresh();
-    if (this.#chain === null) return payload;
-    return this.runner.run(this.#chain, this.#filters.mayBeAsync, payload, meta, ctx, tags);
-  }
+  readonly #resolveFilter: FilterEntry = (payload, meta, ctx, tags) => {
+    const list = this.registry.handlersFor('filter', this.name);
+    if (list.registrations.length === 0) {
+      this.filter = passThrough;
+    } else {
+      const chain = this.runner.compile(this.name, list);
+      const runner = this.runner;
+      this.filter = list.mayBeAsync ? (p, m, c, t) => runner.run(chain, true, p, m, c, t) : chain;
+    }
+    return this.filter(payload, meta, ctx, tags);
+  };
 
-  action(meta: unknown, ctx: unknown, tags: readonly string[] | undefined): void {
-    if (this.#version !== this.registry.version) this.#refresh();
-    if (this.#actions.registrations.length === 0) return;
-    this.dispatcher.emit(this.name, meta, ctx, tags);
-  }
+  readonly #resolveAction: ActionEntry = (meta, ctx, tags) => {
+    if (this.registry.handlersFor('action', this.name).registrations.length === 0) {
+      this.action = ignore;
+    } else {
+      const dispatcher = this.dispatcher;
+      const name = this.name;
+      this.action = (m, c, t) => dispatcher.emit(name, m, c, t);
+    }
+    this.action(meta, ctx, tags);
+  };
 
   listens(kind: 'filter' | 'action'): boolean {
-    if (this.#version !== this.registry.version) this.#refresh();
-    return (kind === 'filter' ? this.#filters : this.#actions).registrations.length > 0;
+    return this.registry.handlersFor(kind, this.name).registrations.length > 0;
   }
 }

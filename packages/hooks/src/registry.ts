@@ -46,8 +46,7 @@ export class Registry {
     init: new Map(),
   };
   #nextId = 1;
-  /** Bumped on every change, so event points know to re-resolve. */
-  version = 0;
+  readonly #listeners: Array<() => void> = [];
 
   constructor(private readonly catalogue: Catalogue | undefined) {}
 
@@ -118,9 +117,14 @@ export class Registry {
     this.#changed(registration.kind);
   }
 
+  /** Called after every change, so event points re-resolve. */
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
   #changed(kind: HookKind): void {
     this.#cache[kind].clear();
-    this.version++;
+    for (const listener of this.#listeners) listener();
   }
 
   all(): Registration[] {
