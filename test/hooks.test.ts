@@ -149,6 +149,28 @@ describe.each(dialects)('hooks against a running server (%s)', (dialect: Dialect
       expect(await server.count('other', 'note = "must vanish"')).toBe(0);
       expect(actions).toEqual([]);
     });
+
+    it('a service given only the transaction joins it: its actions wait for the outer commit', async () => {
+      const actions: string[] = [];
+      using(hooks().action('records.create', (meta) => void actions.push(meta.collection)));
+      using(
+        hooks().filter(
+          'model.create',
+          async (_payload, _meta, ctx) => {
+            await server.app.services.records.create('other', { note: 'joins' }, { database: ctx.database });
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            expect(actions).toEqual([]);
+            throw new ForbiddenError('Changed my mind.');
+          },
+          { tags: ['posts'] },
+        ),
+      );
+      const refused = await createPost({ title: 'rolled back too' });
+      expect(refused.status).toBe(403);
+      await hooks().drain();
+      expect(await server.count('other', 'note = "joins"')).toBe(0);
+      expect(actions).toEqual([]);
+    });
   });
 
   describe('actions', () => {

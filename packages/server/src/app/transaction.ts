@@ -1,10 +1,16 @@
+import type { ActionScope } from '@sluice/hooks';
+import type { Kysely } from 'kysely';
 import type { HookContext } from '../context.ts';
 import type { App } from './types.ts';
+
+/** The action scope of each open transaction, so a call given only `{ database }` finds it. */
+const scopes = new WeakMap<Kysely<any>, ActionScope>();
 
 /**
  * Runs a write in a transaction with an action scope: filters inside `fn` see `ctx.database`
  * as the transaction, actions wait for the commit and vanish on rollback. Called with a
- * context that already holds a transaction (a hook calling a service), it joins it.
+ * context that already holds a transaction (a hook calling a service), it joins it: its
+ * actions then wait for that outer transaction's commit.
  */
 export async function inTransaction<T>(
   app: App,
@@ -12,7 +18,7 @@ export async function inTransaction<T>(
   fn: (tx: HookContext) => Promise<T>,
 ): Promise<T> {
   if (ctx.database.isTransaction) {
-    const scope = app.hooks.scope(ctx.scope);
+    const scope = app.hooks.scope(ctx.scope ?? scopes.get(ctx.database));
     try {
       const result = await fn({ ...ctx, scope });
       scope.commit();
@@ -24,7 +30,10 @@ export async function inTransaction<T>(
   }
   const scope = app.hooks.scope();
   try {
-    const result = await app.database.transaction((trx) => fn({ ...ctx, database: trx, scope }));
+    const result = await app.database.transaction((trx) => {
+      scopes.set(trx, scope);
+      return fn({ ...ctx, database: trx, scope });
+    });
     scope.commit();
     return result;
   } catch (error) {
