@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { allowDirectReads } from './direct.ts';
 import { createTransactionRunner } from './transaction.ts';
 import type { Database } from './types.ts';
 
@@ -7,6 +8,7 @@ const statementCacheSize = 500;
 
 type Handle = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
+type RecordRow = Record<string, unknown>;
 
 /** Wraps a handle so that `prepare` reuses one statement per SQL string (Kysely prepares on every query). */
 function withStatementCache(handle: Handle) {
@@ -38,9 +40,9 @@ export function createSqliteDatabase(file: string): Database {
   readerHandle.pragma('busy_timeout = 5000');
 
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(writer) }) });
-  const reader = new Kysely<any>({
-    dialect: new SqliteDialect({ database: withStatementCache(readerHandle) }),
-  });
+  const readerStatements = withStatementCache(readerHandle);
+  const reader = new Kysely<any>({ dialect: new SqliteDialect({ database: readerStatements }) });
+  allowDirectReads(reader, (sql, parameters) => readerStatements.prepare(sql).all(parameters) as RecordRow[]);
 
   return {
     dialect: 'sqlite',

@@ -2,6 +2,7 @@ import { InvalidPayloadError } from '@sluice/hooks';
 import { CompiledQuery, type Kysely, PostgresAdapter, sql } from 'kysely';
 import { isMultiple } from '../collections/fields.ts';
 import type { Collection } from '../collections/types.ts';
+import { directReads } from '../db/direct.ts';
 import { uniqueViolationColumns } from '../db/errors.ts';
 
 export type RecordRow = Record<string, unknown>;
@@ -150,6 +151,8 @@ export async function findRecordById(
     if (key === 'postgresLocked') text += ' for update';
     cached[key] = text;
   }
+  const read = directReads(executor);
+  if (read) return read(text, [id])[0];
   const result = await executor.executeQuery<RecordRow>(CompiledQuery.raw(text, [id]));
   return result.rows[0];
 }

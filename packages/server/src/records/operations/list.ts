@@ -1,13 +1,32 @@
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { App } from '../../app/types.ts';
 import type { ListResult } from '../../catalogue/events.ts';
 import type { Collection, Field } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
+import { directReads } from '../../db/direct.ts';
+import type { Dialect } from '../../db/types.ts';
 import { compileFilter, compileSort, parseFieldsParam, pickFields } from '../../filter/index.ts';
 import { decodeRecord } from '../encoding.ts';
 import { expandRecords } from '../expand.ts';
 import type { ListQuery } from '../query.ts';
 import { filterContext, isOwnRecord, ruleCondition } from '../rules.ts';
+import type { RecordRow } from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
+
+const plainPages = new WeakMap<Collection, Partial<Record<Dialect, string>>>();
+
+/** `select * from "…" limit ? offset ?`, as Kysely compiles it, once per collection and dialect. */
+function plainPageSql(executor: Kysely<any>, collection: Collection, dialect: Dialect): string {
+  let cached = plainPages.get(collection);
+  if (!cached) {
+    cached = {};
+    plainPages.set(collection, cached);
+  }
+  cached[dialect] ??= executor.selectFrom(collection.name).selectAll().limit(1).offset(0).compile().sql;
+  return cached[dialect];
+}
+
+const rowsOf = (result: { rows: RecordRow[] }) => result.rows;
 
 /**
  * What a non-superuser's own `filter` and `sort` may reference: the listed collection's fields,
@@ -33,25 +52,30 @@ export async function listRecords(
 ): Promise<ListResult> {
   const dialect = app.database.dialect;
   const rule = ruleCondition(collection, 'listRule', ctx, dialect);
-  const filterCtx = ctx.accountability.admin
-    ? { ...filterContext(collection, ctx, dialect), allowHiddenFields: true }
-    : { ...filterContext(collection, ctx, dialect), canRead: readableInClientFilters(collection) };
-  const filter = query.filter ? compileFilter(query.filter, filterCtx) : undefined;
   const executor = ctx.database.isTransaction ? ctx.database : app.database.reader;
+  const offset = (query.page - 1) * query.perPage;
 
   let select = executor.selectFrom(collection.name);
-  if (rule) select = select.where(rule);
-  if (filter) select = select.where(filter);
-
-  let rowsQuery = select
-    .selectAll()
-    .limit(query.perPage)
-    .offset((query.page - 1) * query.perPage);
-  for (const term of compileSort(query.sort || '', filterCtx)) rowsQuery = rowsQuery.orderBy(term);
+  let rowsQuery: CompiledQuery<RecordRow>;
+  if (!rule && query.filter === '' && query.sort === '') {
+    // The common page (no rule, filter or sort): its SQL is the same every time.
+    rowsQuery = CompiledQuery.raw(plainPageSql(executor, collection, dialect), [query.perPage, offset]);
+  } else {
+    const filterCtx = ctx.accountability.admin
+      ? { ...filterContext(collection, ctx, dialect), allowHiddenFields: true }
+      : { ...filterContext(collection, ctx, dialect), canRead: readableInClientFilters(collection) };
+    const filter = query.filter ? compileFilter(query.filter, filterCtx) : undefined;
+    if (rule) select = select.where(rule);
+    if (filter) select = select.where(filter);
+    let rows = select.selectAll().limit(query.perPage).offset(offset);
+    for (const term of compileSort(query.sort || '', filterCtx)) rows = rows.orderBy(term);
+    rowsQuery = rows.compile();
+  }
+  const read = directReads(executor);
   const [rows, total] = await Promise.all([
-    rowsQuery.execute(),
+    read ? read(rowsQuery.sql, rowsQuery.parameters) : executor.executeQuery(rowsQuery).then(rowsOf),
     query.skipTotal
-      ? Promise.resolve(-1)
+      ? -1
       : select
           .select((eb) => eb.fn.countAll<number | string>().as('total'))
           .executeTakeFirst()
