@@ -87,12 +87,40 @@ export async function assertRelationsExist(
   }
 }
 
+const insertSql = new WeakMap<Collection, Map<string, string>>();
+const INSERT_SHAPES = 16;
+
+function isPlainValue(value: unknown): boolean {
+  const type = typeof value;
+  return value === null || type === 'string' || type === 'number' || type === 'bigint' || type === 'boolean';
+}
+
 export async function insertRecord(
   executor: Kysely<any>,
   collection: Collection,
   values: RecordRow,
 ): Promise<void> {
-  await executor.insertInto(collection.name).values(values).execute().catch(rethrowNotUnique);
+  const columns = Object.keys(values);
+  const parameters = columns.map((column) => values[column]);
+  if (!parameters.every(isPlainValue)) {
+    await executor.insertInto(collection.name).values(values).execute().catch(rethrowNotUnique);
+    return;
+  }
+  // Plain values are all bound as parameters in column order, so the SQL Kysely compiles for one
+  // set of columns serves every insert of that shape.
+  let shapes = insertSql.get(collection);
+  if (!shapes) {
+    shapes = new Map();
+    insertSql.set(collection, shapes);
+  }
+  const dialect = executor.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+  const key = `${dialect}\0${columns.join('\0')}`;
+  let text = shapes.get(key);
+  if (text === undefined) {
+    text = executor.insertInto(collection.name).values(values).compile().sql;
+    if (shapes.size < INSERT_SHAPES) shapes.set(key, text);
+  }
+  await executor.executeQuery(CompiledQuery.raw(text, parameters)).catch(rethrowNotUnique);
 }
 
 /** Returns whether a record with that id existed. */
