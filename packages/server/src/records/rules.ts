@@ -1,5 +1,6 @@
 import { ForbiddenError } from '@sluice/hooks';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import type { SchemaCache } from '../collections/store.ts';
 import type { Collection, Rule } from '../collections/types.ts';
 import type { Accountability, HookContext } from '../context.ts';
 import type { Dialect } from '../db/types.ts';
@@ -7,6 +8,18 @@ import type { FilterContext } from '../filter/context.ts';
 import { compileFilter } from '../filter/index.ts';
 
 export type RuleName = 'listRule' | 'viewRule' | 'createRule' | 'updateRule' | 'deleteRule';
+
+const lookups = new WeakMap<SchemaCache, (idOrName: string) => Collection | undefined>();
+
+/** `schema.get` as a function, made once per schema rather than as a closure per request. */
+export function collectionLookup(schema: SchemaCache): (idOrName: string) => Collection | undefined {
+  let lookup = lookups.get(schema);
+  if (!lookup) {
+    lookup = schema.get.bind(schema);
+    lookups.set(schema, lookup);
+  }
+  return lookup;
+}
 
 /**
  * API rules (PocketBase semantics): `null` lets only superusers through, `""` lets everyone,
@@ -50,7 +63,7 @@ export function filterContext(collection: Collection, ctx: HookContext, dialect:
   return {
     dialect,
     collection,
-    getCollection: (idOrName) => ctx.schema.get(idOrName),
+    getCollection: collectionLookup(ctx.schema),
     auth: ctx.accountability.record,
     query: (request?.query as Record<string, unknown> | undefined) ?? {},
     headers: request ? headersForRules(request.headers) : {},

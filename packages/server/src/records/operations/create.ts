@@ -4,7 +4,7 @@ import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
-import { assertRuleNotLocked, recordMatches, ruleCondition } from '../rules.ts';
+import { assertRuleNotLocked, collectionLookup, recordMatches, ruleCondition } from '../rules.ts';
 import { assertEmailFree, assertRelationsExist, findRecordById, insertRecord } from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
@@ -32,7 +32,7 @@ export async function createRecord(
     const isAdmin = tx.accountability.admin;
     const { values } = await validateRecordInput(collection, data, {
       isAdmin,
-      getCollection: (idOrName) => tx.schema.get(idOrName),
+      getCollection: collectionLookup(tx.schema),
     });
     const modelMeta = {
       event: 'model.create',
@@ -42,7 +42,7 @@ export async function createRecord(
     };
     const row = await filterPayload(app, 'model.create', values, modelMeta, tx, tags);
     const id = String(row.id);
-    await assertRelationsExist(tx.database, collection, row, (key) => tx.schema.get(key), true);
+    await assertRelationsExist(tx.database, collection, row, collectionLookup(tx.schema), true);
     await assertEmailFree(tx.database, collection, row, id);
     await insertRecord(tx.database, collection, row);
     const condition = ruleCondition(collection, 'createRule', tx, app.database.dialect, data);

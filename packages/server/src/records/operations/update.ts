@@ -4,7 +4,13 @@ import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
-import { assertRuleNotLocked, isOwnRecord, recordMatches, ruleCondition } from '../rules.ts';
+import {
+  assertRuleNotLocked,
+  collectionLookup,
+  isOwnRecord,
+  recordMatches,
+  ruleCondition,
+} from '../rules.ts';
 import {
   assertEmailFree,
   assertRelationsExist,
@@ -48,7 +54,7 @@ export async function updateRecord(
     const { values } = await validateRecordInput(collection, data, {
       existing,
       isAdmin,
-      getCollection: (idOrName) => tx.schema.get(idOrName),
+      getCollection: collectionLookup(tx.schema),
     });
     const modelMeta = {
       event: 'model.update',
@@ -59,7 +65,7 @@ export async function updateRecord(
     const row = { ...existing, ...values };
     const filtered = await filterPayload(app, 'model.update', row, modelMeta, tx, tags);
     const changes = filtered === row ? values : changedColumns(existing, filtered);
-    await assertRelationsExist(tx.database, collection, changes, (key) => tx.schema.get(key), false);
+    await assertRelationsExist(tx.database, collection, changes, collectionLookup(tx.schema), false);
     await assertEmailFree(tx.database, collection, changes, id);
     await updateRow(tx.database, collection, id, changes);
     const stored = await findRecordById(tx.database, collection, id);
