@@ -156,16 +156,16 @@ const findByIdSql = new WeakMap<
 >();
 
 /**
- * The stored row with that id. `lock` (for a write that reads, then changes, the row) takes the
+ * The stored row with that id (at once from SQLite's reader, else a promise). `lock` (for a write that reads, then changes, the row) takes the
  * row lock on PostgreSQL, so concurrent updates such as `views+` do not lose each other's
  * changes; SQLite has one writer and needs none.
  */
-export async function findRecordById(
+export function findRecordById(
   executor: Kysely<any>,
   collection: Collection,
   id: string,
   lock = false,
-): Promise<RecordRow | undefined> {
+): RecordRow | undefined | Promise<RecordRow | undefined> {
   const dialect = executor.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
   const key = dialect === 'postgres' && lock ? 'postgresLocked' : dialect;
   let cached = findByIdSql.get(collection);
@@ -181,6 +181,7 @@ export async function findRecordById(
   }
   const read = directReads(executor);
   if (read) return read(text, [id])[0];
-  const result = await executor.executeQuery<RecordRow>(CompiledQuery.raw(text, [id]));
-  return result.rows[0];
+  return executor.executeQuery<RecordRow>(CompiledQuery.raw(text, [id])).then(firstRow);
 }
+
+const firstRow = (result: { rows: RecordRow[] }) => result.rows[0];

@@ -14,19 +14,25 @@ export function recordTags(collection: Collection): readonly string[] {
 }
 const tagCache = new WeakMap<Collection, readonly string[]>();
 
-/** Runs a filter unless the caller asked for no events; a stop keeps the payload as it was then. */
-export async function filterPayload<P>(
+/**
+ * Runs a filter unless the caller asked for no events; a stop keeps the payload as it was then.
+ * Synchronous when every filter that ran was (callers await it either way).
+ */
+export function filterPayload<P>(
   app: App,
   name: string,
   payload: P,
   meta: object,
   ctx: HookContext,
   tags: readonly string[],
-): Promise<P> {
+): P | Promise<P> {
   if (!ctx.emitEvents) return payload;
   const outcome = app.hooks.runFilter(name as never, payload as never, meta as never, ctx, tags) as unknown;
-  const settled = outcome instanceof Promise ? await outcome : outcome;
-  return (isStopped(settled as never) ? (settled as { payload: P }).payload : settled) as P;
+  return outcome instanceof Promise ? outcome.then(settledPayload<P>) : settledPayload<P>(outcome);
+}
+
+function settledPayload<P>(outcome: unknown): P {
+  return (isStopped(outcome as never) ? (outcome as { payload: P }).payload : outcome) as P;
 }
 
 /**
