@@ -145,4 +145,22 @@ describe.each(dialects)('app lifecycle (%s)', (dialect: Dialect) => {
     const closed = await request(server.url, 'GET', '/api/health').catch((error: Error) => error);
     expect(closed).toBeInstanceOf(Error);
   });
+
+  it('does not let an action that never settles block stop()', async () => {
+    const steps: string[] = [];
+    const server = await startServer(dialect, {
+      storage,
+      shutdownTimeoutMs: 200,
+      setup(app) {
+        app.hooks.action('records.create', () => new Promise(() => steps.push('hanging action started')));
+        app.hooks.init('app.terminate', () => void steps.push('terminate'));
+      },
+    });
+    const created = await server.request('POST', '/api/collections/users/records', {
+      body: { email: 'hang@example.com', password: 'password-123', passwordConfirm: 'password-123' },
+    });
+    expect(created.status).toBe(200);
+    await server.stop();
+    expect(steps).toEqual(['hanging action started', 'terminate']);
+  });
 });

@@ -53,6 +53,7 @@ export function createApp(options: AppOptions = {}): App {
   });
   const database = openDatabase({ dir, url: options.databaseUrl ?? env.SLUICE_DATABASE_URL });
   const schema = new SchemaCache();
+  const shutdownMs = options.shutdownTimeoutMs ?? numberFrom(env.SLUICE_SHUTDOWN_TIMEOUT_MS) ?? 10_000;
   const extensionsDir =
     options.extensions === false
       ? undefined
@@ -184,14 +185,25 @@ export function createApp(options: AppOptions = {}): App {
       hooks.stop();
       await app.http.close();
       hooks.runAction('server.stop', { server: app.http.server }, app.context());
-      await hooks.drain();
+      await drainWithin(app, shutdownMs);
       await hooks.runInit('app.terminate', { app });
-      await hooks.drain();
+      await drainWithin(app, shutdownMs);
       await database.close();
     },
   };
   (app as { services: Services }).services = createServices(app);
   return app;
+}
+
+/** Waits for pending actions, but never longer than `ms`: a hanging action cannot block shutdown. */
+async function drainWithin(app: App, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), ms);
+  });
+  const expired = await Promise.race([app.hooks.drain().then(() => false), timedOut]);
+  clearTimeout(timer);
+  if (expired) app.logger.warn({ waitedMs: ms }, 'Stopped without waiting any longer for actions still running.');
 }
 
 function numberFrom(value: string | undefined): number | undefined {

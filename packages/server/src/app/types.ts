@@ -25,6 +25,8 @@ export interface AppOptions {
   env?: Record<string, string | undefined>;
   /** Hook engine limits (DESIGN §1.6). */
   hooks?: { warnMs?: number; timeoutMs?: number; maxConcurrentFilters?: number; maxQueuedFilters?: number };
+  /** How long `stop()` waits for running actions before closing anyway. Default 10 000 ms. */
+  shutdownTimeoutMs?: number;
   /** Largest accepted request body in bytes. Default 1 MiB. */
   bodyLimit?: number;
 }
