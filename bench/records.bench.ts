@@ -1,0 +1,281 @@
+/**
+ * Records over HTTP: create, view by id and a list of 20, against Sluice on SQLite with no hooks
+ * and with ten non-matching hooks plus one matching filter and action, and against the ceiling —
+ * bare Fastify doing the same SQL with prepared better-sqlite3 statements. The servers run in
+ * child processes (`records-server.ts`) so that autocannon, here, has the other core.
+ *
+ * The modes of a case (no hooks, ten hooks, the ceiling) run in alternating slices so that drift
+ * during the run falls on all of them alike.
+ *
+ * - `SLUICE_BENCH_CASES=view,list` runs only those cases;
+ * - `SLUICE_BENCH_PROFILE=<dir>` writes CPU profiles of the servers to `<dir>/sluice` and
+ *   `<dir>/ceiling` (summarise them with `bench/cpuprofile.ts`);
+ * - `SLUICE_BENCH_VERBOSE=1` prints each slice and the server's memory after each case;
+ * - `SLUICE_BENCH_NODE_FLAGS='--max-semi-space-size=4'` passes Node/V8 flags to both servers.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type AutocannonOptions } from 'autocannon';
+import type { Answer, HooksMode, Ready, Request } from './records-server.ts';
+
+const CONNECTIONS = 10;
+const WARMUP_S = 2;
+const SLICE_S = 0.5;
+/**
+ * Each case runs one slice of each mode per round, in this order and then backwards, so that
+ * drift and bursts of other load on the machine fall on all three alike.
+ */
+const ROUND = ['none', 'ten', 'ceiling'] as const;
+const ROUNDS = 10;
+const verbose = process.env.SLUICE_BENCH_VERBOSE === '1';
+const COLLECTION = 'posts';
+
+type CaseName = 'create' | 'view' | 'list';
+type Mode = HooksMode | 'ceiling';
+
+interface Figure {
+  case: CaseName;
+  hooks: Mode;
+  rps: number;
+  p99ms: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const nodeFlags = process.env.SLUICE_BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+
+class Server {
+  #next = 1;
+  readonly #pending = new Map<number, (answer: Answer) => void>();
+
+  private constructor(
+    readonly kind: string,
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly ids: string[],
+  ) {
+    child.on('message', (message: Answer) => {
+      const resolve = this.#pending.get(message.id);
+      this.#pending.delete(message.id);
+      resolve?.(message);
+    });
+  }
+
+  static start(kind: 'sluice' | 'ceiling', profileDir?: string): Promise<Server> {
+    const execArgv = ['--import', 'tsx', ...nodeFlags];
+    if (profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(profileDir, kind)}`);
+    const child = fork(join(here, 'records-server.ts'), [kind], { execArgv, stdio: 'inherit' });
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`The ${kind} server exited (${code}).`));
+      child.once('exit', onExit);
+      child.once('message', (message: Ready) => {
+        child.off('exit', onExit);
+        resolve(new Server(kind, child, message.url, message.ids));
+      });
+    });
+  }
+
+  async call(command: Request): Promise<Answer> {
+    const id = this.#next++;
+    const answer = await new Promise<Answer>((resolve) => {
+      this.#pending.set(id, resolve);
+      this.child.send({ ...command, id });
+    });
+    if (answer.error) throw new Error(`${this.kind}: ${answer.error}`);
+    return answer;
+  }
+
+  async stop(): Promise<Answer> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    const answer = await this.call({ cmd: 'stop' });
+    await exited;
+    return answer;
+  }
+}
+
+interface Load {
+  ok: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function requestsFor(name: CaseName, server: Server): Omit<AutocannonOptions, 'duration'> {
+  const records = `${server.url}/api/collections/${COLLECTION}/records`;
+  switch (name) {
+    case 'create':
+      return {
+        url: records,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'A post about sluices', views: 42 }),
+      };
+    case 'view':
+      return {
+        url: server.url,
+        requests: server.ids.map((id) => ({
+          method: 'GET',
+          path: `/api/collections/${COLLECTION}/records/${id}`,
+        })),
+      };
+    case 'list':
+      return { url: `${records}?perPage=20&skipTotal=1` };
+  }
+}
+
+/** Drives load for `seconds`; throws on any error or non-2xx answer. */
+function drive(options: Omit<AutocannonOptions, 'duration'>, seconds: number): Promise<Load> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let status = 0;
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      { ...options, connections: CONNECTIONS, duration: seconds, sampleInt: 250 },
+      (error, result) => {
+        const elapsed = (performance.now() - start) / 1000;
+        if (error) return reject(error);
+        if (failed > 0 || result.errors > 0 || result.timeouts > 0) {
+          return reject(
+            new Error(
+              `${options.method ?? 'GET'} ${options.url}: ${failed} answers not 2xx (last ${status}), ` +
+                `${result.errors} errors, ${result.timeouts} timeouts`,
+            ),
+          );
+        }
+        resolve({ ok, seconds: elapsed, latencies });
+      },
+    );
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, time: number) => {
+      if (statusCode >= 200 && statusCode < 300) {
+        ok++;
+        latencies.push(time);
+      } else {
+        failed++;
+        status = statusCode;
+      }
+    });
+  });
+}
+
+/**
+ * Requests per second: the median over the mode's slices, so that a burst of other work on the
+ * machine during one slice does not move it; p99 over every request of every slice.
+ */
+function figure(name: CaseName, hooks: Mode, loads: Load[]): Figure {
+  const rates = Float64Array.from(loads.map((load) => load.ok / load.seconds)).sort();
+  const middle = rates.length >> 1;
+  const rps = rates.length % 2 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
+  const latencies = Float64Array.from(loads.flatMap((load) => load.latencies)).sort();
+  const p99 = latencies.length ? latencies[Math.ceil(latencies.length * 0.99) - 1] : 0;
+  return { case: name, hooks, rps: Math.round(rps), p99ms: Math.round(p99 * 100) / 100 };
+}
+
+async function sanityCheck(sluice: Server, ceiling: Server): Promise<void> {
+  for (const server of [sluice, ceiling]) {
+    const answer = await fetch(`${server.url}/api/collections/${COLLECTION}/records/${server.ids[0]}`);
+    const body = (await answer.json()) as Record<string, unknown>;
+    if (answer.status !== 200 || body.id !== server.ids[0] || body.title !== 'post 0') {
+      throw new Error(`${server.kind} answered ${answer.status} ${JSON.stringify(body)}`);
+    }
+  }
+}
+
+const only = process.env.SLUICE_BENCH_CASES?.split(',').map((name) => name.trim());
+const order: CaseName[] = (['view', 'list', 'create'] as const).filter(
+  (name) => !only || only.includes(name),
+);
+
+const [sluice, ceiling] = await Promise.all([
+  Server.start('sluice', process.env.SLUICE_BENCH_PROFILE),
+  Server.start('ceiling', process.env.SLUICE_BENCH_PROFILE),
+]);
+await sanityCheck(sluice, ceiling);
+console.log(
+  `records: ${CONNECTIONS} connections; per case and server ${WARMUP_S} s warm-up, then ${ROUNDS * SLICE_S} s ` +
+    `measured per mode in slices of ${SLICE_S} s (${ROUND.join(', ')}, then backwards, ${ROUNDS} times; ` +
+    `req/s is the median slice); ` +
+    `servers in child processes${nodeFlags.length ? ` with ${nodeFlags.join(' ')}` : ''}\n`,
+);
+
+const figures: Figure[] = [];
+await Promise.all([sluice.call({ cmd: 'resetPeak' }), ceiling.call({ cmd: 'resetPeak' })]);
+for (const name of order) {
+  const loads: Record<Mode, Omit<AutocannonOptions, 'duration'>> = {
+    none: requestsFor(name, sluice),
+    ten: requestsFor(name, sluice),
+    ceiling: requestsFor(name, ceiling),
+  };
+  const run = async (mode: Mode, seconds: number) => {
+    if (mode !== 'ceiling') await sluice.call({ cmd: 'hooks', mode });
+    return drive(loads[mode], seconds);
+  };
+  for (const mode of ['none', 'ten'] as const) await run(mode, WARMUP_S / 2);
+  await run('ceiling', WARMUP_S);
+  const slices: Record<Mode, Load[]> = { none: [], ten: [], ceiling: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of round % 2 === 0 ? ROUND : [...ROUND].reverse()) {
+      const load = await run(mode, SLICE_S);
+      slices[mode].push(load);
+      if (verbose) console.log(`  ${name} ${mode}: ${Math.round(load.ok / load.seconds)} req/s`);
+    }
+  }
+  if (verbose) console.log(`  ${name}: ${JSON.stringify(await sluice.call({ cmd: 'memory' }))}`);
+  await sluice.call({ cmd: 'hooks', mode: 'none' });
+  for (const mode of ROUND) figures.push(figure(name, mode, slices[mode]));
+}
+const memory = await sluice.call({ cmd: 'memory' });
+const peakRss = memory.peakRssMb ?? 0;
+const maxRss = memory.maxRssMb ?? 0;
+const ceilingRss = (await ceiling.call({ cmd: 'memory' })).peakRssMb ?? 0;
+
+await Promise.all([sluice.stop(), ceiling.stop()]);
+
+const get = (name: CaseName, hooks: Mode) =>
+  figures.find((entry) => entry.case === name && entry.hooks === hooks)!;
+const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
+const ordered: CaseName[] = (['create', 'view', 'list'] as const).filter((name) => order.includes(name));
+const goals: Record<CaseName, number> = { create: 0.3, view: 0.5, list: 0.3 };
+
+console.log(
+  `${'case'.padEnd(8)} ${'hooks'.padEnd(8)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(8)}   ` +
+    `${'hooks cost'.padStart(10)} ${'of ceiling'.padStart(10)}`,
+);
+const misses: string[] = [];
+for (const name of ordered) {
+  const none = get(name, 'none');
+  const ten = get(name, 'ten');
+  const top = get(name, 'ceiling');
+  const cost = 1 - ten.rps / none.rps;
+  const share = none.rps / top.rps;
+  if (cost >= 0.05) misses.push(`${name} hooks cost ${percent(cost)}`);
+  if (share < goals[name]) misses.push(`${name} at ${percent(share)} of the ceiling`);
+  for (const entry of [none, ten, top]) {
+    const extra =
+      entry === ten
+        ? `${percent(cost).padStart(10)} ${percent(ten.rps / top.rps).padStart(10)}`
+        : entry === none
+          ? `${''.padStart(10)} ${percent(share).padStart(10)}`
+          : '';
+    console.log(
+      `${name.padEnd(8)} ${entry.hooks.padEnd(8)} ${entry.rps.toLocaleString('en').padStart(8)} ` +
+        `${entry.p99ms.toFixed(2).padStart(8)}   ${extra}`,
+    );
+  }
+}
+if (peakRss >= 150) misses.push(`RSS ${peakRss} MB`);
+console.log(
+  `\npeak RSS of the Sluice process during the cases: ${peakRss} MB (sampled every 50 ms; ` +
+    `${maxRss} MB highest since it started, start-up included); the ceiling's: ${ceilingRss} MB`,
+);
+console.log(
+  `goals: hooks cost < 5 %; view >= 50 % and create, list >= 30 % of the ceiling; RSS < 150 MB: ` +
+    (misses.length ? `not met (${misses.join('; ')})` : 'met'),
+);
+console.log(
+  JSON.stringify({
+    bench: 'records',
+    cases: ordered.flatMap((name) => [get(name, 'none'), get(name, 'ten'), get(name, 'ceiling')]),
+    rssMb: peakRss,
+  }),
+);
