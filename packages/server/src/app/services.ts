@@ -3,6 +3,8 @@ import type { ListResult } from '../catalogue/events.ts';
 import { CollectionsService } from '../collections/service.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
 import type { CallOptions, HookContext } from '../context.ts';
+import { type MailServiceClass, mailServiceClass } from '../mailer/directus.ts';
+import { Mailer } from '../mailer/service.ts';
 import { createRecord } from '../records/operations/create.ts';
 import { deleteRecord } from '../records/operations/delete.ts';
 import { listRecords } from '../records/operations/list.ts';
@@ -60,6 +62,10 @@ export interface Services {
   records: RecordsService;
   collections: CollectionsService;
   settings: SettingsService;
+  /** Email over SMTP (the settings' `smtp`): `send`, templates, the auth flows' emails. */
+  mail: Mailer;
+  /** Directus' `new MailService({ schema }).send({ to, template: { name, data } })`. */
+  MailService: MailServiceClass;
 }
 
 export function createServices(app: App): Services {
@@ -67,5 +73,7 @@ export function createServices(app: App): Services {
     records: new RecordsService(app),
     collections: new CollectionsService(app),
     settings: new SettingsService(app),
+    mail: new Mailer(app),
+    MailService: mailServiceClass(app),
   };
 }

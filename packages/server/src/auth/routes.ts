@@ -2,8 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../app/types.ts';
 import { objectBody } from '../http/guards.ts';
 import { authWithPassword } from './operations/auth-with-password.ts';
+import { confirmEmailChange } from './operations/confirm-email-change.ts';
+import { confirmPasswordReset } from './operations/confirm-password-reset.ts';
+import { confirmVerification } from './operations/confirm-verification.ts';
 import { authMethods } from './operations/methods.ts';
 import { refreshAuth } from './operations/refresh.ts';
+import { requestEmailChange } from './operations/request-email-change.ts';
+import { requestPasswordReset } from './operations/request-password-reset.ts';
+import { requestVerification } from './operations/request-verification.ts';
 import { RateLimiter } from './rate-limit.ts';
 
 interface CollectionParams {
@@ -39,4 +45,33 @@ export function registerAuthRoutes(app: App): void {
     const collection = services.records.collection(request.params.collection);
     return refreshAuth(app, collection, contextOf(request));
   });
+
+  // The email flows: each answers 204. Their own limiter, one window per endpoint, so that
+  // requesting emails does not use up sign-in attempts (and the reverse).
+  const flowLimiter = new RateLimiter();
+  const flows = [
+    ['request-password-reset', requestPasswordReset],
+    ['confirm-password-reset', confirmPasswordReset],
+    ['request-verification', requestVerification],
+    ['confirm-verification', confirmVerification],
+    ['request-email-change', requestEmailChange],
+    ['confirm-email-change', confirmEmailChange],
+  ] as const;
+  for (const [path, operation] of flows) {
+    http.post<{ Params: CollectionParams }>(
+      `/api/collections/:collection/${path}`,
+      async (request, reply) => {
+        const { rateLimits } = await services.settings.current();
+        if (rateLimits.enabled) {
+          flowLimiter.hit(
+            `${request.ip}:${request.params.collection}:${path}`,
+            rateLimits.maxAuthAttemptsPerMinute,
+          );
+        }
+        const collection = services.records.collection(request.params.collection);
+        await operation(app, collection, objectBody(request), contextOf(request));
+        return reply.status(204).send();
+      },
+    );
+  }
 }

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '@sluice/hooks';
+import { InvalidPayloadError, UnauthorizedError } from '@sluice/hooks';
 import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 import type { Collection } from '../collections/types.ts';
 
@@ -50,5 +50,94 @@ export async function verifyAuthToken(secret: string, token: string, tokenKey: s
   } catch (error) {
     if (error instanceof errors.JWTExpired) throw new UnauthorizedError('The token has expired.');
     throw new UnauthorizedError('The token is invalid.');
+  }
+}
+
+/** The one-purpose tokens of the email flows, with their `type` claim as PocketBase names it. */
+export type RecordTokenType = 'verification' | 'passwordReset' | 'emailChange';
+
+const durations: Record<
+  RecordTokenType,
+  { option: 'verificationToken' | 'passwordResetToken' | 'emailChangeToken'; fallback: number }
+> = {
+  verification: { option: 'verificationToken', fallback: 259_200 },
+  passwordReset: { option: 'passwordResetToken', fallback: 1_800 },
+  emailChange: { option: 'emailChangeToken', fallback: 1_800 },
+};
+
+export interface RecordTokenClaims {
+  id: string;
+  collectionId: string;
+  type: RecordTokenType;
+  /** The address the token was issued for: a later change of address voids it. */
+  email: string;
+  /** Email change only: the address to switch to. */
+  newEmail?: string;
+}
+
+/** The purpose is part of the key as well as a claim: no token verifies for another purpose. */
+function purposeKey(secret: string, tokenKey: string, type: RecordTokenType): Uint8Array {
+  return encoder.encode(`${secret}.${tokenKey}.${type}`);
+}
+
+/** Signs a one-purpose token, valid for the collection's duration of that purpose. */
+export async function signRecordToken(
+  secret: string,
+  collection: Collection,
+  record: { id: string; tokenKey: unknown },
+  claims: { type: RecordTokenType; email: string; newEmail?: string },
+): Promise<string> {
+  const { option, fallback } = durations[claims.type];
+  const duration = collection[option]?.duration ?? fallback;
+  return new SignJWT({ id: record.id, collectionId: collection.id, ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + duration)
+    .sign(purposeKey(secret, String(record.tokenKey), claims.type));
+}
+
+const invalidToken = () =>
+  new InvalidPayloadError('Invalid or expired token.', {
+    token: { code: 'validation_invalid_token', message: 'Invalid or expired token.' },
+  });
+
+/** Reads a one-purpose token's claims without trusting them; a wrong shape or purpose is a 400. */
+export function peekRecordToken(
+  token: unknown,
+  type: RecordTokenType,
+  collection: Collection,
+): RecordTokenClaims {
+  if (typeof token !== 'string' || token === '') throw invalidToken();
+  let claims: Record<string, unknown>;
+  try {
+    claims = decodeJwt(token);
+  } catch {
+    throw invalidToken();
+  }
+  if (
+    claims.type !== type ||
+    claims.collectionId !== collection.id ||
+    typeof claims.id !== 'string' ||
+    typeof claims.email !== 'string' ||
+    (type === 'emailChange' && typeof claims.newEmail !== 'string')
+  ) {
+    throw invalidToken();
+  }
+  return claims as unknown as RecordTokenClaims;
+}
+
+/** Checks the signature (with the record's current tokenKey) and the expiry; any failure is a 400. */
+export async function verifyRecordToken(
+  secret: string,
+  token: string,
+  type: RecordTokenType,
+  tokenKey: string,
+): Promise<RecordTokenClaims> {
+  try {
+    const { payload } = await jwtVerify(token, purposeKey(secret, tokenKey, type), { algorithms: ['HS256'] });
+    if (payload.type !== type) throw invalidToken();
+    return payload as unknown as RecordTokenClaims;
+  } catch {
+    throw invalidToken();
   }
 }

@@ -139,8 +139,10 @@ export interface MailMeta {
   collection: string;
   collectionId: string;
   record: RecordData;
-  /** What the template was rendered with (token, action URL, …). */
+  /** What the template was rendered with: `token`, `actionUrl`, and `newEmail` for an email change. */
   meta: Record<string, unknown>;
+  /** The action: the message as it was sent. */
+  message?: MailMessage;
 }
 export interface RealtimeMeta {
   event: string;
@@ -652,7 +654,7 @@ export const events = [
     name: 'auth.password_reset.request',
     kinds: ['filter', 'action'],
     description:
-      'A password reset is requested for an email. The filter runs before the reset email is sent; returning `false` sends no email (the API answers as usual, so as not to reveal whether the account exists).',
+      'A password reset is requested for an email. The filter runs before the reset email is sent (meta `record` is null when no account has that address; a throw answers with its error either way); returning `false` sends no email. The API answers 204 as usual, so as not to reveal whether the account exists. The action runs when an email was queued.',
     tags: RECORD_TAGS,
     payload: '`{email}`',
     meta: '`collection`, `record` (the matching auth record, or null)',
@@ -663,7 +665,7 @@ export const events = [
     name: 'auth.password_reset.confirm',
     kinds: ['filter', 'action'],
     description:
-      'A password reset is confirmed with its token. The filter runs before the new password is stored; the action after commit (the record’s other tokens are then invalid).',
+      'A password reset is confirmed with its token. The filter runs before the new password is stored through `records.update` (returning `false` takes over: nothing is stored, the API answers 204); the action after commit (the record’s other tokens are then invalid).',
     tags: RECORD_TAGS,
     payload: '`{token, password, passwordConfirm}`',
     meta: '`collection`, `record`',
@@ -674,7 +676,7 @@ export const events = [
     name: 'auth.verification.request',
     kinds: ['filter', 'action'],
     description:
-      'A verification email is requested. The filter runs before it is sent; returning `false` sends no email (the API answers as usual).',
+      'A verification email is requested. The filter runs before it is sent (meta `record` is null when no account has that address); returning `false` sends no email (the API answers 204 as usual). No email goes to a record already verified. The action runs when an email was queued.',
     tags: RECORD_TAGS,
     payload: '`{email}`',
     meta: '`collection`, `record` (the matching auth record, or null)',
@@ -685,7 +687,7 @@ export const events = [
     name: 'auth.verification.confirm',
     kinds: ['filter', 'action'],
     description:
-      'An email address is confirmed with its verification token. The filter runs before the record is marked verified; the action after commit.',
+      'An email address is confirmed with its verification token. The filter runs before the record is marked verified through `records.update` (returning `false` takes over: nothing is stored); the action after commit. A record already verified answers 204 without events.',
     tags: RECORD_TAGS,
     payload: '`{token}`',
     meta: '`collection`, `record`',
@@ -696,7 +698,7 @@ export const events = [
     name: 'auth.email_change.request',
     kinds: ['filter', 'action'],
     description:
-      'An authenticated record asks to change its email. The filter runs before the confirmation link is sent to the new address; returning `false` sends no email.',
+      'An authenticated record asks to change its email. The filter runs before the confirmation link is sent to the new address; returning `false` sends no email. The action runs when an email was queued.',
     tags: RECORD_TAGS,
     payload: '`{newEmail}`',
     meta: '`collection`, `record`',
@@ -707,7 +709,7 @@ export const events = [
     name: 'auth.email_change.confirm',
     kinds: ['filter', 'action'],
     description:
-      'An email change is confirmed with its token and the password. The filter runs before the new address is stored; the action after commit.',
+      'An email change is confirmed with its token and the password. The filter runs before the new address is stored through `records.update` (verified, with a new tokenKey: earlier tokens die; returning `false` takes over: nothing is stored); the action after commit.',
     tags: RECORD_TAGS,
     payload: '`{token, password}`',
     meta: '`collection`, `record`',
@@ -742,10 +744,11 @@ export const events = [
     name: 'mailer.password_reset',
     kinds: ['filter', 'action'],
     description:
-      'A password reset email is about to be sent to an auth record (filter: may change the message; returning `false` means it is not sent) or was sent (action).',
+      'A password reset email is about to be sent to an auth record (filter: may change the message; returning `false` means it is not sent; a throw is logged, the request having been answered) or was sent (action). It is sent in the background of the request that asked for it, over the SMTP server of the settings.',
     tags: RECORD_TAGS,
-    payload: 'the message `{from, to, subject, html, text, headers}`',
-    meta: '`collection`, `record`, `meta` (token and link the template used)',
+    payload:
+      'the message `{from, to, subject, html, text}` (`from` and each of `to` are `{address, name?}`; `headers` optional)',
+    meta: '`collection`, `record`, `meta` (`token`, `actionUrl`); action: `message` as sent',
     types: types<MailMessage, MailMeta>(),
     aliases: { pocketbase: pocketbaseMail('ResetPassword', true) },
   },
@@ -753,10 +756,11 @@ export const events = [
     name: 'mailer.verification',
     kinds: ['filter', 'action'],
     description:
-      'A verification email is about to be sent to an auth record (filter: may change the message; returning `false` means it is not sent) or was sent (action).',
+      'A verification email is about to be sent to an auth record (filter: may change the message; returning `false` means it is not sent; a throw is logged, the request having been answered) or was sent (action). It is sent in the background of the request that asked for it, over the SMTP server of the settings.',
     tags: RECORD_TAGS,
-    payload: 'the message `{from, to, subject, html, text, headers}`',
-    meta: '`collection`, `record`, `meta` (token and link the template used)',
+    payload:
+      'the message `{from, to, subject, html, text}` (`from` and each of `to` are `{address, name?}`; `headers` optional)',
+    meta: '`collection`, `record`, `meta` (`token`, `actionUrl`); action: `message` as sent',
     types: types<MailMessage, MailMeta>(),
     aliases: { pocketbase: pocketbaseMail('Verification') },
   },
@@ -764,10 +768,11 @@ export const events = [
     name: 'mailer.email_change',
     kinds: ['filter', 'action'],
     description:
-      'The email confirming a new address is about to be sent (filter: may change the message; returning `false` means it is not sent) or was sent (action).',
+      'The email confirming a new address is about to be sent (filter: may change the message; returning `false` means it is not sent; a throw is logged, the request having been answered) or was sent (action). It is sent in the background of the request that asked for it, over the SMTP server of the settings.',
     tags: RECORD_TAGS,
-    payload: 'the message `{from, to, subject, html, text, headers}`',
-    meta: '`collection`, `record`, `meta` (new address, token and link the template used)',
+    payload:
+      'the message `{from, to, subject, html, text}` (`from` and each of `to` are `{address, name?}`; `headers` optional)',
+    meta: '`collection`, `record`, `meta` (`token`, `actionUrl`, `newEmail`); action: `message` as sent',
     types: types<MailMessage, MailMeta>(),
     aliases: { pocketbase: pocketbaseMail('ChangeEmail') },
   },

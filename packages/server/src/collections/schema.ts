@@ -4,7 +4,15 @@ import { formatDate, nowDate, parseDate } from '../records/dates.ts';
 import { fieldTypes, leadingSystemFields, trailingSystemFields } from './fields.ts';
 import { newId } from './ids.ts';
 import { parseIndex, retargetIndex } from './indexes.ts';
-import type { Collection, CollectionType, Field, FieldType, Rule, TokenOptions } from './types.ts';
+import type {
+  Collection,
+  CollectionType,
+  EmailTemplate,
+  Field,
+  FieldType,
+  Rule,
+  TokenOptions,
+} from './types.ts';
 
 export interface NormalizeOptions {
   /** Lets the input create a system collection (a name starting with `_`); never set from API input. */
@@ -205,6 +213,37 @@ function readAuthOptions(
   for (const [key, fallback] of Object.entries(tokenDefaults) as [keyof typeof tokenDefaults, number][]) {
     collection[key] = readToken(input[key], key, existing?.[key] ?? { duration: fallback }, problems);
   }
+  for (const key of templateKeys) {
+    const template = readTemplate(input, key, existing?.[key], problems);
+    if (template) collection[key] = template;
+  }
+}
+
+const templateKeys = ['verificationTemplate', 'resetPasswordTemplate', 'confirmEmailChangeTemplate'] as const;
+const templateParts = ['subject', 'body', 'actionUrl'] as const;
+
+/** An email template override: `null` (or nothing set) leaves the default in use. */
+function readTemplate(
+  input: Input,
+  key: string,
+  fallback: Partial<EmailTemplate> | undefined,
+  problems: Problems,
+): Partial<EmailTemplate> | undefined {
+  if (!(key in input)) return fallback && { ...fallback };
+  const raw = input[key];
+  if (raw === null) return undefined;
+  if (!isObject(raw)) {
+    problems.add(key, 'invalid_value', 'Must be an object.');
+    return fallback;
+  }
+  const template: Partial<EmailTemplate> = {};
+  for (const part of templateParts) {
+    const value = raw[part];
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value !== 'string') problems.add(`${key}.${part}`, 'invalid_value', 'Must be a string.');
+    else template[part] = value;
+  }
+  return Object.keys(template).length > 0 ? template : undefined;
 }
 
 function readToken(raw: unknown, key: string, fallback: TokenOptions, problems: Problems): TokenOptions {

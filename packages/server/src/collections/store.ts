@@ -13,6 +13,9 @@ const authOptionKeys = [
   'passwordResetToken',
   'emailChangeToken',
   'fileToken',
+  'verificationTemplate',
+  'resetPasswordTemplate',
+  'confirmEmailChangeTemplate',
 ] as const;
 
 export interface CollectionRow {

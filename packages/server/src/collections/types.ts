@@ -65,6 +65,15 @@ export interface TokenOptions {
   duration: number;
 }
 
+/** An email of an auth flow, as PocketBase stores it per collection; placeholders are in docs/api.md. */
+export interface EmailTemplate {
+  subject: string;
+  /** HTML. */
+  body: string;
+  /** The link `{ACTION_URL}` stands for. */
+  actionUrl?: string;
+}
+
 export interface AuthOptions {
   authRule?: Rule;
   manageRule?: Rule;
@@ -94,6 +103,10 @@ export interface Collection {
   passwordResetToken?: TokenOptions;
   emailChangeToken?: TokenOptions;
   fileToken?: TokenOptions;
+  /** Overrides of the default emails; absent or partial, the defaults fill in. */
+  verificationTemplate?: Partial<EmailTemplate>;
+  resetPasswordTemplate?: Partial<EmailTemplate>;
+  confirmEmailChangeTemplate?: Partial<EmailTemplate>;
   created: string;
   updated: string;
 }

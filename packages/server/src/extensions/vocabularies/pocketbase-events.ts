@@ -249,8 +249,11 @@ export function eventAdapter(event: string, alias: string): EventAdapter {
     alias.startsWith('onAdmin') ||
     alias.startsWith('onMailerBeforeAdmin') ||
     alias.startsWith('onMailerAfterAdmin');
+  const mailer = event.startsWith('mailer.');
   const finish = (e: PocketBaseEvent, meta: Data, ctx: HandlerContext | undefined) => {
     e.httpContext = ctx?.request ?? meta.request;
+    // PocketBase's `e.mailClient.send(message)`: the app's mail service.
+    if (mailer) e.mailClient = ctx?.services?.mail ?? null;
     if (admin) {
       e.admin = e.record ?? null;
       if (Array.isArray(e.records)) e.admins = e.records;
