@@ -12,6 +12,7 @@ import {
   startServer,
   type TestServer,
 } from './helpers.ts';
+import { smtpServer } from './smtp.ts';
 
 // Each example folder of `examples/` loaded by a real server and driven over HTTP, checking that
 // it does what examples/README.md says it does.
@@ -110,13 +111,20 @@ describe.each(dialects)('examples over HTTP (%s)', (dialect: Dialect) => {
     let recipes: Receiver;
     let webhook: Receiver;
     let errors: ReturnType<typeof hookErrors>;
+    let smtp: Awaited<ReturnType<typeof smtpServer>>;
 
     beforeAll(async () => {
       recipes = await receiver();
       webhook = await receiver();
+      smtp = await smtpServer();
       ({ server, lines } = await startExample(dialect, name, {
         env: { RECIPES_URL: `${recipes.url}/recipes`, WEBHOOK_URL: `${webhook.url}/articles` },
       }));
+      const mail = await server.request('PATCH', '/api/settings', {
+        token: server.adminToken,
+        body: { smtp: { enabled: true, host: '127.0.0.1', port: smtp.port } },
+      });
+      expect(mail.status).toBe(200);
       const open = { listRule: '', viewRule: '', createRule: '' };
       await createCollection(server, {
         name: 'recipes',
@@ -138,6 +146,7 @@ describe.each(dialects)('examples over HTTP (%s)', (dialect: Dialect) => {
       await server?.stop();
       await recipes?.close();
       await webhook?.close();
+      await smtp?.close();
     });
 
     it('posts a new recipe to RECIPES_URL and stores it marked as synced', async () => {
@@ -155,6 +164,9 @@ describe.each(dialects)('examples over HTTP (%s)', (dialect: Dialect) => {
       });
       expect(stored.status).toBe(200);
       expect(stored.body).toMatchObject({ name: 'Soup', syncedWithExample: true });
+      if (name === 'directus') {
+        expect(smtp.received.map((mail) => mail.to)).toContainEqual(['person@example.com']);
+      }
     });
 
     it('leaves other collections alone', async () => {

@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_PASSWORD,
@@ -15,67 +14,12 @@ import {
   startServer,
   type TestServer,
 } from './helpers.ts';
+import { type Mail, smtpServer } from './smtp.ts';
 
 // The email flows end to end: a real SMTP server on 127.0.0.1 receives what Sluice sends, and
 // the PocketBase example (which changes the reset-password subject) is loaded.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-interface Mail {
-  from: string;
-  to: string[];
-  subject: string;
-  /** The decoded message: headers, text and HTML parts. */
-  body: string;
-}
-
-function decodeWords(value: string): string {
-  return value.replace(/=\?utf-8\?([QB])\?([^?]*)\?=\s*/gi, (_, kind: string, data: string) =>
-    kind.toUpperCase() === 'B'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(
-          data
-            .replace(/_/g, ' ')
-            .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
-          'latin1',
-        ).toString('utf8'),
-  );
-}
-
-/** Enough of RFC 5322 / 2045 for the messages nodemailer writes: unfolded headers, quoted-printable parts. */
-function parseMail(raw: string, envelope: { from: string; to: string[] }): Mail {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const subject = /^Subject: (.*)$/im.exec(head)?.[1] ?? '';
-  const body = raw
-    .replace(/=\r\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-  return { ...envelope, subject: decodeWords(subject), body: Buffer.from(body, 'latin1').toString('utf8') };
-}
-
-async function smtpServer() {
-  const received: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const envelope = {
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-        };
-        received.push(parseMail(Buffer.concat(chunks).toString('latin1'), envelope));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {

@@ -782,16 +782,17 @@ export const events = [
     name: 'realtime.connect',
     kinds: ['filter', 'action'],
     description:
-      'A client opens the realtime (SSE) connection. The filter runs before it is established — a throw refuses it, and the idle timeout may be changed; the action runs once `PB_CONNECT` was sent.',
-    payload: '`{clientId, idleTimeout}` (milliseconds)',
-    meta: '`clientId`, `auth`',
+      'A client opens the realtime (SSE) connection (`GET /api/realtime`). The filter runs before it is established — a throw refuses it with that error, and the idle timeout may be changed (a connection without subscriptions is closed after that long without a message); the action runs once `PB_CONNECT` was sent.',
+    payload: '`{clientId, idleTimeout}` (milliseconds; default 5 minutes)',
+    meta: '`clientId`, `auth` (null: a client is bound to an auth by its first subscription request)',
     types: types<{ clientId: string; idleTimeout: number }, RealtimeMeta>(),
     aliases: { pocketbase: [{ name: 'onRealtimeConnectRequest', kind: 'filter' }] },
   },
   {
     name: 'realtime.disconnect',
     kinds: ['action'],
-    description: 'A realtime client disconnected or its connection was interrupted or timed out.',
+    description:
+      'A realtime client disconnected, or its connection was interrupted, timed out, refused by a `realtime.message` filter, dropped because it did not read its messages, or closed at shutdown.',
     meta: '`clientId`, `auth`',
     types: types<never, RealtimeMeta>(),
     aliases: { pocketbase: ['onRealtimeDisconnectRequest'] },
@@ -800,10 +801,15 @@ export const events = [
     name: 'realtime.subscribe',
     kinds: ['filter', 'action'],
     description:
-      'A realtime client sets its subscriptions. The filter may check or change them before they apply; the action runs after they changed.',
-    payload: 'the subscriptions (topics such as `articles/*` or `articles/RECORD_ID`)',
-    meta: '`clientId`, `auth`, `previous`',
-    types: types<string[], RealtimeMeta & { previous: string[] }>(),
+      'A realtime client sets its subscriptions (`POST /api/realtime`; they replace the previous ones). The filter may check or change them before they apply — a throw is the error response; the action runs after they changed.',
+    payload:
+      'the subscriptions (topics such as `articles/*` or `articles/RECORD_ID`, optionally with `?options=`)',
+    meta: '`clientId`, `auth` (of the request, which the client is bound to), `previous`; action: `subscriptions` too',
+    types: types<
+      string[],
+      RealtimeMeta & { previous: string[] },
+      RealtimeMeta & { previous: string[]; subscriptions: string[] }
+    >(),
     aliases: {
       pocketbase: [
         { name: 'onRealtimeBeforeSubscribeRequest', kind: 'filter' },
@@ -819,11 +825,12 @@ export const events = [
     name: 'realtime.message',
     kinds: ['filter', 'action'],
     description:
-      'A message is about to be sent to one realtime client (filter: may change it; returning `false` means the message is not sent; throwing closes the connection) or was sent (action).',
+      'A message is about to be sent to one realtime client (filter: may change it; returning `false` means the message is not sent; throwing closes the connection) or was sent (action). Record changes are messages named after the matching subscription, sent after commit to the clients whose API rule lets them see the record; `PB_CONNECT` is one too.',
     tags: 'for record messages, the collection’s name and id',
-    payload: 'the message `{name, data}`',
-    meta: '`clientId`, `auth`',
-    types: types<RealtimeMessage, RealtimeMeta>(),
+    payload:
+      'the message `{name, data}`: `data` is `{action, record}` for a record change, `{clientId}` for `PB_CONNECT`',
+    meta: '`clientId`, `auth`; action: `message` too',
+    types: types<RealtimeMessage, RealtimeMeta, RealtimeMeta & { message: RealtimeMessage }>(),
     aliases: {
       pocketbase: [
         { name: 'onRealtimeBeforeMessageSend', kind: 'filter' },
