@@ -17,6 +17,7 @@ import { type ExtensionWatcher, watchExtensions } from '../extensions/watcher.ts
 import { createHttp, registerMiddlewares } from '../http/server.ts';
 import { registerSystemRoutes } from '../http/system-routes.ts';
 import { createLogger } from '../logger.ts';
+import { registerRealtimeRoutes } from '../realtime/routes.ts';
 import { registerRecordRoutes } from '../records/routes.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
 import { createServices, type Services } from './services.ts';
@@ -157,6 +158,7 @@ export function createApp(options: AppOptions = {}): App {
       registerCollectionRoutes(app);
       registerAuthRoutes(app);
       registerRecordRoutes(app);
+      registerRealtimeRoutes(app);
       registerSettingsRoutes(app);
       registerHookRoutes(app);
       await hooks.runInit('routes.after', { app: fastify });

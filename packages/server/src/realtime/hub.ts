@@ -1,0 +1,456 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ForbiddenError,
+  InvalidPayloadError,
+  isStopped,
+  NotFoundError,
+  type Point,
+  type Unregister,
+} from '@sluice/hooks';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../app/types.ts';
+import type { RealtimeMessage, RealtimeMeta, RecordDeleteMeta } from '../catalogue/events.ts';
+import type { Collection, RecordData } from '../collections/types.ts';
+import type { HookContext } from '../context.ts';
+import { parseFieldsParam, pickFields } from '../filter/index.ts';
+import { decodeRecord } from '../records/encoding.ts';
+import { expandRecords } from '../records/expand.ts';
+import { recordTags } from '../records/operations/events.ts';
+import { isOwnRecord } from '../records/rules.ts';
+import { findRecordById, type RecordRow } from '../records/store.ts';
+import type { RealtimeBroker, RecordChange } from './broker.ts';
+import { authKeyOf, type Outgoing, RealtimeClient, type Slot } from './client.ts';
+import { parseSubscription, type Subscription, subscriptionList } from './subscriptions.ts';
+import { rowMatches, rowTable, visibilityCondition } from './visibility.ts';
+
+export const OWNER = 'system:realtime';
+
+export interface RealtimeOptions {
+  /** Closes a connection without subscriptions after this long without a message (ms). */
+  idleTimeout: number;
+  /** Messages a client may have waiting before it is dropped. */
+  maxQueue: number;
+  /** How often an SSE comment keeps quiet connections open through proxies (ms). */
+  keepAlive: number;
+}
+
+/** Rows of records being deleted, read inside the delete's transaction (see `start`). */
+const DELETED_ROWS = Symbol('realtime.deletedRows');
+
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+interface Candidate {
+  client: RealtimeClient;
+  subscription: Subscription;
+}
+
+/**
+ * The realtime clients of this instance and the fan-out of record changes to them, PocketBase's
+ * protocol: `GET /api/realtime` opens the stream (`PB_CONNECT`), `POST /api/realtime` sets its
+ * subscriptions, and every committed create, update and delete reaches the clients whose
+ * subscription matches and whose rules let them see the record.
+ */
+export class Realtime {
+  readonly clients = new Map<string, RealtimeClient>();
+  /** Clients by subscription target (collection name or id, as they wrote it). */
+  readonly #byTarget = new Map<string, Set<RealtimeClient>>();
+  readonly #unregister: Unregister[] = [];
+  #keepAlive: NodeJS.Timeout | undefined;
+  readonly #message: Point<
+    RealtimeMessage,
+    RealtimeMeta,
+    RealtimeMeta & { message: RealtimeMessage },
+    HookContext
+  >;
+  /** The JSON of each message data object, shared by the clients that get the same one. */
+  readonly #json = new WeakMap<object, string>();
+  readonly #delivery = {
+    send: (client: RealtimeClient, message: Outgoing) => this.#send(client, message),
+    closed: (client: RealtimeClient) => this.#closed(client),
+  };
+
+  constructor(
+    private readonly app: App,
+    private readonly broker: RealtimeBroker,
+    private readonly options: RealtimeOptions,
+  ) {
+    this.#message = app.hooks.event('realtime.message') as never;
+  }
+
+  /**
+   * Hooks the fan-out to record writes: actions, so a change is sent only once committed and
+   * never after a rollback. A delete's row is read by a filter, inside its transaction before the
+   * row goes, so the rules can still be checked against it afterwards.
+   */
+  start(): void {
+    const hooks = this.app.hooks;
+    const options = { owner: OWNER };
+    this.#unregister.push(
+      hooks.action('records.create', (meta) => this.#changed('create', meta.collectionId, meta.key), options),
+      hooks.action(
+        'records.update',
+        (meta) => this.#changed('update', meta.collectionId, meta.keys[0]),
+        options,
+      ),
+      hooks.action(
+        'records.delete',
+        (meta, ctx) => this.#deleted(meta as RecordDeleteMeta & { keys: string[] }, ctx),
+        options,
+      ),
+      hooks.filter('records.delete', (_payload, meta, ctx) => this.#readDeleted(meta as never, ctx), {
+        ...options,
+        // first, so that no other filter stopping the chain keeps it from running
+        priority: -1_000_000,
+      }),
+      this.broker.onEvent((change) => this.#fanOut(change)),
+    );
+    this.#keepAlive = setInterval(() => {
+      for (const client of this.clients.values()) {
+        if (!client.response.writableNeedDrain) void client.write(':\n\n');
+      }
+    }, this.options.keepAlive);
+    this.#keepAlive.unref();
+  }
+
+  async close(): Promise<void> {
+    for (const unregister of this.#unregister.splice(0)) unregister();
+    clearInterval(this.#keepAlive);
+    for (const client of [...this.clients.values()]) client.close();
+    await this.broker.close();
+  }
+
+  // ── connections ─────────────────────────────────────────────────────────
+
+  /** `GET /api/realtime`: refused by a throwing `realtime.connect` filter, else streams. */
+  async connect(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const id = randomBytes(30).toString('base64url');
+    const ctx = this.app.context({ accountability: request.accountability, request, reply });
+    const meta: RealtimeMeta = { event: 'realtime.connect', clientId: id, auth: null };
+    let connect = { clientId: id, idleTimeout: this.options.idleTimeout };
+    const outcome = await this.app.hooks.runFilter('realtime.connect', connect, meta, ctx);
+    connect = isStopped(outcome) ? outcome.payload : outcome;
+
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    response.flushHeaders();
+    request.raw.socket.setNoDelay(true);
+    const client = new RealtimeClient(
+      id,
+      request,
+      response,
+      // as in PocketBase, the client is bound to an auth by its first `POST /api/realtime`
+      { user: null, collection: null, admin: false, record: null, ip: request.ip },
+      this.#delivery,
+      this.options.maxQueue,
+      Number(connect.idleTimeout),
+    );
+    this.clients.set(id, client);
+    client.enqueue({
+      name: 'PB_CONNECT',
+      data: { clientId: id },
+      tags: NO_TAGS,
+      onSent: () => this.app.hooks.runAction('realtime.connect', meta, ctx),
+    });
+  }
+
+  /** `POST /api/realtime`: replaces the client's subscriptions and binds it to the caller's auth. */
+  async subscribe(request: FastifyRequest, body: Record<string, unknown>): Promise<void> {
+    const clientId = body.clientId;
+    if (typeof clientId !== 'string' || clientId === '' || clientId.length > 255) {
+      throw new InvalidPayloadError('Failed to set the subscriptions.', {
+        clientId: { code: 'validation_required', message: 'Missing or invalid client id.' },
+      });
+    }
+    let topics = subscriptionList(body.subscriptions);
+    const client = this.clients.get(clientId);
+    if (!client || client.closed) throw new NotFoundError('Missing or invalid client id.');
+    const who = request.accountability;
+    if (client.authKey !== '' && client.authKey !== authKeyOf(who)) {
+      throw new ForbiddenError("The current and the previous request authorization don't match.");
+    }
+    const ctx = this.app.context({ accountability: who, request });
+    const meta = {
+      event: 'realtime.subscribe',
+      clientId,
+      auth: who.record,
+      previous: [...client.subscriptions.keys()],
+    };
+    const outcome = await this.app.hooks.runFilter('realtime.subscribe', topics, meta, ctx);
+    topics = subscriptionList(isStopped(outcome) ? outcome.payload : outcome);
+    const parsed = topics.map(parseSubscription);
+    if (client.closed) throw new NotFoundError('Missing or invalid client id.');
+
+    this.#unindex(client);
+    client.accountability = who;
+    client.subscriptions = new Map(parsed.map((subscription) => [subscription.topic, subscription]));
+    this.#index(client);
+    client.touch();
+    this.app.hooks.runAction('realtime.subscribe', { ...meta, subscriptions: topics }, ctx);
+  }
+
+  #index(client: RealtimeClient): void {
+    for (const { target } of client.subscriptions.values()) {
+      const set = this.#byTarget.get(target) ?? new Set<RealtimeClient>();
+      this.#byTarget.set(target, set);
+      set.add(client);
+    }
+  }
+
+  #unindex(client: RealtimeClient): void {
+    for (const { target } of client.subscriptions.values()) {
+      const set = this.#byTarget.get(target);
+      set?.delete(client);
+      if (set?.size === 0) this.#byTarget.delete(target);
+    }
+  }
+
+  #closed(client: RealtimeClient): void {
+    if (this.clients.get(client.id) !== client) return;
+    this.clients.delete(client.id);
+    this.#unindex(client);
+    const meta: RealtimeMeta = {
+      event: 'realtime.disconnect',
+      clientId: client.id,
+      auth: client.accountability.record,
+    };
+    this.app.hooks.runAction(
+      'realtime.disconnect',
+      meta,
+      this.app.context({ accountability: client.accountability, request: client.request }),
+    );
+  }
+
+  // ── messages ────────────────────────────────────────────────────────────
+
+  /** `realtime.message` filter → write → action; a throwing filter closes the connection. */
+  async #send(client: RealtimeClient, outgoing: Outgoing): Promise<void> {
+    let message: RealtimeMessage = { name: outgoing.name, data: outgoing.data };
+    const meta: RealtimeMeta = {
+      event: 'realtime.message',
+      clientId: client.id,
+      auth: client.accountability.record,
+    };
+    const ctx = this.app.context({ accountability: client.accountability, request: client.request });
+    if (this.#message.listens('filter')) {
+      try {
+        let outcome = this.#message.filter(message, meta, ctx, outgoing.tags);
+        if (outcome instanceof Promise) outcome = await outcome;
+        if (isStopped(outcome)) return;
+        message = outcome;
+      } catch {
+        client.close();
+        return;
+      }
+    }
+    if (client.closed) return;
+    const drained = client.write(
+      `id:${client.id}\nevent:${message.name}\ndata:${this.#serialize(message.data)}\n\n`,
+    );
+    client.touch();
+    outgoing.onSent?.();
+    if (this.#message.listens('action')) this.#message.action({ ...meta, message }, ctx, outgoing.tags);
+    if (drained) await drained;
+  }
+
+  #serialize(data: unknown): string {
+    if (data === null || typeof data !== 'object') return JSON.stringify(data) ?? 'null';
+    let json = this.#json.get(data);
+    if (json === undefined) {
+      json = JSON.stringify(data);
+      this.#json.set(data, json);
+    }
+    return json;
+  }
+
+  // ── fan-out ─────────────────────────────────────────────────────────────
+
+  /** Whether a change of this collection may concern anyone listening. */
+  #concerns(collection: Collection): boolean {
+    if (!this.broker.local) return true;
+    if (this.#byTarget.has(collection.name) || this.#byTarget.has(collection.id)) return true;
+    // clients signed in with a record of it follow its changes (see `#followAuth`)
+    return collection.type === 'auth' && this.clients.size > 0;
+  }
+
+  #changed(action: 'create' | 'update', collectionId: string, id: string): Promise<void> | undefined {
+    const collection = this.app.schema.get(collectionId);
+    if (!collection || !this.#concerns(collection)) return undefined;
+    return (async () => {
+      const row = await findRecordById(this.app.database.reader, collection, id);
+      if (row) await this.broker.publish({ action, collectionId: collection.id, id, row });
+    })();
+  }
+
+  #readDeleted(
+    meta: RecordDeleteMeta & { keys: string[] },
+    ctx: HookContext,
+  ): Promise<undefined> | undefined {
+    const collection = this.app.schema.get(meta.collectionId);
+    if (!collection || !this.#concerns(collection)) return undefined;
+    const id = meta.keys[0];
+    return (async () => {
+      const row = await findRecordById(ctx.database, collection, id);
+      if (!row) return undefined;
+      const state = ctx.state as Record<symbol, Map<string, RecordRow> | undefined>;
+      const rows = state[DELETED_ROWS] ?? new Map<string, RecordRow>();
+      state[DELETED_ROWS] = rows;
+      rows.set(`${collection.id}/${id}`, row);
+      return undefined;
+    })();
+  }
+
+  #deleted(meta: RecordDeleteMeta & { keys: string[] }, ctx: HookContext): Promise<void> | undefined {
+    const collection = this.app.schema.get(meta.collectionId);
+    if (!collection || !this.#concerns(collection)) return undefined;
+    const id = meta.keys[0];
+    const rows = (ctx.state as Record<symbol, Map<string, RecordRow> | undefined>)[DELETED_ROWS];
+    // Without the stored row (its filter did not run), rules cannot be checked: the change then
+    // goes to superusers only, as the record the writer saw.
+    const row = rows?.get(`${collection.id}/${id}`);
+    if (row) return this.broker.publish({ action: 'delete', collectionId: collection.id, id, row });
+    return this.broker.publish({
+      action: 'delete',
+      collectionId: collection.id,
+      id,
+      row: null,
+      record: meta.record ?? undefined,
+    });
+  }
+
+  /** A change heard from the broker: queue its message, in order, for each concerned client. */
+  #fanOut(change: RecordChange): Promise<void> | undefined {
+    const collection = this.app.schema.get(change.collectionId);
+    if (!collection) return undefined;
+    if (collection.type === 'auth') this.#followAuth(collection, change);
+    const candidates: Candidate[] = [];
+    for (const target of collection.id === collection.name
+      ? [collection.id]
+      : [collection.name, collection.id]) {
+      const clients = this.#byTarget.get(target);
+      if (!clients) continue;
+      for (const client of clients) {
+        for (const subscription of client.subscriptions.values()) {
+          if (subscription.target !== target) continue;
+          if (subscription.recordId === '*' || subscription.recordId === change.id) {
+            candidates.push({ client, subscription });
+          }
+        }
+      }
+    }
+    if (candidates.length === 0) return undefined;
+    const pending = this.#prepare(collection, change, candidates);
+    for (let index = 0; index < candidates.length; index++) {
+      const slot: Slot = { pending, index };
+      candidates[index].client.enqueue(slot);
+    }
+    return pending.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /**
+   * Decides each candidate's message at once, sharing the work: one rule check per distinct
+   * (auth, rule, options), one record per distinct view of it.
+   */
+  async #prepare(
+    collection: Collection,
+    change: RecordChange,
+    candidates: Candidate[],
+  ): Promise<(Outgoing | null)[]> {
+    const { database, schema } = this.app;
+    const dialect = database.dialect;
+    const { row, record: written } = change;
+    const table = row ? rowTable(collection, row, dialect) : undefined;
+    const checks = new Map<string, Promise<boolean>>();
+    const records = new Map<string, Promise<unknown>>();
+    const tags = recordTags(collection);
+    const getCollection = (idOrName: string) => schema.get(idOrName);
+
+    const visible = (candidate: Candidate): Promise<boolean> => {
+      const { client, subscription } = candidate;
+      const who = client.accountability;
+      if (!row) return Promise.resolve(who.admin && written !== undefined);
+      const key = `${client.authKey}\0${who.admin}\0${subscription.recordId === '*'}\0${subscription.optionsKey}`;
+      let check = checks.get(key);
+      if (!check) {
+        check = (async () => {
+          const condition = visibilityCondition(collection, subscription, who, dialect, getCollection);
+          if (condition === false) return false;
+          if (condition === undefined) return true;
+          return rowMatches(database.reader, table!, condition);
+        })();
+        check.catch(() => {});
+        checks.set(key, check);
+      }
+      return check;
+    };
+
+    const data = (candidate: Candidate): Promise<unknown> => {
+      const { client, subscription } = candidate;
+      const who = client.accountability;
+      const showEmail = row ? isOwnRecord(collection, row, who) : true;
+      const { expand = '', fields = '' } = subscription.query;
+      // expanded relations depend on what this caller may view
+      const key = `${who.admin}\0${showEmail}\0${expand ? client.authKey : ''}\0${expand}\0${fields}`;
+      let built = records.get(key);
+      if (!built) {
+        built = (async () => {
+          let record: RecordData = row
+            ? decodeRecord(collection, row, { isAdmin: who.admin, showEmail })
+            : { ...written! };
+          if (expand) {
+            await expandRecords(
+              database,
+              collection,
+              [record],
+              expand,
+              this.app.context({ accountability: who }),
+            );
+          }
+          const selection = parseFieldsParam(fields);
+          if (selection) record = pickFields(record, selection);
+          return { action: change.action, record };
+        })();
+        built.catch(() => {});
+        records.set(key, built);
+      }
+      return built;
+    };
+
+    return Promise.all(
+      candidates.map(async (candidate): Promise<Outgoing | null> => {
+        try {
+          if (!(await visible(candidate))) return null;
+          return { name: candidate.subscription.topic, data: await data(candidate), tags };
+        } catch (error) {
+          this.app.logger.debug(
+            { err: error, topic: candidate.subscription.topic },
+            'Realtime message skipped.',
+          );
+          return null;
+        }
+      }),
+    );
+  }
+
+  /**
+   * Clients signed in as a record follow it, as in PocketBase: an update refreshes what
+   * `@request.auth` reads, a delete ends their connection.
+   */
+  #followAuth(collection: Collection, change: RecordChange): void {
+    for (const client of this.clients.values()) {
+      const who = client.accountability;
+      if (who.user !== change.id || who.collection !== collection.name) continue;
+      if (change.action === 'delete') client.close();
+      else if (change.row)
+        client.accountability = { ...who, record: decodeRecord(collection, change.row!, { isAdmin: true }) };
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
+import { storageKind } from '../collections/fields.ts';
+import type { Collection, Field } from '../collections/types.ts';
+import type { Accountability } from '../context.ts';
+import type { Dialect } from '../db/types.ts';
+import type { FilterContext } from '../filter/context.ts';
+import { compileFilter } from '../filter/index.ts';
+import type { RecordRow } from '../records/store.ts';
+import type { Subscription } from './subscriptions.ts';
+
+const ALIAS = '__record';
+
+/**
+ * The stored row as a one-row table, `(SELECT CAST(? AS type) AS "field", …) AS "__record"`, so
+ * that rules and filters are evaluated against the record as it was when it changed — after a
+ * delete it is nowhere else. Relations and `@collection` still join the live tables.
+ */
+export function rowTable(collection: Collection, row: RecordRow, dialect: Dialect) {
+  const columns = collection.fields.map(
+    (field) =>
+      sql`CAST(${row[field.name] ?? null} AS ${sql.raw(columnType(field, dialect))}) AS ${sql.id(field.name)}`,
+  );
+  return sql`(SELECT ${sql.join(columns)})`.as(ALIAS);
+}
+
+function columnType(field: Field, dialect: Dialect): string {
+  if (field.primaryKey) return 'TEXT';
+  switch (storageKind(field)) {
+    case 'number':
+      return dialect === 'postgres' ? 'DOUBLE PRECISION' : 'REAL';
+    case 'bool':
+      return 'INTEGER';
+    default:
+      return 'TEXT';
+  }
+}
+
+/**
+ * Fields a non-superuser's `filter` option may name: as for list requests, those of the
+ * collection and of collections public to list, never an auth collection's `email`.
+ */
+function readable(listed: Collection) {
+  return (collection: Collection, field: Field): boolean => {
+    if (collection.type === 'auth' && field.name === 'email') return false;
+    return collection.id === listed.id || collection.listRule === '';
+  };
+}
+
+/**
+ * The condition a client's message passes: the collection's list rule (collection
+ * subscriptions) or view rule (record subscriptions) with the client's auth, and the
+ * subscription's `filter` option. `false` when the rule is locked to superusers, `undefined`
+ * when nothing restricts. Rules see `@request.query`/`@request.headers` from the options.
+ */
+export function visibilityCondition(
+  collection: Collection,
+  subscription: Subscription,
+  who: Accountability,
+  dialect: Dialect,
+  getCollection: (idOrName: string) => Collection | undefined,
+): Expression<SqlBool> | false | undefined {
+  const base: FilterContext = {
+    dialect,
+    collection,
+    getCollection,
+    auth: who.record,
+    query: subscription.query,
+    headers: subscription.headers,
+    method: 'GET',
+    body: {},
+    tableAlias: ALIAS,
+  };
+  const conditions: Expression<SqlBool>[] = [];
+  if (!who.admin) {
+    const rule = subscription.recordId === '*' ? collection.listRule : collection.viewRule;
+    if (rule === null) return false;
+    if (rule.trim() !== '') conditions.push(compileFilter(rule, { ...base, allowHiddenFields: true }));
+  }
+  const filter = subscription.query.filter?.trim();
+  if (filter) {
+    conditions.push(
+      compileFilter(
+        filter,
+        who.admin ? { ...base, allowHiddenFields: true } : { ...base, canRead: readable(collection) },
+      ),
+    );
+  }
+  if (conditions.length === 0) return undefined;
+  return conditions.length === 1 ? conditions[0] : sql<SqlBool>`(${sql.join(conditions, sql` AND `)})`;
+}
+
+/** Whether the row, as a one-row table, satisfies the condition. */
+export async function rowMatches(
+  reader: Kysely<any>,
+  table: ReturnType<typeof rowTable>,
+  condition: Expression<SqlBool>,
+): Promise<boolean> {
+  const found = await reader.selectFrom(table).select(sql`1`.as('found')).where(condition).executeTakeFirst();
+  return found !== undefined;
+}
