@@ -197,15 +197,23 @@ export function createApp(options: AppOptions = {}): App {
   return app;
 }
 
-/** Waits for pending actions, but never longer than `ms`: a hanging action cannot block shutdown. */
+/**
+ * Waits for pending actions and mails being sent, but never longer than `ms`: a hanging action
+ * cannot block shutdown.
+ */
 async function drainWithin(app: App, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(true), ms);
   });
-  const expired = await Promise.race([app.hooks.drain().then(() => false), timedOut]);
+  const settled = Promise.all([app.hooks.drain(), app.services.mail.idle()]).then(() => false);
+  const expired = await Promise.race([settled, timedOut]);
   clearTimeout(timer);
-  if (expired) app.logger.warn({ waitedMs: ms }, 'Stopped without waiting any longer for actions still running.');
+  if (expired)
+    app.logger.warn(
+      { waitedMs: ms },
+      'Stopped without waiting any longer for actions or mails still running.',
+    );
 }
 
 function numberFrom(value: string | undefined): number | undefined {
