@@ -472,3 +472,116 @@ describe('schedules', () => {
     });
   });
 });
+
+describe('schedule locks', () => {
+  /** A cron factory whose ticks the test fires by hand. */
+  function manualCron() {
+    const ticks: Array<() => void> = [];
+    const cron = (expression: string, run: () => void) => {
+      ticks.push(run);
+      const schedule = new Cron(expression, { paused: true });
+      return { stop() {}, pause() {}, resume() {}, nextRun: () => schedule.nextRun() };
+    };
+    return { cron, ticks };
+  }
+
+  /** A lock store shared by several engines, as Redis' `SET NX PX` would be. */
+  function sharedLock() {
+    const held = new Map<string, number>();
+    const asked: Array<{ key: string; ttlMs: number }> = [];
+    const lock = async (key: string, ttlMs: number) => {
+      asked.push({ key, ttlMs });
+      const until = held.get(key);
+      if (until !== undefined && until > Date.now()) return false;
+      held.set(key, Date.now() + ttlMs);
+      return true;
+    };
+    return { lock, asked };
+  }
+
+  afterEach(() => vi.useRealTimers());
+
+  it('runs a tick once across engines sharing the lock; the others count it as lockSkipped', async () => {
+    vi.useFakeTimers({ now: new Date('2030-01-01T00:00:05.004Z'), toFake: ['Date'] });
+    const { lock, asked } = sharedLock();
+    const runs: Array<{ engine: string; scheduledAt: Date }> = [];
+    const engines = ['a', 'b'].map((name) => {
+      const { cron, ticks } = manualCron();
+      const { hooks } = setup({ cron, scheduleLock: lock });
+      hooks.schedule('* * * * * *', ({ scheduledAt }) => void runs.push({ engine: name, scheduledAt }), {
+        owner: 'jobs',
+      });
+      hooks.start();
+      return { hooks, tick: () => ticks[0]!() };
+    });
+
+    for (const engine of engines) engine.tick();
+    await sleep(5);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.scheduledAt.toISOString()).toBe('2030-01-01T00:00:05.000Z');
+    expect(asked[0]).toEqual({ key: 'jobs|* * * * * *|2030-01-01T00:00:05.000Z', ttlMs: 900 });
+    const infos = engines.map((engine) => engine.hooks.schedules()[0]!);
+    expect(infos.map((info) => info.runs + info.lockSkipped)).toEqual([1, 1]);
+    expect(infos.reduce((sum, info) => sum + info.lockSkipped, 0)).toBe(1);
+
+    vi.setSystemTime(new Date('2030-01-01T00:00:06.002Z'));
+    for (const engine of [...engines].reverse()) engine.tick();
+    await sleep(5);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]!.scheduledAt.toISOString()).toBe('2030-01-01T00:00:06.000Z');
+  });
+
+  it('gives schedules of one owner with the same expression keys of their own', async () => {
+    vi.useFakeTimers({ now: new Date('2030-01-01T00:00:00.001Z'), toFake: ['Date'] });
+    const { lock, asked } = sharedLock();
+    const { cron, ticks } = manualCron();
+    const { hooks } = setup({ cron, scheduleLock: lock });
+    let runs = 0;
+    hooks.schedule('0 * * * * *', () => void runs++, { owner: 'jobs' });
+    hooks.schedule('0 * * * * *', () => void runs++, { owner: 'jobs' });
+    hooks.start();
+    for (const tick of ticks) tick();
+    await sleep(5);
+    expect(runs).toBe(2);
+    expect(asked.map(({ key }) => key)).toEqual([
+      'jobs|0 * * * * *|2030-01-01T00:00:00.000Z',
+      'jobs|0 * * * * *#2|2030-01-01T00:00:00.000Z',
+    ]);
+    // a minute apart: the lock lives a little under that
+    expect(asked[0]!.ttlMs).toBe(59_000);
+  });
+
+  it('skips the tick with a warning when the lock cannot be asked for', async () => {
+    const { cron, ticks } = manualCron();
+    const { hooks, lines } = setup({
+      cron,
+      scheduleLock: async () => {
+        throw new Error('lock store down');
+      },
+    });
+    let runs = 0;
+    hooks.schedule('* * * * * *', () => void runs++, { owner: 'jobs' });
+    hooks.start();
+    ticks[0]!();
+    await sleep(5);
+    expect(runs).toBe(0);
+    expect(hooks.schedules()[0]).toMatchObject({ runs: 0, lockSkipped: 1, running: false });
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', details: expect.objectContaining({ extension: 'jobs' }) }),
+    );
+  });
+
+  it('runs every tick without a lock, as before', async () => {
+    const { cron, ticks } = manualCron();
+    const { hooks } = setup({ cron });
+    let runs = 0;
+    hooks.schedule('* * * * * *', () => void runs++, { owner: 'jobs' });
+    hooks.start();
+    ticks[0]!();
+    await sleep(5);
+    ticks[0]!();
+    await sleep(5);
+    expect(runs).toBe(2);
+    expect(hooks.schedules()[0]).toMatchObject({ runs: 2, lockSkipped: 0 });
+  });
+});

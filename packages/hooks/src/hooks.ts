@@ -6,7 +6,13 @@ import { Limiter } from './limiter.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { EventPoint } from './point.ts';
 import { type RegisterOptions, Registry } from './registry.ts';
-import { type CronFactory, type ScheduleHandler, type ScheduleInfo, Schedules } from './schedules.ts';
+import {
+  type CronFactory,
+  type ScheduleHandler,
+  type ScheduleInfo,
+  type ScheduleLock,
+  Schedules,
+} from './schedules.ts';
 import { Watchdog } from './watchdog.ts';
 
 export interface HooksOptions {
@@ -23,6 +29,12 @@ export interface HooksOptions {
   maxQueuedFilters?: number;
   /** Makes cron jobs for `schedule`; croner's `Cron` in Sluice. */
   cron?: CronFactory;
+  /**
+   * Lets several processes run each schedule tick once between them: called before every tick
+   * with a key naming the owner, the expression and the tick's second; a tick whose lock is not
+   * obtained (false, or a rejection) is skipped and counted as `lockSkipped`.
+   */
+  scheduleLock?: ScheduleLock;
 }
 
 /** What every handler context may carry for the engine: the transaction's action scope. */
@@ -159,8 +171,11 @@ export function createHooks<E extends EventMap = UntypedEvents, C = any>(
     }
     return point;
   };
-  const schedules = new Schedules(options.cron, logger, (owner, event, error) =>
-    dispatcher.reportFailure(owner, event, error),
+  const schedules = new Schedules(
+    options.cron,
+    logger,
+    (owner, event, error) => dispatcher.reportFailure(owner, event, error),
+    options.scheduleLock,
   );
 
   const register =

@@ -29,5 +29,5 @@ export {
 export type { Logger } from './logger.ts';
 export { compilePattern, isValidPattern, matchesPattern } from './names.ts';
 export type { RegisterOptions } from './registry.ts';
-export type { CronFactory, CronJob, ScheduleHandler, ScheduleInfo } from './schedules.ts';
+export type { CronFactory, CronJob, ScheduleHandler, ScheduleInfo, ScheduleLock } from './schedules.ts';
 export { FilterStopped, isStopped } from './stopped.ts';

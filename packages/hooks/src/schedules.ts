@@ -12,6 +12,12 @@ export interface CronJob {
 /** Creates a paused job calling `run` on `expression` (5 or 6 fields, day and month names). */
 export type CronFactory = (expression: string, run: () => void) => CronJob;
 
+/**
+ * Asks whether this process may run one tick: resolves true for exactly one caller per key
+ * (across every process sharing the lock store) until `ttlMs` has passed.
+ */
+export type ScheduleLock = (key: string, ttlMs: number) => Promise<boolean>;
+
 export interface ScheduleInfo {
   id: number;
   expression: string;
@@ -20,24 +26,31 @@ export interface ScheduleInfo {
   nextRun: Date | null;
   runs: number;
   skipped: number;
+  /** Ticks not run here because the schedule lock went elsewhere (or could not be asked for). */
+  lockSkipped: number;
 }
 
-export type ScheduleHandler = (run: { expression: string; startedAt: Date }) => unknown;
+export type ScheduleHandler = (run: { expression: string; startedAt: Date; scheduledAt: Date }) => unknown;
 
 interface Entry {
   id: number;
   expression: string;
   owner: string;
   handler: ScheduleHandler;
+  /** Distinguishes schedules of one owner with the same expression in their lock keys. */
+  lockName: string;
   job: CronJob;
   running: boolean;
   runs: number;
   skipped: number;
+  lockSkipped: number;
 }
 
 /**
  * Scheduled handlers. Jobs are created paused and run only between `start()` and `stop()`;
  * a run that is still going when the next tick comes makes that tick a skip, not an overlap.
+ * With a `lock`, each tick first asks for it (key: owner, expression and the tick's second), so
+ * that processes sharing the lock store run each tick once between them.
  */
 export class Schedules {
   readonly #entries = new Map<number, Entry>();
@@ -48,6 +61,7 @@ export class Schedules {
     private readonly cron: CronFactory | undefined,
     private readonly logger: Logger,
     private readonly reportFailure: (owner: string, event: string, error: unknown) => void,
+    private readonly lock?: ScheduleLock,
   ) {}
 
   add(expression: string, handler: ScheduleHandler, owner: string): () => void {
@@ -64,7 +78,22 @@ export class Schedules {
     } catch (error) {
       throw new InvalidCronError(`Invalid cron expression "${expression}": ${(error as Error).message}`);
     }
-    this.#entries.set(id, { id, expression, owner, handler, job, running: false, runs: 0, skipped: 0 });
+    let same = 0;
+    for (const entry of this.#entries.values())
+      if (entry.owner === owner && entry.expression === expression) same++;
+    const lockName = `${owner}|${expression}${same > 0 ? `#${same + 1}` : ''}`;
+    this.#entries.set(id, {
+      id,
+      expression,
+      owner,
+      handler,
+      lockName,
+      job,
+      running: false,
+      runs: 0,
+      skipped: 0,
+      lockSkipped: 0,
+    });
     if (this.#started) job.resume();
     return () => this.#remove(id);
   }
@@ -81,13 +110,36 @@ export class Schedules {
       return;
     }
     entry.running = true;
+    // croner fires at or just after the scheduled time: its second names the tick
+    const scheduledAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    if (this.lock && !(await this.#locked(entry, scheduledAt))) {
+      entry.lockSkipped++;
+      entry.running = false;
+      return;
+    }
     entry.runs++;
     try {
-      await entry.handler({ expression: entry.expression, startedAt: new Date() });
+      await entry.handler({ expression: entry.expression, startedAt: new Date(), scheduledAt });
     } catch (error) {
       this.reportFailure(entry.owner, `schedule:${entry.expression}`, error);
     } finally {
       entry.running = false;
+    }
+  }
+
+  async #locked(entry: Entry, scheduledAt: Date): Promise<boolean> {
+    const next = entry.job.nextRun()?.getTime();
+    const interval = next !== undefined ? next - scheduledAt.getTime() : 1000;
+    // a little under the interval: gone before the next tick, long enough to outlast clock skew
+    const ttlMs = Math.max(1, Math.floor(interval - Math.min(1000, interval / 10)));
+    try {
+      return await this.lock!(`${entry.lockName}|${scheduledAt.toISOString()}`, ttlMs);
+    } catch (error) {
+      this.logger.warn(
+        { extension: entry.owner, schedule: entry.expression, err: error },
+        'A scheduled run was skipped: its lock could not be taken.',
+      );
+      return false;
     }
   }
 
@@ -118,14 +170,15 @@ export class Schedules {
   }
 
   list(): ScheduleInfo[] {
-    return [...this.#entries.values()].map(({ id, expression, owner, running, runs, skipped, job }) => ({
-      id,
-      expression,
-      owner,
-      running,
-      runs,
-      skipped,
-      nextRun: this.#started ? job.nextRun() : null,
+    return [...this.#entries.values()].map((entry) => ({
+      id: entry.id,
+      expression: entry.expression,
+      owner: entry.owner,
+      running: entry.running,
+      runs: entry.runs,
+      skipped: entry.skipped,
+      lockSkipped: entry.lockSkipped,
+      nextRun: this.#started ? entry.job.nextRun() : null,
     }));
   }
 }
