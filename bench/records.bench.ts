@@ -4,12 +4,13 @@
  * bare Fastify doing the same SQL with prepared better-sqlite3 statements. The servers run in
  * child processes (`records-server.ts`) so that autocannon, here, has the other core.
  *
- * The modes of a case (no hooks, ten hooks, the ceiling) run in alternating slices so that drift
- * during the run falls on all of them alike.
+ * Each mode is a server of its own — Sluice without hooks, Sluice with the ten hooks registered
+ * at start-up, the ceiling — and a case runs them in alternating slices so that drift during the
+ * run falls on all three alike.
  *
  * - `SLUICE_BENCH_CASES=view,list` runs only those cases;
- * - `SLUICE_BENCH_PROFILE=<dir>` writes CPU profiles of the servers to `<dir>/sluice` and
- *   `<dir>/ceiling` (summarise them with `bench/cpuprofile.ts`);
+ * - `SLUICE_BENCH_PROFILE=<dir>` writes CPU profiles of the servers to `<dir>/sluice-none`,
+ *   `<dir>/sluice-ten` and `<dir>/ceiling` (summarise them with `bench/cpuprofile.ts`);
  * - `SLUICE_BENCH_VERBOSE=1` prints each slice and the server's memory after each case;
  * - `SLUICE_BENCH_NODE_FLAGS='--max-semi-space-size=4'` passes Node/V8 flags to both servers.
  */
@@ -61,10 +62,13 @@ class Server {
     });
   }
 
-  static start(kind: 'sluice' | 'ceiling', profileDir?: string): Promise<Server> {
+  /** `mode`: the Sluice server without hooks or with the ten, or the ceiling. */
+  static start(mode: Mode, profileDir?: string): Promise<Server> {
+    const kind = mode === 'ceiling' ? 'ceiling' : `sluice-${mode}`;
     const execArgv = ['--import', 'tsx', ...nodeFlags];
     if (profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(profileDir, kind)}`);
-    const child = fork(join(here, 'records-server.ts'), [kind], { execArgv, stdio: 'inherit' });
+    const args = mode === 'ceiling' ? ['ceiling'] : ['sluice', mode];
+    const child = fork(join(here, 'records-server.ts'), args, { execArgv, stdio: 'inherit' });
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`The ${kind} server exited (${code}).`));
       child.once('exit', onExit);
@@ -171,8 +175,8 @@ function figure(name: CaseName, hooks: Mode, loads: Load[]): Figure {
   return { case: name, hooks, rps: Math.round(rps), p99ms: Math.round(p99 * 100) / 100 };
 }
 
-async function sanityCheck(sluice: Server, ceiling: Server): Promise<void> {
-  for (const server of [sluice, ceiling]) {
+async function sanityCheck(servers: Server[]): Promise<void> {
+  for (const server of servers) {
     const answer = await fetch(`${server.url}/api/collections/${COLLECTION}/records/${server.ids[0]}`);
     const body = (await answer.json()) as Record<string, unknown>;
     if (answer.status !== 200 || body.id !== server.ids[0] || body.title !== 'post 0') {
@@ -186,32 +190,24 @@ const order: CaseName[] = (['view', 'list', 'create'] as const).filter(
   (name) => !only || only.includes(name),
 );
 
-const [sluice, ceiling] = await Promise.all([
-  Server.start('sluice', process.env.SLUICE_BENCH_PROFILE),
-  Server.start('ceiling', process.env.SLUICE_BENCH_PROFILE),
-]);
-await sanityCheck(sluice, ceiling);
+const profileDir = process.env.SLUICE_BENCH_PROFILE;
+const started = await Promise.all(ROUND.map((mode) => Server.start(mode, profileDir)));
+const servers: Record<Mode, Server> = { none: started[0], ten: started[1], ceiling: started[2] };
+await sanityCheck(started);
 console.log(
-  `records: ${CONNECTIONS} connections; per case and server ${WARMUP_S} s warm-up, then ${ROUNDS * SLICE_S} s ` +
+  `records: ${CONNECTIONS} connections; per case and mode ${WARMUP_S} s warm-up, then ${ROUNDS * SLICE_S} s ` +
     `measured per mode in slices of ${SLICE_S} s (${ROUND.join(', ')}, then backwards, ${ROUNDS} times; ` +
     `req/s is the median slice); ` +
-    `servers in child processes${nodeFlags.length ? ` with ${nodeFlags.join(' ')}` : ''}\n`,
+    `each mode a server in a child process${nodeFlags.length ? ` with ${nodeFlags.join(' ')}` : ''}\n`,
 );
 
 const figures: Figure[] = [];
-await Promise.all([sluice.call({ cmd: 'resetPeak' }), ceiling.call({ cmd: 'resetPeak' })]);
+await Promise.all(ROUND.map((mode) => servers[mode].call({ cmd: 'resetPeak' })));
 for (const name of order) {
-  const loads: Record<Mode, Omit<AutocannonOptions, 'duration'>> = {
-    none: requestsFor(name, sluice),
-    ten: requestsFor(name, sluice),
-    ceiling: requestsFor(name, ceiling),
-  };
-  const run = async (mode: Mode, seconds: number) => {
-    if (mode !== 'ceiling') await sluice.call({ cmd: 'hooks', mode });
-    return drive(loads[mode], seconds);
-  };
-  for (const mode of ['none', 'ten'] as const) await run(mode, WARMUP_S / 2);
-  await run('ceiling', WARMUP_S);
+  const loads = {} as Record<Mode, Omit<AutocannonOptions, 'duration'>>;
+  for (const mode of ROUND) loads[mode] = requestsFor(name, servers[mode]);
+  const run = (mode: Mode, seconds: number) => drive(loads[mode], seconds);
+  for (const mode of ROUND) await run(mode, WARMUP_S);
   const slices: Record<Mode, Load[]> = { none: [], ten: [], ceiling: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of round % 2 === 0 ? ROUND : [...ROUND].reverse()) {
@@ -220,16 +216,18 @@ for (const name of order) {
       if (verbose) console.log(`  ${name} ${mode}: ${Math.round(load.ok / load.seconds)} req/s`);
     }
   }
-  if (verbose) console.log(`  ${name}: ${JSON.stringify(await sluice.call({ cmd: 'memory' }))}`);
-  await sluice.call({ cmd: 'hooks', mode: 'none' });
+  if (verbose) {
+    for (const mode of ROUND)
+      console.log(`  ${name} ${mode}: ${JSON.stringify(await servers[mode].call({ cmd: 'memory' }))}`);
+  }
   for (const mode of ROUND) figures.push(figure(name, mode, slices[mode]));
 }
-const memory = await sluice.call({ cmd: 'memory' });
-const peakRss = memory.peakRssMb ?? 0;
-const maxRss = memory.maxRssMb ?? 0;
-const ceilingRss = (await ceiling.call({ cmd: 'memory' })).peakRssMb ?? 0;
+const memories = await Promise.all(ROUND.map((mode) => servers[mode].call({ cmd: 'memory' })));
+const peakRss = Math.max(memories[0].peakRssMb ?? 0, memories[1].peakRssMb ?? 0);
+const maxRss = Math.max(memories[0].maxRssMb ?? 0, memories[1].maxRssMb ?? 0);
+const ceilingRss = memories[2].peakRssMb ?? 0;
 
-await Promise.all([sluice.stop(), ceiling.stop()]);
+await Promise.all(ROUND.map((mode) => servers[mode].stop()));
 
 const get = (name: CaseName, hooks: Mode) =>
   figures.find((entry) => entry.case === name && entry.hooks === hooks)!;
@@ -265,8 +263,9 @@ for (const name of ordered) {
 }
 if (peakRss >= 150) misses.push(`RSS ${peakRss} MB`);
 console.log(
-  `\npeak RSS of the Sluice process during the cases: ${peakRss} MB (sampled every 50 ms; ` +
-    `${maxRss} MB highest since it started, start-up included); the ceiling's: ${ceilingRss} MB`,
+  `\npeak RSS of a Sluice process during the cases: ${peakRss} MB (sampled every 50 ms; without hooks ` +
+    `${memories[0].peakRssMb} MB, with ${memories[1].peakRssMb} MB; ${maxRss} MB highest since start, ` +
+    `start-up included); the ceiling's: ${ceilingRss} MB`,
 );
 console.log(
   `goals: hooks cost < 5 %; view >= 50 % and create, list >= 30 % of the ceiling; RSS < 150 MB: ` +
