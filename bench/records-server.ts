@@ -235,4 +235,5 @@ process.on('message', async (message: Command) => {
     send({ id: message.id, error: error instanceof Error ? error.stack : String(error) });
   }
 });
+if (process.env.SLUICE_BENCH_VERBOSE === '1') console.log(`  pid ${process.pid}: ${kind} ${hooksMode ?? ''}`);
 send({ ready: true, url: server.url, ids: server.ids });
