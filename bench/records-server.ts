@@ -101,6 +101,11 @@ async function startSluice(mode: HooksMode): Promise<{ url: string; ids: string[
   for (let i = 0; i < SEED; i++) {
     const record = await app.services.records.create(COLLECTION, seedRow(i));
     if (ids.length < KNOWN_IDS) ids.push(String(record.id));
+    // Let the event loop turn, as it does between requests: a loop of creates that never yields
+    // keeps every post-commit action (and its record) queued until it ends, and V8, seeing those
+    // objects survive, then allocates records and event metas straight in the old generation for
+    // the rest of the run (scavenges several times slower, p99 doubled).
+    if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
   }
 
   if (mode === 'ten') {
