@@ -6,12 +6,22 @@ import type { Logger } from 'pino';
 import { SUPERUSERS } from '../auth/accountability.ts';
 import { registerAuthRoutes } from '../auth/routes.ts';
 import { events, type SluiceEvents } from '../catalogue/events.ts';
+import { openCluster } from '../cluster/index.ts';
+import type { ClusterMembership } from '../cluster/sync.ts';
+import { joinCluster } from '../cluster/sync.ts';
+import type { Cluster } from '../cluster/types.ts';
 import { registerCollectionRoutes } from '../collections/routes.ts';
 import { SchemaCache } from '../collections/store.ts';
 import { type CallOptions, type HookContext, system } from '../context.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrations.ts';
-import { type LoadOptions, loadExtensions } from '../extensions/loader.ts';
+import { discoverExtensions } from '../extensions/discover.ts';
+import {
+  type LoadedExtension,
+  type LoadOptions,
+  loadExtension,
+  loadExtensions,
+} from '../extensions/loader.ts';
 import { registerHookRoutes } from '../extensions/routes.ts';
 import { type ExtensionWatcher, watchExtensions } from '../extensions/watcher.ts';
 import { createHttp, registerMiddlewares } from '../http/server.ts';
@@ -43,6 +53,9 @@ export function createApp(options: AppOptions = {}): App {
   const http = options.http ?? env.SLUICE_HTTP ?? '127.0.0.1:8090';
   const logger: Logger = options.logger ?? createLogger(options.logLevel ?? env.SLUICE_LOG_LEVEL ?? 'info');
   const catalogue = new Catalogue(events);
+  const redisUrl = options.redisUrl ?? (env.SLUICE_REDIS_URL || undefined);
+  let cluster: Cluster | undefined;
+  let membership: ClusterMembership | undefined;
   const hooks: Hooks<SluiceEvents, HookContext> = createHooks<SluiceEvents, HookContext>({
     catalogue,
     logger,
@@ -51,6 +64,10 @@ export function createApp(options: AppOptions = {}): App {
     timeoutMs: options.hooks?.timeoutMs ?? numberFrom(env.SLUICE_HOOKS_TIMEOUT_MS),
     maxConcurrentFilters: options.hooks?.maxConcurrentFilters ?? numberFrom(env.SLUICE_HOOKS_MAX_CONCURRENT),
     maxQueuedFilters: options.hooks?.maxQueuedFilters,
+    // each schedule tick runs on one instance of the cluster
+    scheduleLock: redisUrl
+      ? (key, ttlMs) => cluster?.tryLock(`schedule:${key}`, ttlMs) ?? Promise.resolve(false)
+      : undefined,
   });
   const database = openDatabase({ dir, url: options.databaseUrl ?? env.SLUICE_DATABASE_URL });
   const schema = new SchemaCache();
@@ -61,6 +78,7 @@ export function createApp(options: AppOptions = {}): App {
       : resolve(options.extensions ?? env.SLUICE_EXTENSIONS ?? './extensions');
   let secret: string | undefined;
   let extensionsLoaded: Promise<void> | undefined;
+  let loadOptions: LoadOptions | undefined;
   let watcher: ExtensionWatcher | undefined;
   let bootstrapped: Promise<void> | undefined;
   let started = false;
@@ -73,6 +91,7 @@ export function createApp(options: AppOptions = {}): App {
     logger,
     env,
     http: createHttp(options.bodyLimit ?? 1024 * 1024),
+    cluster: undefined,
     options: { ...options, dir, http },
     url: '',
     services: undefined as unknown as Services,
@@ -98,7 +117,7 @@ export function createApp(options: AppOptions = {}): App {
     loadExtensions() {
       extensionsLoaded ??= (async () => {
         if (!extensionsDir || !existsSync(extensionsDir)) return;
-        const loadOptions: LoadOptions = {
+        loadOptions = {
           dir: extensionsDir,
           hooks,
           catalogue,
@@ -117,12 +136,9 @@ export function createApp(options: AppOptions = {}): App {
           watcher = await watchExtensions({
             ...loadOptions,
             onReload: (reloaded, removed) => {
-              const fresh = new Map(reloaded.map((extension) => [extension.owner, extension]));
-              const kept = app.extensions
-                .filter((extension) => !removed.includes(extension.owner))
-                .map((extension) => fresh.get(extension.owner) ?? extension);
-              const added = reloaded.filter((extension) => !kept.includes(extension));
-              (app as { extensions: App['extensions'] }).extensions = [...kept, ...added];
+              reloadedExtensions(reloaded, removed);
+              const owners = [...reloaded.map((extension) => extension.owner), ...removed];
+              void membership?.announceExtensions(owners);
             },
           });
         }
@@ -132,9 +148,22 @@ export function createApp(options: AppOptions = {}): App {
 
     bootstrap() {
       bootstrapped ??= (async () => {
+        if (redisUrl) {
+          cluster = await openCluster({
+            url: redisUrl,
+            prefix: options.redisPrefix ?? (env.SLUICE_REDIS_PREFIX || undefined),
+            logger,
+          });
+          (app as { cluster: Cluster | undefined }).cluster = cluster;
+        }
         await app.loadExtensions();
         await hooks.runInit('app.bootstrap', { app });
         await migrate(database);
+        // subscribed before the schema is read, so that no change made meanwhile is missed
+        if (cluster)
+          membership = await joinCluster(app, cluster, {
+            reloadExtensions: options.dev ? reloadOwners : undefined,
+          });
         await schema.reload(database.db);
         secret = await app.services.settings.secret(database.db);
         await createAdminFromEnv(app);
@@ -158,7 +187,7 @@ export function createApp(options: AppOptions = {}): App {
       registerCollectionRoutes(app);
       registerAuthRoutes(app);
       registerRecordRoutes(app);
-      registerRealtimeRoutes(app);
+      registerRealtimeRoutes(app, membership?.broker);
       registerSettingsRoutes(app);
       registerHookRoutes(app);
       await hooks.runInit('routes.after', { app: fastify });
@@ -180,6 +209,7 @@ export function createApp(options: AppOptions = {}): App {
       await watcher?.close();
       watcher = undefined;
       if (!started) {
+        await leaveCluster();
         await database.close();
         return;
       }
@@ -190,9 +220,49 @@ export function createApp(options: AppOptions = {}): App {
       await drainWithin(app, shutdownMs);
       await hooks.runInit('app.terminate', { app });
       await drainWithin(app, shutdownMs);
+      await leaveCluster();
       await database.close();
     },
   };
+
+  /** Keeps `app.extensions` in step with a hot reload. */
+  function reloadedExtensions(reloaded: LoadedExtension[], removed: string[]): void {
+    const fresh = new Map(reloaded.map((extension) => [extension.owner, extension]));
+    const kept = app.extensions
+      .filter((extension) => !removed.includes(extension.owner))
+      .map((extension) => fresh.get(extension.owner) ?? extension);
+    const added = reloaded.filter((extension) => !kept.includes(extension));
+    (app as { extensions: App['extensions'] }).extensions = [...kept, ...added];
+  }
+
+  /** Reloads the extensions another instance reloaded (`--dev`), from this instance's folder. */
+  async function reloadOwners(owners: string[]): Promise<void> {
+    await extensionsLoaded;
+    if (!loadOptions || !extensionsDir) return;
+    const entries = new Map(discoverExtensions(extensionsDir).map((entry) => [entry.owner, entry]));
+    const reloaded: LoadedExtension[] = [];
+    const removed: string[] = [];
+    for (const owner of [...new Set(owners)].sort()) {
+      const entry = entries.get(owner);
+      if (!entry) {
+        hooks.unregisterOwner(owner);
+        removed.push(owner);
+        continue;
+      }
+      const result = await loadExtension(entry, { ...loadOptions, mustLoad: false, replace: true });
+      if (!result.error)
+        logger.info({ extension: owner }, 'Extension reloaded (changed on another instance).');
+      reloaded.push(result);
+    }
+    reloadedExtensions(reloaded, removed);
+  }
+
+  async function leaveCluster(): Promise<void> {
+    await membership?.close();
+    membership = undefined;
+    await cluster?.close();
+    cluster = undefined;
+  }
   (app as { services: Services }).services = createServices(app);
   return app;
 }

@@ -2,6 +2,7 @@ import type { Catalogue, Hooks } from '@sluice/hooks';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { SluiceEvents } from '../catalogue/events.ts';
+import type { Cluster } from '../cluster/types.ts';
 import type { SchemaCache } from '../collections/store.ts';
 import type { HookContext } from '../context.ts';
 import type { Database } from '../db/types.ts';
@@ -29,6 +30,13 @@ export interface AppOptions {
   shutdownTimeoutMs?: number;
   /** Largest accepted request body in bytes. Default 1 MiB. */
   bodyLimit?: number;
+  /**
+   * `redis://…` to run as one of several instances (realtime, schema and settings notices,
+   * cron locks shared through Redis). Default: `SLUICE_REDIS_URL`; none: one instance.
+   */
+  redisUrl?: string;
+  /** Put before every Redis key and channel. Default: `SLUICE_REDIS_PREFIX`, else `sluice:`. */
+  redisPrefix?: string;
 }
 
 export interface App {
@@ -39,6 +47,8 @@ export interface App {
   readonly schema: SchemaCache;
   readonly logger: Logger;
   readonly http: FastifyInstance;
+  /** What the instances share (Redis), once bootstrapped with a Redis URL; else undefined. */
+  readonly cluster: Cluster | undefined;
   readonly env: Record<string, string | undefined>;
   readonly options: Required<Pick<AppOptions, 'dir' | 'http'>> & AppOptions;
   /** The extensions loaded from the extensions folder, with the error of each that failed. */

@@ -1,6 +1,7 @@
 import { InvalidPayloadError, NotFoundError } from '@sluice/hooks';
 import { inTransaction } from '../app/transaction.ts';
 import type { App } from '../app/types.ts';
+import { announce } from '../cluster/sync.ts';
 import type { HookContext } from '../context.ts';
 import { compileFilter, compileSort } from '../filter/index.ts';
 import { emitAction, filterPayload } from '../records/operations/events.ts';
@@ -118,6 +119,7 @@ export class CollectionsService {
   async create(input: unknown, ctx: HookContext): Promise<Collection> {
     const created = await inTransaction(this.app, ctx, (tx) => this.#create(input, tx));
     this.app.schema.set(created);
+    await announce(this.app, 'schema');
     return created;
   }
 
@@ -125,6 +127,7 @@ export class CollectionsService {
     const before = this.find(idOrName);
     const updated = await inTransaction(this.app, ctx, (tx) => this.#update(before, input, tx));
     this.app.schema.set(updated);
+    await announce(this.app, 'schema');
     return updated;
   }
 
@@ -132,6 +135,7 @@ export class CollectionsService {
     const collection = this.find(idOrName);
     await inTransaction(this.app, ctx, (tx) => this.#delete(collection, tx));
     this.app.schema.remove(collection.id);
+    await announce(this.app, 'schema');
   }
 
   /** PUT /api/collections/import: creates and updates as given; `deleteMissing` drops the rest. */
@@ -186,6 +190,7 @@ export class CollectionsService {
       await this.app.schema.reload(this.app.database.db);
       throw error;
     });
+    await announce(this.app, 'schema');
   }
 
   async #create(input: unknown, tx: HookContext): Promise<Collection> {

@@ -1,6 +1,6 @@
 import type { App } from '../app/types.ts';
 import { objectBody } from '../http/guards.ts';
-import { InProcessBroker } from './broker.ts';
+import { InProcessBroker, type RealtimeBroker } from './broker.ts';
 import { Realtime } from './hub.ts';
 
 const realtimes = new WeakMap<App, Realtime>();
@@ -17,10 +17,11 @@ function setting(value: string | undefined, fallback: number): number {
 
 /**
  * `/api/realtime` (PocketBase's SSE protocol) and the fan-out of record changes behind it. Open
- * connections are ended when the HTTP server closes, each with its `realtime.disconnect`.
+ * connections are ended when the HTTP server closes, each with its `realtime.disconnect`. With
+ * several instances, `broker` carries the changes between them.
  */
-export function registerRealtimeRoutes(app: App): Realtime {
-  const realtime = new Realtime(app, new InProcessBroker(), {
+export function registerRealtimeRoutes(app: App, broker: RealtimeBroker = new InProcessBroker()): Realtime {
+  const realtime = new Realtime(app, broker, {
     idleTimeout: setting(app.env.SLUICE_REALTIME_IDLE_TIMEOUT_MS, 5 * 60_000),
     maxQueue: setting(app.env.SLUICE_REALTIME_MAX_QUEUE, 1000),
     keepAlive: setting(app.env.SLUICE_REALTIME_KEEPALIVE_MS, 30_000),

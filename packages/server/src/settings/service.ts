@@ -2,6 +2,7 @@ import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
 import { inTransaction } from '../app/transaction.ts';
 import type { App } from '../app/types.ts';
+import { announce } from '../cluster/sync.ts';
 import type { HookContext } from '../context.ts';
 import { nowDate } from '../records/dates.ts';
 import { emitAction, filterPayload } from '../records/operations/events.ts';
@@ -67,19 +68,29 @@ export function redact(settings: Settings): Plain {
 /** The app settings, stored as one JSON row in `_params`, cached in memory. */
 export class SettingsService {
   #cache: Settings | undefined;
+  /** Bumped by `forget()`, so that a read begun before it does not refill the cache. */
+  #generation = 0;
 
   constructor(private readonly app: App) {}
 
+  /** Drops the cached settings (another instance changed them). */
+  forget(): void {
+    this.#cache = undefined;
+    this.#generation++;
+  }
+
   async current(executor: Kysely<any> = this.app.database.reader): Promise<Settings> {
     if (this.#cache) return this.#cache;
+    const generation = this.#generation;
     const row = await executor
       .selectFrom(PARAMS)
       .select('value')
       .where('id', '=', SETTINGS_ID)
       .executeTakeFirst();
     const stored = row ? (JSON.parse(String(row.value)) as Plain) : {};
-    this.#cache = withDefaults(stored, defaultSettings() as unknown as Plain) as unknown as Settings;
-    return this.#cache;
+    const settings = withDefaults(stored, defaultSettings() as unknown as Plain) as unknown as Settings;
+    if (generation === this.#generation) this.#cache = settings;
+    return settings;
   }
 
   /** The settings as clients see them: secrets left out, then the `settings.list` filter. */
@@ -107,7 +118,7 @@ export class SettingsService {
       const modelMeta = { event: 'model.update', table: PARAMS, action: 'update' as const };
       const stored = await filterPayload(this.app, 'model.update', next, modelMeta, tx, PARAMS_TAGS);
       await this.#write(tx.database, stored);
-      this.#cache = undefined;
+      this.forget();
       emitAction(
         this.app,
         'model.update',
@@ -123,7 +134,8 @@ export class SettingsService {
         [],
       );
     });
-    this.#cache = undefined;
+    this.forget();
+    await announce(this.app, 'settings');
     return redact(await this.current());
   }
 

@@ -1,0 +1,255 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  deleteKeys,
+  keysUnder,
+  redisTestUrl,
+  testRedis,
+  uniquePrefix,
+} from '../packages/server/src/cluster/testing.ts';
+import {
+  createCollection,
+  createStorage,
+  type Storage,
+  sleep,
+  startServer,
+  type TestServer,
+} from './helpers.ts';
+
+// Two instances on one PostgreSQL database and one Redis behave as one (DESIGN §6). Redis is
+// required: CI starts it, and without it these tests fail rather than skip.
+
+interface SseEvent {
+  event: string;
+  data: any;
+}
+
+async function until(check: () => boolean, ms = 5000, what = 'a condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}.`);
+    await sleep(10);
+  }
+}
+
+/** A raw SSE client of `/api/realtime`. */
+async function openStream(url: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/api/realtime`, { signal: controller.signal });
+  expect(response.status).toBe(200);
+  const events: SseEvent[] = [];
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event: SseEvent = { event: 'message', data: undefined };
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) continue;
+            const colon = line.indexOf(':');
+            const field = line.slice(0, colon);
+            const text = line.slice(colon + 1);
+            if (field === 'event') event.event = text;
+            else if (field === 'data') event.data = JSON.parse(text);
+          }
+          if (event.data !== undefined) events.push(event);
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  await until(() => events.length > 0, 5000, 'PB_CONNECT');
+  return { clientId: events[0]!.data.clientId as string, events, close: () => controller.abort() };
+}
+
+describe('several instances (PostgreSQL + Redis)', () => {
+  const prefix = uniquePrefix();
+  let redis: Redis;
+  let storage: Storage;
+  let a: TestServer;
+  let b: TestServer;
+
+  const start = () =>
+    startServer('postgres', {
+      storage,
+      redisUrl: redisTestUrl,
+      redisPrefix: prefix,
+      shutdownTimeoutMs: 2000,
+    });
+
+  beforeAll(async () => {
+    redis = await testRedis();
+    storage = await createStorage('postgres');
+    // one after the other: the first start makes the tables, the secret and the superuser
+    a = await start();
+    b = await start();
+    expect(a.app.cluster).toBeDefined();
+    expect(a.app.cluster!.id).not.toBe(b.app.cluster!.id);
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await storage?.destroy();
+    if (redis) {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('makes a collection created through one instance usable through the other at once', async () => {
+    await createCollection(a, {
+      name: 'notes',
+      fields: [{ name: 'title', type: 'text' }],
+      listRule: '',
+      viewRule: '',
+      createRule: '',
+    });
+    const created = await b.request('POST', '/api/collections/notes/records', { body: { title: 'via B' } });
+    expect(created.status, created.text).toBe(200);
+    expect(created.body.title).toBe('via B');
+
+    const updated = await a.request('PATCH', '/api/collections/notes', {
+      token: a.adminToken,
+      body: {
+        fields: [
+          { name: 'title', type: 'text' },
+          { name: 'done', type: 'bool' },
+        ],
+      },
+    });
+    expect(updated.status, updated.text).toBe(200);
+    const withField = await b.request('POST', '/api/collections/notes/records', {
+      body: { title: 'done via B', done: true },
+    });
+    expect(withField.status, withField.text).toBe(200);
+    expect(withField.body.done).toBe(true);
+    expect(await a.count('notes')).toBe(2);
+
+    await createCollection(b, { name: 'scratch', fields: [{ name: 'x', type: 'text' }] });
+    const seen = await a.request('GET', '/api/collections/scratch', { token: a.adminToken });
+    expect(seen.status, seen.text).toBe(200);
+    const dropped = await b.request('DELETE', '/api/collections/scratch', { token: b.adminToken });
+    expect(dropped.status, dropped.text).toBe(204);
+    const gone = await a.request('GET', '/api/collections/scratch/records', { token: a.adminToken });
+    expect(gone.status).toBe(404);
+  });
+
+  it('shows a settings change made on one instance on the other', async () => {
+    const before = await b.request('GET', '/api/settings', { token: b.adminToken });
+    expect(before.status, before.text).toBe(200);
+    const changed = await a.request('PATCH', '/api/settings', {
+      token: a.adminToken,
+      body: { meta: { appName: 'Clustered' } },
+    });
+    expect(changed.status, changed.text).toBe(200);
+    const after = await b.request('GET', '/api/settings', { token: b.adminToken });
+    expect(after.body.meta.appName).toBe('Clustered');
+    expect(before.body.meta.appName).not.toBe('Clustered');
+  });
+
+  it('sends a record created through one instance to the realtime clients of the other, by their rules', async () => {
+    await createCollection(a, {
+      name: 'posts',
+      fields: [
+        { name: 'title', type: 'text' },
+        { name: 'public', type: 'bool' },
+      ],
+      listRule: 'public = true',
+      viewRule: 'public = true',
+      createRule: '',
+    });
+    const stream = await openStream(b.url);
+    try {
+      const subscribed = await b.request('POST', '/api/realtime', {
+        body: { clientId: stream.clientId, subscriptions: ['posts/*'] },
+      });
+      expect(subscribed.status, subscribed.text).toBe(204);
+      const hidden = await a.request('POST', '/api/collections/posts/records', {
+        body: { title: 'hidden', public: false },
+      });
+      expect(hidden.status, hidden.text).toBe(200);
+      const shown = await a.request('POST', '/api/collections/posts/records', {
+        body: { title: 'shown', public: true },
+      });
+      expect(shown.status, shown.text).toBe(200);
+      await until(() => stream.events.length >= 2, 5000, 'the record from the other instance');
+      await sleep(100);
+      expect(stream.events.slice(1)).toEqual([
+        {
+          event: 'posts/*',
+          data: { action: 'create', record: expect.objectContaining({ id: shown.body.id, title: 'shown' }) },
+        },
+      ]);
+
+      const updated = await a.request('PATCH', `/api/collections/posts/records/${shown.body.id}`, {
+        body: { title: 'shown again' },
+        token: a.adminToken,
+      });
+      expect(updated.status, updated.text).toBe(200);
+      await until(() => stream.events.length >= 3, 5000, 'the update');
+      expect(stream.events[2]!.data).toMatchObject({ action: 'update', record: { title: 'shown again' } });
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('runs a schedule registered on both instances once per tick between them', async () => {
+    const runs: Array<{ instance: string; tick: string }> = [];
+    const register = (server: TestServer, instance: string) =>
+      server.app.hooks.schedule(
+        '* * * * * *',
+        ({ scheduledAt }) => void runs.push({ instance, tick: scheduledAt.toISOString() }),
+        { owner: 'cluster-test' },
+      );
+    const stops = [register(a, 'a'), register(b, 'b')];
+    await sleep(3200);
+    const infos = [a, b].map(
+      (server) => server.app.hooks.schedules().find((info) => info.owner === 'cluster-test')!,
+    );
+    for (const stop of stops) stop();
+
+    const perTick = new Map<string, number>();
+    for (const { tick } of runs) perTick.set(tick, (perTick.get(tick) ?? 0) + 1);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(runs.length).toBeLessThanOrEqual(4);
+    expect([...perTick.values()].every((count) => count === 1)).toBe(true);
+    // both instances fired on (nearly) every tick; the lock left one of them out each time
+    expect(infos[0]!.lockSkipped + infos[1]!.lockSkipped).toBeGreaterThanOrEqual(runs.length - 1);
+    const locks = await keysUnder(redis, `${prefix}lock:schedule:cluster-test|`);
+    for (const key of locks) expect(await redis.pttl(key)).toBeLessThan(1000);
+  });
+
+  it('keeps serving from one instance when the other stops', async () => {
+    await a.stop();
+    const created = await b.request('POST', '/api/collections/notes/records', { body: { title: 'alone' } });
+    expect(created.status, created.text).toBe(200);
+    expect(await b.count('notes')).toBe(3);
+    const stream = await openStream(b.url);
+    try {
+      await b.request('POST', '/api/realtime', {
+        body: { clientId: stream.clientId, subscriptions: ['notes'] },
+      });
+      await b.request('POST', '/api/collections/notes/records', { body: { title: 'heard' } });
+      await until(() => stream.events.length >= 2, 5000, 'a record from the remaining instance');
+      expect(stream.events[1]!.data.record.title).toBe('heard');
+    } finally {
+      stream.close();
+    }
+    let ran = 0;
+    const stop = b.app.hooks.schedule('* * * * * *', () => void ran++, { owner: 'cluster-test' });
+    await sleep(1200);
+    const info = b.app.hooks.schedules().find((entry) => entry.owner === 'cluster-test');
+    stop();
+    expect(ran, JSON.stringify({ info, now: new Date() })).toBeGreaterThanOrEqual(1);
+  });
+});
