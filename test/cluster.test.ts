@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -251,5 +254,62 @@ describe('several instances (PostgreSQL + Redis)', () => {
     const info = b.app.hooks.schedules().find((entry) => entry.owner === 'cluster-test');
     stop();
     expect(ran, JSON.stringify({ info, now: new Date() })).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('hot reload notices (--dev)', () => {
+  const prefix = uniquePrefix();
+  const folders: string[] = [];
+  const servers: TestServer[] = [];
+  let redis: Redis;
+  const loads = globalThis as { __clusterLoads?: Record<string, number> };
+
+  /** An extensions folder whose one hook counts its loads under `name`. */
+  const folder = (name: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-ext-'));
+    folders.push(dir);
+    mkdirSync(join(dir, 'hooks', 'counter'), { recursive: true });
+    writeFileSync(
+      join(dir, 'hooks', 'counter', 'index.mjs'),
+      `export default () => { const loads = (globalThis.__clusterLoads ??= {}); loads[${JSON.stringify(name)}] = (loads[${JSON.stringify(name)}] ?? 0) + 1; };\n`,
+    );
+    return dir;
+  };
+
+  beforeAll(async () => {
+    redis = await testRedis();
+  });
+
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+    for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+    delete loads.__clusterLoads;
+    if (redis) {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('reloads on the other instances the extension one instance reloaded', async () => {
+    const [dirA, dirB] = [folder('a'), folder('b')];
+    for (const dir of [dirA, dirB]) {
+      servers.push(
+        await startServer('sqlite', {
+          extensions: dir,
+          dev: true,
+          redisUrl: redisTestUrl,
+          redisPrefix: prefix,
+        }),
+      );
+    }
+    expect(loads.__clusterLoads).toEqual({ a: 1, b: 1 });
+    writeFileSync(
+      join(dirA, 'hooks', 'counter', 'index.mjs'),
+      `export default () => { const loads = (globalThis.__clusterLoads ??= {}); loads.a = (loads.a ?? 0) + 1; };\n// changed\n`,
+    );
+    // B's folder did not change (as when only A's file system reports it): the notice reloads it
+    await until(() => loads.__clusterLoads?.b === 2, 5000, 'the reload on the other instance');
+    expect(loads.__clusterLoads?.a).toBe(2);
+    expect(servers[1]!.app.extensions.map((extension) => extension.owner)).toEqual(['hooks/counter']);
   });
 });
