@@ -17,6 +17,9 @@ export interface HookErrorMeta {
 
 export const HOOK_ERROR = 'hook.error';
 
+/** Actions waiting for the next turn of the event loop before they run at once. */
+const MAX_QUEUED_JOBS = 256;
+
 /**
  * Holds the actions emitted inside a transaction. They run when it commits and are dropped
  * when it rolls back, so no listener ever sees data that was not kept. A scope opened inside
@@ -69,6 +72,7 @@ function scopeOf(ctx: unknown): ActionScope | undefined {
 export class ActionDispatcher {
   #queue: ActionJob[] = [];
   #scheduled = false;
+  #flushingSoon = false;
   #inflight = 0;
   #idle: Array<() => void> = [];
 
@@ -91,14 +95,31 @@ export class ActionDispatcher {
       this.#scheduled = true;
       setImmediate(this.#flush);
     }
+    if (this.#queue.length >= MAX_QUEUED_JOBS && !this.#flushingSoon) {
+      this.#flushingSoon = true;
+      queueMicrotask(this.#flushNow);
+    }
   }
 
   readonly #flush = (): void => {
     this.#scheduled = false;
+    this.#runQueued();
+  };
+
+  /**
+   * Code that never yields to the event loop (a loop of awaited writes) would otherwise pile
+   * actions up until it ends: past a bound they run at the next microtask instead.
+   */
+  readonly #flushNow = (): void => {
+    this.#flushingSoon = false;
+    this.#runQueued();
+  };
+
+  #runQueued(): void {
     const jobs = this.#queue;
     this.#queue = [];
     for (const job of jobs) this.#run(job);
-  };
+  }
 
   #run(job: ActionJob): void {
     for (const registration of this.registry.handlersFor('action', job.name).registrations) {

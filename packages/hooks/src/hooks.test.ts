@@ -380,6 +380,26 @@ describe('actions', () => {
     expect(seen).toEqual([]);
   });
 
+  it('runs actions before a loop that never yields to the event loop ends, past a bound', async () => {
+    const { hooks } = setup();
+    let ran = 0;
+    hooks.action('records.create', () => {
+      ran++;
+    });
+    let immediate = false;
+    setImmediate(() => {
+      immediate = true;
+    });
+    for (let i = 0; i < 1000; i++) {
+      hooks.runAction('records.create', { collection: 'x' });
+      await Promise.resolve();
+    }
+    expect(immediate).toBe(false);
+    expect(ran).toBeGreaterThanOrEqual(768);
+    await hooks.drain();
+    expect(ran).toBe(1000);
+  });
+
   it('drain waits for actions emitted by actions', async () => {
     const { hooks } = setup();
     const seen: string[] = [];
