@@ -20,14 +20,17 @@ export function registerHookRoutes(app: App): void {
         tags,
         priority,
       })),
-      schedules: app.hooks.schedules().map(({ owner, expression, nextRun, running, runs, skipped }) => ({
-        extension: owner,
-        expression,
-        nextRun: nextRun ? nextRun.toISOString() : null,
-        running,
-        runs,
-        skipped,
-      })),
+      schedules: app.hooks
+        .schedules()
+        .map(({ owner, expression, nextRun, running, runs, skipped, lockSkipped }) => ({
+          extension: owner,
+          expression,
+          nextRun: nextRun ? nextRun.toISOString() : null,
+          running,
+          runs,
+          skipped,
+          lockSkipped,
+        })),
     };
   });
 }
