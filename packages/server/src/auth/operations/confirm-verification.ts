@@ -1,25 +1,12 @@
-import { inTransaction } from '../../app/transaction.ts';
 import type { App } from '../../app/types.ts';
 import type { Collection } from '../../collections/types.ts';
-import { type HookContext, system } from '../../context.ts';
-import { emitAction, recordTags } from '../../records/operations/events.ts';
-import { updateRecord } from '../../records/operations/update.ts';
-import {
-  assertAuthCollection,
-  flowMeta,
-  flowRecord,
-  recordOfToken,
-  requireFields,
-  runFlowFilter,
-} from './flows.ts';
-
-const EVENT = 'auth.verification.confirm';
+import type { HookContext } from '../../context.ts';
+import { confirmWithToken } from './confirm-token.ts';
+import { assertAuthCollection, requireFields } from './flows.ts';
 
 /**
- * `confirm-verification {token}`: token check → the `auth.verification.confirm` filter →
- * `verified = true` through the records update operation → the action after commit. A record
- * already verified answers as a success and changes nothing (as PocketBase); a filter
- * returning `false` takes over: nothing is stored.
+ * `confirm-verification {token}`: `verified = true` through `auth.verification.confirm`. A
+ * record already verified answers as a success and changes nothing (as PocketBase).
  */
 export async function confirmVerification(
   app: App,
@@ -28,22 +15,11 @@ export async function confirmVerification(
   ctx: HookContext,
 ): Promise<void> {
   assertAuthCollection(collection);
-  const input = requireFields(body, ['token']);
-  const tags = recordTags(collection);
-  await inTransaction(app, ctx, async (tx) => {
-    const { row } = await recordOfToken(app, tx.database, collection, input.token, 'verification');
-    const current = flowRecord(collection, row);
-    if (current.verified === true) return;
-    const meta = flowMeta(EVENT, collection, current);
-    const { stopped } = await runFlowFilter(app, EVENT, input, meta, tx, tags);
-    if (stopped) return;
-    const record = await updateRecord(
-      app,
-      collection,
-      current.id,
-      { verified: true },
-      { ...tx, accountability: system },
-    );
-    emitAction(app, EVENT, flowMeta(EVENT, collection, record), tx, tags);
+  await confirmWithToken(app, collection, ctx, {
+    event: 'auth.verification.confirm',
+    tokenType: 'verification',
+    input: requireFields(body, ['token']),
+    done: (current) => current.verified === true,
+    changes: () => ({ verified: true }),
   });
 }
