@@ -17,6 +17,7 @@ import {
   sleep,
   startServer,
   type TestServer,
+  until,
 } from './helpers.ts';
 
 // Two instances on one PostgreSQL database and one Redis behave as one (DESIGN §6). Redis is
@@ -25,14 +26,6 @@ import {
 interface SseEvent {
   event: string;
   data: any;
-}
-
-async function until(check: () => boolean, ms = 5000, what = 'a condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}.`);
-    await sleep(10);
-  }
 }
 
 /** A raw SSE client of `/api/realtime`. */

@@ -192,3 +192,12 @@ export async function createCollection(server: TestServer, definition: Record<st
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Polls until `check` holds (or throws after `ms`). */
+export async function until(check: () => boolean, ms = 5000, what = 'a condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}.`);
+    await sleep(10);
+  }
+}

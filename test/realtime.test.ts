@@ -14,6 +14,7 @@ import {
   sleep,
   startServer,
   type TestServer,
+  until,
 } from './helpers.ts';
 
 // `/api/realtime` driven by a hand-written SSE reader over fetch and by the PocketBase SDK.
@@ -24,15 +25,6 @@ interface SseEvent {
   id: string;
   event: string;
   data: any;
-}
-
-/** Polls until `check` holds (or throws after `ms`). */
-async function until(check: () => boolean, ms = 5000, what = 'a condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}.`);
-    await sleep(10);
-  }
 }
 
 /** A raw SSE client: `fetch` and a parser of `id:`/`event:`/`data:` blocks. */
