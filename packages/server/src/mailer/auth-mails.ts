@@ -1,9 +1,8 @@
-import { isStopped } from '@sluice/hooks';
 import type { App } from '../app/types.ts';
 import type { MailMessage, MailMeta } from '../catalogue/events.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
 import type { HookContext } from '../context.ts';
-import { emitAction, recordTags } from '../records/operations/events.ts';
+import { emitAction, filterOutcome, recordTags } from '../records/operations/events.ts';
 import { type AuthMailKind, renderTemplate, templateFor } from './templates.ts';
 
 const EVENTS = {
@@ -56,18 +55,15 @@ export async function sendAuthMail(app: App, mail: AuthMail, ctx: HookContext): 
       ...(mail.newEmail === undefined ? {} : { newEmail: mail.newEmail }),
     },
   };
-  if (ctx.emitEvents) {
-    const outcome = app.hooks.runFilter(event, message, meta, ctx, tags) as unknown;
-    const settled = outcome instanceof Promise ? await outcome : outcome;
-    if (isStopped(settled as never)) {
-      app.logger.info(
-        { event, collection: mail.collection.name, record: mail.record.id },
-        'Mail cancelled by a hook.',
-      );
-      return false;
-    }
-    message = settled as MailMessage;
+  const filtered = await filterOutcome(app, event, message, meta, ctx, tags);
+  if (filtered.stopped) {
+    app.logger.info(
+      { event, collection: mail.collection.name, record: mail.record.id },
+      'Mail cancelled by a hook.',
+    );
+    return false;
   }
+  message = filtered.payload;
   await app.services.mail.deliver(message);
   emitAction(app, event, { ...meta, message }, ctx, tags);
   return true;

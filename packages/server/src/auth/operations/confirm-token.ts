@@ -2,10 +2,10 @@ import { inTransaction } from '../../app/transaction.ts';
 import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import { type HookContext, system } from '../../context.ts';
-import { emitAction, recordTags } from '../../records/operations/events.ts';
+import { emitAction, filterOutcome, recordTags } from '../../records/operations/events.ts';
 import { updateRecord } from '../../records/operations/update.ts';
 import type { RecordTokenClaims, RecordTokenType } from '../tokens.ts';
-import { flowMeta, flowRecord, recordOfToken, runFlowFilter } from './flows.ts';
+import { flowMeta, flowRecord, recordOfToken } from './flows.ts';
 
 export interface ConfirmFlow<Input extends { token: string }> {
   event: 'auth.password_reset.confirm' | 'auth.verification.confirm' | 'auth.email_change.confirm';
@@ -41,7 +41,7 @@ export async function confirmWithToken<Input extends { token: string }>(
     const current = flowRecord(collection, row);
     if (flow.done?.(current)) return;
     const meta = flowMeta(event, collection, current);
-    const { payload, stopped } = await runFlowFilter(app, event, flow.input, meta, tx, tags);
+    const { payload, stopped } = await filterOutcome(app, event, flow.input, meta, tx, tags);
     if (stopped) return;
     const changes = flow.changes(payload, current, claims);
     const record = await updateRecord(app, collection, current.id, changes, {

@@ -1,10 +1,9 @@
-import { type ErrorDetails, InvalidPayloadError, isStopped } from '@sluice/hooks';
+import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { App } from '../../app/types.ts';
 import type { AuthFlowMeta } from '../../catalogue/events.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
-import type { HookContext } from '../../context.ts';
 import { decodeRecord } from '../../records/encoding.ts';
 import { findRecordById, type RecordRow } from '../../records/store.ts';
 import {
@@ -64,22 +63,6 @@ export function flowRecord(collection: Collection, row: RecordRow): RecordData {
 
 export function flowMeta(event: string, collection: Collection, record: RecordData | null): AuthFlowMeta {
   return { event, collection: collection.name, collectionId: collection.id, record };
-}
-
-/** Runs a flow's filter; `stopped` when a handler returned `false`. */
-export async function runFlowFilter<P>(
-  app: App,
-  event: string,
-  payload: P,
-  meta: AuthFlowMeta,
-  ctx: HookContext,
-  tags: readonly string[],
-): Promise<{ payload: P; stopped: boolean }> {
-  if (!ctx.emitEvents) return { payload, stopped: false };
-  const outcome = app.hooks.runFilter(event as never, payload as never, meta as never, ctx, tags) as unknown;
-  const settled = outcome instanceof Promise ? await outcome : outcome;
-  if (isStopped(settled as never)) return { payload: (settled as { payload: P }).payload, stopped: true };
-  return { payload: settled as P, stopped: false };
 }
 
 const invalidToken = () =>

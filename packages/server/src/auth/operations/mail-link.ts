@@ -2,9 +2,9 @@ import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { sendAuthMail } from '../../mailer/auth-mails.ts';
-import { emitAction, recordTags } from '../../records/operations/events.ts';
+import { emitAction, filterOutcome, recordTags } from '../../records/operations/events.ts';
 import { signRecordToken } from '../tokens.ts';
-import { findByEmail, flowMeta, flowRecord, requireFields, runFlowFilter } from './flows.ts';
+import { findByEmail, flowMeta, flowRecord, requireFields } from './flows.ts';
 
 export interface MailLinkFlow {
   event: 'auth.password_reset.request' | 'auth.verification.request';
@@ -30,7 +30,7 @@ export async function requestMailLink(
   const tags = recordTags(collection);
   let row = await findByEmail(app.database.reader, collection, email);
   const meta = flowMeta(event, collection, row ? flowRecord(collection, row) : null);
-  const { payload, stopped } = await runFlowFilter(app, event, { email }, meta, ctx, tags);
+  const { payload, stopped } = await filterOutcome(app, event, { email }, meta, ctx, tags);
   if (stopped) return;
   if (payload?.email !== email) {
     row =

@@ -3,17 +3,10 @@ import type { App } from '../../app/types.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { sendAuthMail } from '../../mailer/auth-mails.ts';
-import { emitAction, recordTags } from '../../records/operations/events.ts';
+import { emitAction, filterOutcome, recordTags } from '../../records/operations/events.ts';
 import { findRecordById } from '../../records/store.ts';
 import { signRecordToken } from '../tokens.ts';
-import {
-  assertAuthCollection,
-  findByEmail,
-  flowMeta,
-  flowRecord,
-  requireFields,
-  runFlowFilter,
-} from './flows.ts';
+import { assertAuthCollection, findByEmail, flowMeta, flowRecord, requireFields } from './flows.ts';
 
 const EVENT = 'auth.email_change.request';
 
@@ -46,7 +39,7 @@ export async function requestEmailChange(
   if (!row) throw new UnauthorizedError('The record no longer exists.');
   const record = flowRecord(collection, row);
   const tags = recordTags(collection);
-  const { payload, stopped } = await runFlowFilter(
+  const { payload, stopped } = await filterOutcome(
     app,
     EVENT,
     input,

@@ -31,6 +31,21 @@ export function filterPayload<P>(
   return outcome instanceof Promise ? outcome.then(settledPayload<P>) : settledPayload<P>(outcome);
 }
 
+/** Like `filterPayload`, for callers to whom a stop means something: `stopped` says a handler returned `false`. */
+export async function filterOutcome<P>(
+  app: App,
+  name: string,
+  payload: P,
+  meta: object,
+  ctx: HookContext,
+  tags: readonly string[],
+): Promise<{ payload: P; stopped: boolean }> {
+  if (!ctx.emitEvents) return { payload, stopped: false };
+  const outcome = await app.hooks.runFilter(name as never, payload as never, meta as never, ctx, tags);
+  if (isStopped(outcome as never)) return { payload: (outcome as { payload: P }).payload, stopped: true };
+  return { payload: outcome as P, stopped: false };
+}
+
 function settledPayload<P>(outcome: unknown): P {
   return (isStopped(outcome as never) ? (outcome as { payload: P }).payload : outcome) as P;
 }
