@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
+import { isJsonObject } from '../json.ts';
 import { formatDate, nowDate, parseDate } from '../records/dates.ts';
 import { fieldTypes, leadingSystemFields, trailingSystemFields } from './fields.ts';
 import { newId } from './ids.ts';
@@ -40,10 +41,6 @@ const tokenDefaults = {
 
 type Input = Record<string, unknown>;
 
-function isObject(value: unknown): value is Input {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 class Problems {
   readonly details: ErrorDetails = {};
 
@@ -69,7 +66,7 @@ export function normalizeCollection(
   existing?: Collection,
   options: NormalizeOptions = {},
 ): Collection {
-  if (!isObject(input)) throw new InvalidPayloadError('The collection must be a JSON object.');
+  if (!isJsonObject(input)) throw new InvalidPayloadError('The collection must be a JSON object.');
   const problems = new Problems();
   const now = nowDate();
   const system = existing ? existing.system : options.allowSystem === true && input.system === true;
@@ -185,7 +182,7 @@ function readAuthOptions(
   const passwordAuth = { enabled: previous.enabled, identityFields: [...previous.identityFields] };
   if (input.passwordAuth !== undefined) {
     const raw = input.passwordAuth;
-    if (!isObject(raw)) problems.add('passwordAuth', 'invalid_value', 'Must be an object.');
+    if (!isJsonObject(raw)) problems.add('passwordAuth', 'invalid_value', 'Must be an object.');
     else {
       if (raw.enabled !== undefined) {
         if (typeof raw.enabled === 'boolean') passwordAuth.enabled = raw.enabled;
@@ -232,7 +229,7 @@ function readTemplate(
   if (!(key in input)) return fallback && { ...fallback };
   const raw = input[key];
   if (raw === null) return undefined;
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     problems.add(key, 'invalid_value', 'Must be an object.');
     return fallback;
   }
@@ -248,7 +245,7 @@ function readTemplate(
 
 function readToken(raw: unknown, key: string, fallback: TokenOptions, problems: Problems): TokenOptions {
   if (raw === undefined) return { ...fallback };
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     problems.add(key, 'invalid_value', 'Must be an object.');
     return { ...fallback };
   }
@@ -322,7 +319,7 @@ function normalizeFields(
   const ids = new Set<string>();
   raw.forEach((item, i) => {
     const key = `fields.${i}`;
-    if (!isObject(item)) {
+    if (!isJsonObject(item)) {
       problems.add(key, 'invalid_value', 'Must be an object.');
       return;
     }

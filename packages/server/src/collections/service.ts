@@ -4,6 +4,7 @@ import type { App } from '../app/types.ts';
 import { announce } from '../cluster/sync.ts';
 import type { HookContext } from '../context.ts';
 import { compileFilter, compileSort } from '../filter/index.ts';
+import { isJsonObject } from '../json.ts';
 import { emitAction, filterPayload } from '../records/operations/events.ts';
 import { alterCollectionTable, createCollectionTable, dropCollectionTable } from './ddl.ts';
 import { normalizeCollection } from './schema.ts';
@@ -53,10 +54,6 @@ const listable: Collection = {
   created: '',
   updated: '',
 };
-
-function isPlain(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Collections and their tables. Each change runs in one transaction: the `_collections` row,
@@ -140,7 +137,7 @@ export class CollectionsService {
 
   /** PUT /api/collections/import: creates and updates as given; `deleteMissing` drops the rest. */
   async import(input: unknown, ctx: HookContext): Promise<void> {
-    if (!isPlain(input) || !Array.isArray(input.collections)) {
+    if (!isJsonObject(input) || !Array.isArray(input.collections)) {
       throw new InvalidPayloadError('Invalid import.', {
         collections: { code: 'validation_required', message: 'Must be a list of collections.' },
       });
@@ -157,7 +154,7 @@ export class CollectionsService {
       const kept = new Set<string>();
       for (const [index, item] of payload.collections.entries()) {
         try {
-          const key = isPlain(item) ? String(item.id ?? item.name ?? '') : '';
+          const key = isJsonObject(item) ? String(item.id ?? item.name ?? '') : '';
           const existing = key ? this.app.schema.get(key) : undefined;
           const saved = existing ? await this.#update(existing, item, tx) : await this.#create(item, tx);
           kept.add(saved.id);

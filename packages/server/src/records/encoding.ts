@@ -2,6 +2,7 @@ import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
 import { isMultiple, type StorageKind, storageKind } from '../collections/fields.ts';
 import { idPattern, newId, randomFromPattern } from '../collections/ids.ts';
 import type { Collection, Field, RecordData } from '../collections/types.ts';
+import { isJsonObject } from '../json.ts';
 import { formatDate, nowDate, parseDate } from './dates.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
@@ -33,10 +34,6 @@ type Problems = ErrorDetails;
 function fail(problems: Problems, key: string, code: string, message: string): undefined {
   if (!(key in problems)) problems[key] = { code: `validation_${code}`, message };
   return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseJson(text: string): unknown {
@@ -82,7 +79,7 @@ function encodeValue(kind: StorageKind, value: unknown): unknown {
 function isBlank(value: unknown): boolean {
   if (value === null || value === undefined || value === '' || value === 0 || value === false) return true;
   if (Array.isArray(value)) return value.length === 0;
-  return isObject(value) && Object.keys(value).length === 0;
+  return isJsonObject(value) && Object.keys(value).length === 0;
 }
 
 function domainOf(field: Field, host: string, problems: Problems, code: string): void {
@@ -305,7 +302,7 @@ export async function validateRecordInput(
   input: unknown,
   options: ValidateOptions,
 ): Promise<{ values: Record<string, unknown> }> {
-  if (!isObject(input)) throw new InvalidPayloadError('The record must be a JSON object.');
+  if (!isJsonObject(input)) throw new InvalidPayloadError('The record must be a JSON object.');
   const { existing, isAdmin } = options;
   const creating = existing === undefined;
   const isAuth = collection.type === 'auth';

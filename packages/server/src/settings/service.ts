@@ -4,6 +4,7 @@ import { inTransaction } from '../app/transaction.ts';
 import type { App } from '../app/types.ts';
 import { announce } from '../cluster/sync.ts';
 import type { HookContext } from '../context.ts';
+import { isJsonObject } from '../json.ts';
 import { nowDate } from '../records/dates.ts';
 import { emitAction, filterPayload } from '../records/operations/events.ts';
 import { defaultSettings, type Settings, secretPaths } from './defaults.ts';
@@ -14,17 +15,13 @@ const PARAMS_TAGS = [PARAMS] as const;
 
 type Plain = Record<string, unknown>;
 
-function isPlain(value: unknown): value is Plain {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Fills what a stored (possibly older) settings object lacks from the defaults. */
 function withDefaults(stored: Plain, defaults: Plain): Plain {
   const result: Plain = {};
   for (const [key, fallback] of Object.entries(defaults)) {
     const value = stored[key];
-    result[key] = isPlain(fallback)
-      ? withDefaults(isPlain(value) ? value : {}, fallback)
+    result[key] = isJsonObject(fallback)
+      ? withDefaults(isJsonObject(value) ? value : {}, fallback)
       : (value ?? fallback);
   }
   return result;
@@ -40,8 +37,8 @@ function merge(current: Plain, input: Plain, shape: Plain, path: string, problem
       continue;
     }
     const expected = shape[key];
-    if (isPlain(expected)) {
-      if (!isPlain(value))
+    if (isJsonObject(expected)) {
+      if (!isJsonObject(value))
         problems[where] = { code: 'validation_invalid_type', message: 'Must be an object.' };
       else result[key] = merge((current[key] as Plain) ?? {}, value, expected, where, problems);
     } else if (Array.isArray(expected)) {
@@ -101,7 +98,7 @@ export class SettingsService {
 
   /** Merges a partial update; hooks see the new values and (in meta) the previous ones. */
   async update(input: unknown, ctx: HookContext): Promise<Plain> {
-    if (!isPlain(input)) throw new InvalidPayloadError('The settings must be a JSON object.');
+    if (!isJsonObject(input)) throw new InvalidPayloadError('The settings must be a JSON object.');
     await inTransaction(this.app, ctx, async (tx) => {
       const previous = await this.current(tx.database);
       const problems: ErrorDetails = {};
