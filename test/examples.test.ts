@@ -9,6 +9,7 @@ import {
   type Dialect,
   dialects,
   type StartOptions,
+  signUp,
   startServer,
   type TestServer,
 } from './helpers.ts';
@@ -74,22 +75,6 @@ async function startExample(dialect: Dialect, name: string, options: StartOption
   expect(failed.map((extension) => `${extension.path}: ${extension.error?.message}`)).toEqual([]);
   expect(server.app.extensions.length).toBeGreaterThan(0);
   return { server, lines };
-}
-
-/** Signs a user up as a guest and signs them in; returns their id and token. */
-async function signUp(server: TestServer, name: string) {
-  const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const password = 'password-123456';
-  const created = await server.request('POST', '/api/collections/users/records', {
-    body: { email, password, passwordConfirm: password, name },
-    token: null,
-  });
-  expect(created.status).toBe(200);
-  const login = await server.request('POST', '/api/collections/users/auth-with-password', {
-    body: { identity: email, password },
-  });
-  expect(login.status).toBe(200);
-  return { id: created.body.id as string, token: login.body.token as string };
 }
 
 /** Collects `hook.error` actions (extension, event, message) from the moment it is called. */

@@ -201,3 +201,19 @@ export async function until(check: () => boolean, ms = 5000, what = 'a condition
     await sleep(10);
   }
 }
+
+/** Signs a user up as a guest and signs them in; returns their id and token. */
+export async function signUp(server: TestServer, name: string) {
+  const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const password = 'password-123456';
+  const created = await server.request('POST', '/api/collections/users/records', {
+    body: { email, password, passwordConfirm: password, name },
+    token: null,
+  });
+  if (created.status !== 200) throw new Error(`Signing up answered ${created.status}: ${created.text}`);
+  const login = await server.request('POST', '/api/collections/users/auth-with-password', {
+    body: { identity: email, password },
+  });
+  if (login.status !== 200) throw new Error(`Signing in answered ${login.status}: ${login.text}`);
+  return { id: created.body.id as string, token: login.body.token as string };
+}

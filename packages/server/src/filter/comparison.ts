@@ -11,6 +11,7 @@ import {
   param,
   type SqlType,
 } from './dialect-sql.ts';
+import { MAX_VALUE_ITEMS } from './limits.ts';
 import type { CompileState, ConstantValue, ScalarValue, Value } from './values.ts';
 
 type BaseOperator = '=' | '!=' | '>' | '>=' | '<' | '<=' | '~' | '!~';
@@ -35,7 +36,10 @@ export function compileComparison(
 ): RawBuilder<SqlBool> {
   const anyOf = operator.startsWith('?');
   const base = (anyOf ? operator.slice(1) : operator) as BaseOperator;
-  if (!isMany(left) && !isMany(right)) return compareSingles(state, left as Single, base, right as Single);
+  if (!isMany(left) && !isMany(right)) {
+    state.spend('comparisons', 1);
+    return compareSingles(state, left as Single, base, right as Single);
+  }
   if (isEach(left) || isEach(right)) return quantify(state, left, base, right, 'all');
   if (!anyOf && (base === '!=' || base === '!~')) {
     return not(quantify(state, left, base === '!=' ? '=' : '~', right, 'any'));
@@ -61,6 +65,7 @@ function quantify(
   const sources: Fragment[] = [];
   const leftItems = itemsOf(state, left, right, sources);
   const rightItems = itemsOf(state, right, left, sources);
+  state.spend('comparisons', leftItems.length * rightItems.length);
   const pairs = leftItems.flatMap((l) => rightItems.map((r) => compareSingles(state, l, operator, r)));
   const condition = mode === 'any' ? combine(pairs, 'OR') : combine(pairs, 'AND');
   if (sources.length === 0) return condition;
@@ -73,11 +78,14 @@ function quantify(
 function itemsOf(state: CompileState, value: Value, other: Value, sources: Fragment[]): Single[] {
   if (value.kind === 'constant') {
     if (!Array.isArray(value.value)) return [value];
+    if (value.value.length > MAX_VALUE_ITEMS)
+      throw state.fail(`an operand holds more than ${MAX_VALUE_ITEMS} values`);
     const items: unknown[] = value.value.length > 0 ? value.value : [null];
     return items.map((item) => ({ kind: 'constant', value: item }));
   }
   if (value.kind === 'scalar') return [value];
   const type = sqlTypeOf(value.type) ?? hintFrom(other);
+  state.spend('joins', 1);
   const alias = state.nextAlias('set');
   sources.push(sql`(${value.render(type)}) AS ${sql.id(alias)}`);
   return [{ kind: 'scalar', type, nullable: true, render: () => sql.id(alias, 'v') }];

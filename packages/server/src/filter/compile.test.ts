@@ -394,4 +394,35 @@ describe('compileFilter without a database', () => {
     const sqlOf = (filter: string) => db.selectFrom('posts').where(compileFilter(filter, ctx)).compile().sql;
     expect(sqlOf("title ?= 'a'")).toBe(sqlOf("title = 'a'"));
   });
+
+  it('bounds the comparisons multi-valued request data expands to, before building them', () => {
+    const many = (n: number, value: string) => Array.from({ length: n }, () => value);
+    const filter = '@request.query.a ?= @request.query.b || @request.query.a ?= @request.query.b';
+    const within = postsContext('sqlite', { query: { a: many(20, '1'), b: many(20, '2') } });
+    expect(() => compileFilter(filter, within)).not.toThrow();
+    const past = postsContext('sqlite', { query: { a: many(30, '1'), b: many(30, '2') } });
+    expect(() => compileFilter(filter, past)).toThrow(/more than 1000 comparisons once/);
+    const hostile = postsContext('sqlite', { query: { a: many(1400, '1'), b: many(1400, '2') } });
+    expect(() => compileFilter(filter, hostile)).toThrow(
+      'Invalid filter: an operand holds more than 100 values.',
+    );
+  });
+
+  it('bounds how many tables one filter joins', () => {
+    const joins = (n: number) =>
+      Array.from({ length: n }, (_, i) => `@collection.nodes:n${i}.name = 'x'`).join(' && ');
+    const ctx: FilterContext = {
+      dialect: 'sqlite',
+      collection: nodes,
+      getCollection: lookupNodes,
+      auth: null,
+    };
+    expect(() => compileFilter(joins(8), ctx)).not.toThrow();
+    expect(() => compileFilter(joins(9), ctx)).toThrow(
+      'Invalid filter: the expression joins more than 8 tables.',
+    );
+    expect(() => compileFilter(`${joins(6)} && parent.parent.parent.name = 'x'`, ctx)).toThrow(
+      /joins more than 8 tables/,
+    );
+  });
 });

@@ -26,7 +26,8 @@ export function compileFilter(expression: string, ctx: FilterContext): Expressio
   const condition = compileNode(state, tree);
   if (state.collectionJoins.size === 0) return condition;
   const joins = [...state.collectionJoins.values()].map(
-    ({ alias, collection }) => sql`LEFT JOIN ${sql.id(collection.name)} AS ${sql.id(alias)} ON 1 = 1`,
+    ({ alias, collection }) =>
+      sql`LEFT JOIN ${sql.id(collection.name)} AS ${sql.id(alias)} ON ${ctx.joinCondition?.(collection, alias) ?? alwaysTrue}`,
   );
   const origin = sql.id(state.nextAlias('origin'));
   return sql<SqlBool>`EXISTS (SELECT 1 FROM (SELECT 1) AS ${origin} ${sql.join(joins, sql` `)} WHERE ${condition})`;

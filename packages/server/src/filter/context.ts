@@ -1,3 +1,4 @@
+import type { Expression, SqlBool } from 'kysely';
 import type { Collection, Field } from '../collections/types.ts';
 import type { Dialect } from '../db/types.ts';
 
@@ -26,10 +27,25 @@ export interface FilterContext {
    * of non-superusers use it so that a filter cannot probe data the caller may not list.
    */
   canRead?: (collection: Collection, field: Field) => boolean;
+  /**
+   * The condition a row of a collection reached by the filter (`@collection`, a relation) must
+   * meet, with that collection referenced as `alias`: a client filter of a non-superuser sees
+   * only the rows that collection's list rule shows the caller.
+   */
+  joinCondition?: (collection: Collection, alias: string) => Expression<SqlBool> | undefined;
+  /** Set when this filter is compiled inside another one's join, so that their aliases differ. */
+  aliasPrefix?: string;
 }
 
 /** What sorting needs: no request data, since a sort only names fields. */
 export type SortContext = Pick<
   FilterContext,
-  'dialect' | 'collection' | 'getCollection' | 'tableAlias' | 'allowHiddenFields' | 'canRead'
+  | 'dialect'
+  | 'collection'
+  | 'getCollection'
+  | 'tableAlias'
+  | 'allowHiddenFields'
+  | 'canRead'
+  | 'joinCondition'
+  | 'aliasPrefix'
 >;

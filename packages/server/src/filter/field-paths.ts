@@ -95,6 +95,7 @@ export function resolvePath(
         type = 'number';
         element = () => arrayLength(dialect, column);
       } else if (isMultiValued(field)) {
+        state.spend('joins', 1);
         const alias = state.nextAlias('item');
         joins.push(joinArrayItems(dialect, column, alias));
         multi = true;
@@ -125,14 +126,17 @@ export function resolvePath(
     }
     const alias = state.nextAlias('rel');
     let targetId = column;
+    state.spend('joins', isMultiValued(field) ? 2 : 1);
     if (isMultiValued(field)) {
       const itemAlias = state.nextAlias('item');
       joins.push(joinArrayItems(dialect, column, itemAlias));
       targetId = sql.id(itemAlias, 'value');
       multi = true;
     }
+    const visible = state.ctx.joinCondition?.(target, alias);
+    const on = sql`${sql.id(alias, 'id')} = ${targetId}`;
     joins.push(
-      sql`LEFT JOIN ${sql.id(target.name)} AS ${sql.id(alias)} ON ${sql.id(alias, 'id')} = ${targetId}`,
+      sql`LEFT JOIN ${sql.id(target.name)} AS ${sql.id(alias)} ON ${visible ? sql`${on} AND ${visible}` : on}`,
     );
     collection = target;
     read = (next) => sql.id(alias, next.name);

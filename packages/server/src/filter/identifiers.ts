@@ -152,6 +152,7 @@ function resolveCollection(state: CompileState, segments: string[], options: Pat
   }
   let join = state.collectionJoins.get(joinName);
   if (!join) {
+    state.spend('joins', 1);
     join = { alias: state.nextAlias('collection'), collection };
     state.collectionJoins.set(joinName, join);
   } else if (join.collection !== collection) {

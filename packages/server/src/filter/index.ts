@@ -1,4 +1,5 @@
 export type { ComparisonOperator, FilterNode } from './ast.ts';
+export { callerFilterContext } from './caller.ts';
 export { compileFilter } from './compile.ts';
 export type { FilterContext, SortContext } from './context.ts';
 export { invalidParameter, type QueryParameter } from './errors.ts';

@@ -2,6 +2,7 @@ import type { Collection } from '../collections/types.ts';
 import type { FilterContext } from './context.ts';
 import type { Fragment, SqlType } from './dialect-sql.ts';
 import { type InvalidParameterError, invalidFilter } from './errors.ts';
+import { MAX_EXPANDED_COMPARISONS, MAX_JOINS } from './limits.ts';
 
 /**
  * What an operand of a comparison resolves to. `render` is lazy because the SQL depends on the
@@ -45,6 +46,11 @@ export interface CompileState {
   collectionJoins: Map<string, { alias: string; collection: Collection }>;
   /** Builds the error to throw, worded for the parameter being compiled. */
   fail(reason: string): InvalidParameterError;
+  /**
+   * Counts what the SQL being built will cost, before it is built: past MAX_EXPANDED_COMPARISONS
+   * comparisons or MAX_JOINS joins the compilation fails.
+   */
+  spend(resource: 'comparisons' | 'joins', amount: number): void;
 }
 
 export function createCompileState(
@@ -52,10 +58,23 @@ export function createCompileState(
   fail: (reason: string) => InvalidParameterError = invalidFilter,
 ): CompileState {
   let counter = 0;
+  const spent = { comparisons: 0, joins: 0 };
+  const limits = { comparisons: MAX_EXPANDED_COMPARISONS, joins: MAX_JOINS };
+  const aliasPrefix = ctx.aliasPrefix ?? '';
   return {
     ctx,
     fail,
-    nextAlias: (prefix) => `__${prefix}${++counter}`,
+    nextAlias: (prefix) => `__${aliasPrefix}${prefix}${++counter}`,
     collectionJoins: new Map(),
+    spend(resource, amount) {
+      spent[resource] += amount;
+      if (spent[resource] > limits[resource]) {
+        throw fail(
+          resource === 'joins'
+            ? `the expression joins more than ${MAX_JOINS} tables`
+            : `the expression stands for more than ${MAX_EXPANDED_COMPARISONS} comparisons once its multi-valued operands are expanded`,
+        );
+      }
+    },
   };
 }

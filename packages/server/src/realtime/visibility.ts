@@ -4,7 +4,7 @@ import type { Collection, Field } from '../collections/types.ts';
 import type { Accountability } from '../context.ts';
 import type { Dialect } from '../db/types.ts';
 import type { FilterContext } from '../filter/context.ts';
-import { compileFilter } from '../filter/index.ts';
+import { callerFilterContext, compileFilter } from '../filter/index.ts';
 import type { RecordRow } from '../records/store.ts';
 import type { Subscription } from './subscriptions.ts';
 
@@ -33,17 +33,6 @@ function columnType(field: Field, dialect: Dialect): string {
     default:
       return 'TEXT';
   }
-}
-
-/**
- * Fields a non-superuser's `filter` option may name: as for list requests, those of the
- * collection and of collections public to list, never an auth collection's `email`.
- */
-function readable(listed: Collection) {
-  return (collection: Collection, field: Field): boolean => {
-    if (collection.type === 'auth' && field.name === 'email') return false;
-    return collection.id === listed.id || collection.listRule === '';
-  };
 }
 
 /**
@@ -79,10 +68,7 @@ export function visibilityCondition(
   const filter = subscription.query.filter?.trim();
   if (filter) {
     conditions.push(
-      compileFilter(
-        filter,
-        who.admin ? { ...base, allowHiddenFields: true } : { ...base, canRead: readable(collection) },
-      ),
+      compileFilter(filter, who.admin ? { ...base, allowHiddenFields: true } : callerFilterContext(base)),
     );
   }
   if (conditions.length === 0) return undefined;

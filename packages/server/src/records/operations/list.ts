@@ -1,11 +1,17 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { App } from '../../app/types.ts';
 import type { ListResult } from '../../catalogue/events.ts';
-import type { Collection, Field } from '../../collections/types.ts';
+import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { directReads } from '../../db/direct.ts';
 import type { Dialect } from '../../db/types.ts';
-import { compileFilter, compileSort, parseFieldsParam, pickFields } from '../../filter/index.ts';
+import {
+  callerFilterContext,
+  compileFilter,
+  compileSort,
+  parseFieldsParam,
+  pickFields,
+} from '../../filter/index.ts';
 import { decodeRecord } from '../encoding.ts';
 import { expandRecords } from '../expand.ts';
 import type { ListQuery } from '../query.ts';
@@ -27,18 +33,6 @@ function plainPageSql(executor: Kysely<any>, collection: Collection, dialect: Di
 }
 
 const rowsOf = (result: { rows: RecordRow[] }) => result.rows;
-
-/**
- * What a non-superuser's own `filter` and `sort` may reference: the listed collection's fields,
- * and fields of other collections only when those are public to list. An auth collection's
- * `email` never, since matching on it would reveal addresses its owners did not make visible.
- */
-function readableInClientFilters(listed: Collection) {
-  return (collection: Collection, field: Field): boolean => {
-    if (collection.type === 'auth' && field.name === 'email') return false;
-    return collection.id === listed.id || collection.listRule === '';
-  };
-}
 
 /**
  * Lists one page of records the caller may see (list rule), filtered and sorted in SQL, with
@@ -63,7 +57,7 @@ export async function listRecords(
   } else {
     const filterCtx = ctx.accountability.admin
       ? { ...filterContext(collection, ctx, dialect), allowHiddenFields: true }
-      : { ...filterContext(collection, ctx, dialect), canRead: readableInClientFilters(collection) };
+      : callerFilterContext(filterContext(collection, ctx, dialect));
     const filter = query.filter ? compileFilter(query.filter, filterCtx) : undefined;
     if (rule) select = select.where(rule);
     if (filter) select = select.where(filter);
