@@ -84,4 +84,27 @@ describe.each(dialects)('hostile filters (%s)', (dialect: Dialect) => {
     expect(answered.status).toBe(200);
     expect(answered.body.totalItems).toBe(0);
   });
+
+  it('does not let a record of another auth collection with the same id pass `owner = @request.auth.id`', async () => {
+    const created = await server.request('POST', '/api/collections', {
+      token: server.adminToken,
+      body: { name: 'guests', type: 'auth', createRule: '', fields: [] },
+    });
+    expect(created.status).toBe(200);
+    const email = 'namesake@example.com';
+    const password = 'password-123456';
+    const signedUp = await server.request('POST', '/api/collections/guests/records', {
+      body: { id: alice.id, email, password, passwordConfirm: password },
+    });
+    expect(signedUp.status).toBe(200);
+    const login = await server.request('POST', '/api/collections/guests/auth-with-password', {
+      body: { identity: email, password },
+    });
+    expect(login.status).toBe(200);
+    const listed = await server.request('GET', '/api/collections/notes/records', { token: login.body.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.totalItems).toBe(0);
+    const own = await server.request('GET', '/api/collections/notes/records', { token: alice.token });
+    expect(own.body.items.map((note: { secret: string }) => note.secret)).toEqual(['ALICE-SECRET-42']);
+  });
 });

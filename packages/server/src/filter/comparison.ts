@@ -34,6 +34,8 @@ export function compileComparison(
   operator: ComparisonOperator,
   right: Value,
 ): RawBuilder<SqlBool> {
+  left = asIdOf(left, right);
+  right = asIdOf(right, left);
   const anyOf = operator.startsWith('?');
   const base = (anyOf ? operator.slice(1) : operator) as BaseOperator;
   if (!isMany(left) && !isMany(right)) {
@@ -45,6 +47,17 @@ export function compileComparison(
     return not(quantify(state, left, base === '!=' ? '=' : '~', right, 'any'));
   }
   return quantify(state, left, base, right, 'any');
+}
+
+/**
+ * A record id is only unique within its collection: a caller signed in to one auth collection
+ * must not pass `owner = @request.auth.id` because a record of another collection has their id.
+ * Against a value holding ids of another collection, the caller's id becomes one no record has.
+ */
+function asIdOf(value: Value, other: Value): Value {
+  if (value.kind !== 'constant' || value.authOf === undefined || other.kind === 'constant') return value;
+  if (other.idsOf === undefined || other.idsOf === value.authOf) return value;
+  return { kind: 'constant', value: `${value.authOf}:${String(value.value)}` };
 }
 
 function isMany(value: Value): boolean {

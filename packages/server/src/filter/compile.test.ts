@@ -234,6 +234,17 @@ describe.each(dialects)('compileFilter on %s', (dialect) => {
       expect(await ids("@request.auth.team.name = 'Blue'", { auth: alice })).toEqual([]);
     });
 
+    it("matches the caller id only against ids of the caller's own collection", async () => {
+      const namesake = { ...alice, collectionId: 'c_members', collectionName: 'members' };
+      expect(await ids('author = @request.auth.id', { auth: namesake })).toEqual([]);
+      expect(await ids('author != @request.auth.id', { auth: namesake })).toEqual(['p1', 'p2', 'p3', 'p4']);
+      expect(await ids('editors ?= @request.auth.id', { auth: namesake })).toEqual([]);
+      expect(await ids('editors ?= @request.auth.id', { auth: alice })).toEqual(['p3', 'p4']);
+      expect(await ids('author.id = @request.auth.id', { auth: namesake })).toEqual([]);
+      expect(await ids('author.id = @request.auth.id', { auth: alice })).toEqual(['p1']);
+      expect(await ids("@request.auth.id = 'u1'", { auth: namesake })).toHaveLength(4);
+    });
+
     it('treats guests as empty', async () => {
       expect(await ids("@request.auth.id = ''")).toHaveLength(4);
       expect(await ids('@request.auth.id = null')).toHaveLength(4);

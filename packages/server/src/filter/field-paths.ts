@@ -73,6 +73,7 @@ export function resolvePath(
   let relations = 0;
   let type: DeclaredType = 'text';
   let element: (as: SqlType) => Fragment = () => sql`NULL`;
+  let idsOf: string | undefined;
 
   for (let index = 0; index < segments.length; index++) {
     const field = findField(state, collection, segments[index], options);
@@ -86,6 +87,8 @@ export function resolvePath(
       break;
     }
     if (isLast) {
+      if (!options.length)
+        idsOf = field.type === 'relation' ? field.collectionId : field.primaryKey ? collection.id : undefined;
       if (options.length) {
         if (!isMultiValued(field)) {
           throw state.fail(
@@ -143,11 +146,23 @@ export function resolvePath(
   }
 
   const nullable = start.nullable || type === 'json' || type === 'dynamic';
-  if (joins.length === 0) return { kind: 'scalar', type, nullable, render: element };
+  if (joins.length === 0) return { kind: 'scalar', type, nullable, render: element, idsOf };
   const origin = sql.id(state.nextAlias('origin'));
   const from = sql`(SELECT 1) AS ${origin} ${sql.join(joins, sql` `)}`;
   if (multi) {
-    return { kind: 'set', type, each: false, render: (as) => sql`SELECT ${element(as)} AS "v" FROM ${from}` };
+    return {
+      kind: 'set',
+      type,
+      each: false,
+      idsOf,
+      render: (as) => sql`SELECT ${element(as)} AS "v" FROM ${from}`,
+    };
   }
-  return { kind: 'scalar', type, nullable: true, render: (as) => sql`(SELECT ${element(as)} FROM ${from})` };
+  return {
+    kind: 'scalar',
+    type,
+    nullable: true,
+    idsOf,
+    render: (as) => sql`(SELECT ${element(as)} FROM ${from})`,
+  };
 }

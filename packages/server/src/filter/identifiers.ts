@@ -130,7 +130,13 @@ function resolveAuth(state: CompileState, path: string[], options: PathOptions):
   const field = collection?.fields.find((candidate) => candidate.name === path[0]);
   // A filter comparing against a password hash or token key would be an oracle for it.
   if (field?.hidden && !allowHiddenFields) throw unknownIdentifier(options.identifier, options.position);
-  if (path.length === 1) return { kind: 'constant', value: auth[path[0]] ?? null };
+  if (path.length === 1) {
+    const value = auth[path[0]] ?? null;
+    if (path[0] === 'id' && typeof auth.collectionId === 'string') {
+      return { kind: 'constant', value, authOf: auth.collectionId };
+    }
+    return { kind: 'constant', value };
+  }
   if (collection && field?.type === 'relation') {
     const read = (next: Field) => {
       const known = auth[next.name];

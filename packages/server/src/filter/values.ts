@@ -17,6 +17,8 @@ export interface ScalarValue {
   /** False for the filtered table's own non-JSON columns, which are stored NOT NULL. */
   nullable: boolean;
   render(as: SqlType): Fragment;
+  /** The collection whose record ids this value holds: a relation's target, or the collection of `id`. */
+  idsOf?: string;
 }
 
 /** Several values per record: JSON-array items, or fields of the records of a multiple relation. */
@@ -27,6 +29,7 @@ export interface SetValue {
   each: boolean;
   /** A query yielding the items as a column named `v`. */
   render(as: SqlType): Fragment;
+  idsOf?: string;
 }
 
 /** Known while compiling: a literal, a macro, request data. Arrays compare item by item. */
@@ -34,6 +37,8 @@ export interface ConstantValue {
   kind: 'constant';
   value: unknown;
   each?: boolean;
+  /** Set on `@request.auth.id`: the collection the caller's id belongs to. */
+  authOf?: string;
 }
 
 export type Value = ScalarValue | SetValue | ConstantValue;
