@@ -12,7 +12,7 @@ import type { Cluster } from '../cluster/types.ts';
 import { registerCollectionRoutes } from '../collections/routes.ts';
 import { SchemaCache } from '../collections/store.ts';
 import { type CallOptions, type HookContext, system } from '../context.ts';
-import { openDatabase } from '../db/index.ts';
+import { defaultDatabaseLimits, openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrations.ts';
 import { discoverExtensions } from '../extensions/discover.ts';
 import {
@@ -68,7 +68,15 @@ export function createApp(options: AppOptions = {}): App {
       ? (key, ttlMs) => cluster?.tryLock(`schedule:${key}`, ttlMs) ?? Promise.resolve(false)
       : undefined,
   });
-  const database = openDatabase({ dir, url: options.databaseUrl ?? env.SLUICE_DATABASE_URL });
+  const database = openDatabase({
+    dir,
+    url: options.databaseUrl ?? env.SLUICE_DATABASE_URL,
+    limits: {
+      queryTimeoutMs: numberFrom(env.SLUICE_QUERY_TIMEOUT_MS) ?? defaultDatabaseLimits.queryTimeoutMs,
+      waitMs: numberFrom(env.SLUICE_DB_WAIT_MS) ?? defaultDatabaseLimits.waitMs,
+      maxWaiting: numberFrom(env.SLUICE_DB_MAX_WAITING) ?? defaultDatabaseLimits.maxWaiting,
+    },
+  });
   const schema = new SchemaCache();
   const shutdownMs = options.shutdownTimeoutMs ?? numberFrom(env.SLUICE_SHUTDOWN_TIMEOUT_MS) ?? 10_000;
   const extensionsDir =

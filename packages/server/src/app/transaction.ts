@@ -30,10 +30,14 @@ export async function inTransaction<T>(
   }
   const scope = app.hooks.scope();
   try {
-    const result = await app.database.transaction((trx) => {
-      scopes.set(trx, scope);
-      return fn({ ...ctx, database: trx, scope });
-    });
+    const socket = ctx.request?.socket;
+    const result = await app.database.transaction(
+      (trx) => {
+        scopes.set(trx, scope);
+        return fn({ ...ctx, database: trx, scope });
+      },
+      socket ? { abandoned: () => socket.destroyed } : undefined,
+    );
     scope.commit();
     return result;
   } catch (error) {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isQueryTimeout } from './deadline.ts';
 import { dialects, openTestDatabase } from './testing.ts';
 import type { Database } from './types.ts';
 
@@ -107,5 +108,114 @@ describe.each(dialects)('database (%s)', (dialect) => {
       .executeTakeFirst();
     if (dialect === 'sqlite') expect(row).toEqual({ n: 11 });
     else expect(Number(row?.n)).toBeGreaterThan(1);
+  });
+});
+
+describe.each(dialects)('database limits (%s)', (dialect) => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ database, cleanup } = await openTestDatabase(dialect, {
+      queryTimeoutMs: 50,
+      waitMs: 200,
+      maxWaiting: 2,
+    }));
+    await sql`CREATE TABLE "items" ("id" INTEGER PRIMARY KEY)`.execute(database.db);
+    await database.db
+      .insertInto('items')
+      .values(Array.from({ length: 400 }, (_, id) => ({ id })))
+      .execute();
+  });
+  afterAll(() => cleanup());
+
+  function deferred() {
+    let resolve!: () => void;
+    const promise = new Promise<void>((done) => {
+      resolve = done;
+    });
+    return { promise, resolve };
+  }
+
+  it('takes a connection at the first statement, so a transaction still waiting holds none', async () => {
+    const release = deferred();
+    let slowDone = false;
+    const slow = database
+      .transaction(async (trx) => {
+        await release.promise;
+        await trx.insertInto('items').values({ id: 1001 }).execute();
+      })
+      .then(() => {
+        slowDone = true;
+      });
+    await database.transaction((trx) => trx.insertInto('items').values({ id: 1002 }).execute());
+    expect(slowDone).toBe(false);
+    release.resolve();
+    await slow;
+    const ids = await database.db.selectFrom('items').select('id').where('id', '>', 1000).execute();
+    expect(ids.map((row) => Number(row.id)).sort()).toEqual([1001, 1002]);
+  });
+
+  it('drops a write whose caller has gone before it takes a connection', async () => {
+    await expect(
+      database.transaction((trx) => trx.insertInto('items').values({ id: 1003 }).execute(), {
+        abandoned: () => true,
+      }),
+    ).rejects.toMatchObject({ status: 503 });
+    const row = await database.db.selectFrom('items').select('id').where('id', '=', 1003).executeTakeFirst();
+    expect(row).toBeUndefined();
+  });
+
+  it('stops a statement that runs past the query timeout', async () => {
+    const runaway =
+      dialect === 'sqlite'
+        ? sql`SELECT count(*) AS n FROM items a JOIN items b ON sluice_deadline() JOIN items c ON sluice_deadline()`
+        : sql`SELECT count(*) AS n FROM items a, items b, items c, items d`;
+    const error = await runaway.execute(database.reader).catch((caught: unknown) => caught);
+    if (dialect === 'sqlite') expect(error).toMatchObject({ status: 503, code: 'SLUICE_ERR_QUERY_TIMEOUT' });
+    else expect(isQueryTimeout(error)).toBe(true);
+    const after = await sql`SELECT count(*) AS n FROM items`.execute(database.reader);
+    expect(Number((after.rows[0] as { n: unknown }).n)).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('the single SQLite writer', () => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ database, cleanup } = await openTestDatabase('sqlite', {
+      queryTimeoutMs: 50,
+      waitMs: 100,
+      maxWaiting: 1,
+    }));
+    await sql`CREATE TABLE "items" ("id" INTEGER PRIMARY KEY)`.execute(database.db);
+  });
+  afterAll(() => cleanup());
+
+  it('makes other writers wait a bounded time, a bounded number of them, then answers 503', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding!: () => void;
+    const started = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    const holder = database.transaction(async (trx) => {
+      await trx.insertInto('items').values({ id: 1 }).execute();
+      holding();
+      await held;
+    });
+    await started;
+    const waiter = database.transaction((trx) => trx.insertInto('items').values({ id: 2 }).execute());
+    const refusedAtOnce = database.transaction((trx) => trx.insertInto('items').values({ id: 3 }).execute());
+    await expect(refusedAtOnce).rejects.toMatchObject({ status: 503 });
+    await expect(waiter).rejects.toMatchObject({ status: 503 });
+    release();
+    await holder;
+    await database.transaction((trx) => trx.insertInto('items').values({ id: 4 }).execute());
+    const ids = await database.db.selectFrom('items').select('id').orderBy('id').execute();
+    expect(ids.map((row) => Number(row.id))).toEqual([1, 4]);
   });
 });

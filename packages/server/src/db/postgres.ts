@@ -1,7 +1,11 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { Gate } from './gate.ts';
+import { withLazyConnections } from './lazy-connections.ts';
 import { createTransactionRunner } from './transaction.ts';
-import type { Database } from './types.ts';
+import { type Database, type DatabaseLimits, defaultDatabaseLimits } from './types.ts';
+
+const poolSize = 10;
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -27,16 +31,28 @@ const types = {
   },
 };
 
-export function createPostgresDatabase(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+export function createPostgresDatabase(
+  url: string,
+  limits: DatabaseLimits = defaultDatabaseLimits,
+): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types,
+    statement_timeout: limits.queryTimeoutMs,
+  });
   // An idle client that loses its connection is discarded by the pool; the next checkout opens a new one.
   pool.on('error', () => {});
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const transactions = createTransactionRunner();
+  const gate = new Gate({ capacity: poolSize, maxWaiting: limits.maxWaiting, waitMs: limits.waitMs });
+  const db = new Kysely<any>({
+    dialect: withLazyConnections(new PostgresDialect({ pool }), gate, transactions.abandoned),
+  });
   return {
     dialect: 'postgres',
     db,
     reader: db,
-    transaction: createTransactionRunner(db),
+    transaction: (fn, options) => transactions.run(db, fn, options),
     close: () => db.destroy(),
   };
 }

@@ -1,8 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { installDeadline } from './deadline.ts';
 import { allowDirectReads } from './direct.ts';
+import { Gate } from './gate.ts';
+import { withLazyConnections } from './lazy-connections.ts';
 import { createTransactionRunner } from './transaction.ts';
-import type { Database } from './types.ts';
+import { type Database, type DatabaseLimits, defaultDatabaseLimits } from './types.ts';
 
 const statementCacheSize = 500;
 
@@ -10,15 +13,21 @@ type Handle = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
 type RecordRow = Record<string, unknown>;
 
-/** Wraps a handle so that `prepare` reuses one statement per SQL string (Kysely prepares on every query). */
-function withStatementCache(handle: Handle) {
+/**
+ * Wraps a handle so that `prepare` reuses one statement per SQL string (Kysely prepares on every
+ * query). Kysely and the direct reads run a statement right after preparing it, so `prepare` is
+ * also where its deadline starts.
+ */
+function withStatementCache(handle: Handle, queryTimeoutMs: number) {
   const cache = new Map<string, Statement>();
+  const startStatement = installDeadline(handle, queryTimeoutMs);
   return {
     close: () => {
       cache.clear();
       handle.close();
     },
     prepare(sql: string): Statement {
+      startStatement();
       let statement = cache.get(sql);
       if (statement && !statement.busy) return statement;
       statement = handle.prepare(sql);
@@ -29,7 +38,7 @@ function withStatementCache(handle: Handle) {
   };
 }
 
-export function createSqliteDatabase(file: string): Database {
+export function createSqliteDatabase(file: string, limits: DatabaseLimits = defaultDatabaseLimits): Database {
   const writer = new BetterSqlite3(file);
   writer.pragma('journal_mode = WAL');
   writer.pragma('busy_timeout = 5000');
@@ -39,8 +48,11 @@ export function createSqliteDatabase(file: string): Database {
   const readerHandle = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   readerHandle.pragma('busy_timeout = 5000');
 
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(writer) }) });
-  const readerStatements = withStatementCache(readerHandle);
+  const transactions = createTransactionRunner();
+  const gate = new Gate({ capacity: 1, maxWaiting: limits.maxWaiting, waitMs: limits.waitMs });
+  const dialect = new SqliteDialect({ database: withStatementCache(writer, limits.queryTimeoutMs) });
+  const db = new Kysely<any>({ dialect: withLazyConnections(dialect, gate, transactions.abandoned) });
+  const readerStatements = withStatementCache(readerHandle, limits.queryTimeoutMs);
   const reader = new Kysely<any>({ dialect: new SqliteDialect({ database: readerStatements }) });
   allowDirectReads(reader, (sql, parameters) => readerStatements.prepare(sql).all(parameters) as RecordRow[]);
 
@@ -48,7 +60,7 @@ export function createSqliteDatabase(file: string): Database {
     dialect: 'sqlite',
     db,
     reader,
-    transaction: createTransactionRunner(db),
+    transaction: (fn, options) => transactions.run(db, fn, options),
     async close() {
       await reader.destroy();
       await db.destroy();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createPostgresDatabase } from './postgres.ts';
 import { createSqliteDatabase } from './sqlite.ts';
-import type { Database, Dialect } from './types.ts';
+import type { Database, DatabaseLimits, Dialect } from './types.ts';
 
 export const dialects = ['sqlite', 'postgres'] as const satisfies readonly Dialect[];
 
@@ -23,10 +23,11 @@ async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>): Promis
 
 export async function openTestDatabase(
   dialect: Dialect,
+  limits?: DatabaseLimits,
 ): Promise<{ database: Database; cleanup(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-test-'));
-    const database = createSqliteDatabase(join(dir, 'data.db'));
+    const database = createSqliteDatabase(join(dir, 'data.db'), limits);
     return {
       database,
       async cleanup() {
@@ -39,7 +40,7 @@ export async function openTestDatabase(
   await withAdminClient((client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = createPostgresDatabase(url.toString());
+  const database = createPostgresDatabase(url.toString(), limits);
   return {
     database,
     async cleanup() {

@@ -1,5 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
+import type { TransactionOptions } from './types.ts';
+
+interface OpenTransaction {
+  trx: Kysely<any>;
+  options: TransactionOptions;
+}
 
 /**
  * A transaction runner that hands the open transaction to nested calls instead of deadlocking.
@@ -8,19 +14,27 @@ import type { Kysely } from 'kysely';
  * it is enabled, so it is enabled only while a transaction is open: reads served between writes
  * run without it.
  */
-export function createTransactionRunner(db: Kysely<any>) {
-  const current = new AsyncLocalStorage<Kysely<any>>();
+export function createTransactionRunner() {
+  const current = new AsyncLocalStorage<OpenTransaction>();
   let open = 0;
-  return <T>(fn: (trx: Kysely<any>) => Promise<T>): Promise<T> => {
-    const trx = current.getStore();
-    if (trx) return fn(trx);
-    return db.transaction().execute(async (trx) => {
-      open++;
-      try {
-        return await current.run(trx, () => fn(trx));
-      } finally {
-        if (--open === 0) current.disable();
-      }
-    });
+  return {
+    /** Whether the caller of the transaction running here has gone (see TransactionOptions). */
+    abandoned: (): boolean => current.getStore()?.options.abandoned?.() ?? false,
+    run<T>(
+      db: Kysely<any>,
+      fn: (trx: Kysely<any>) => Promise<T>,
+      options: TransactionOptions = {},
+    ): Promise<T> {
+      const running = current.getStore();
+      if (running) return fn(running.trx);
+      return db.transaction().execute(async (trx) => {
+        open++;
+        try {
+          return await current.run({ trx, options }, () => fn(trx));
+        } finally {
+          if (--open === 0) current.disable();
+        }
+      });
+    },
   };
 }

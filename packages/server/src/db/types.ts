@@ -8,7 +8,27 @@ export interface Database {
   db: Kysely<any>;
   /** Serves reads outside transactions; never blocked by an open write transaction. */
   reader: Kysely<any>;
-  /** Runs `fn` in a transaction; called again inside `fn`, it reuses the open transaction. */
-  transaction<T>(fn: (trx: Kysely<any>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction; called again inside `fn`, it reuses the open transaction. The
+   * transaction takes a connection (on SQLite, the single writer) at its first statement.
+   */
+  transaction<T>(fn: (trx: Kysely<any>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
+
+export interface TransactionOptions {
+  /** Whether the caller has gone (its client disconnected): the write is then dropped before it takes a connection. */
+  abandoned?: () => boolean;
+}
+
+/** Bounds on how long the database may make a caller wait, and how long one query may run. */
+export interface DatabaseLimits {
+  /** Longest a statement with a client filter may run (SQLite) or any statement (PostgreSQL). */
+  queryTimeoutMs: number;
+  /** Longest a caller waits for a connection (on SQLite, the writer) before a 503. */
+  waitMs: number;
+  /** Most callers waiting for a connection at once; one more gets a 503 at once. */
+  maxWaiting: number;
+}
+
+export const defaultDatabaseLimits: DatabaseLimits = { queryTimeoutMs: 5000, waitMs: 5000, maxWaiting: 1000 };

@@ -10,6 +10,7 @@ import {
   like,
   param,
   type SqlType,
+  withinDeadline,
 } from './dialect-sql.ts';
 import { MAX_VALUE_ITEMS } from './limits.ts';
 import type { CompileState, ConstantValue, ScalarValue, Value } from './values.ts';
@@ -83,8 +84,9 @@ function quantify(
   const condition = mode === 'any' ? combine(pairs, 'OR') : combine(pairs, 'AND');
   if (sources.length === 0) return condition;
   const from = sql.join(sources, sql` CROSS JOIN `);
-  if (mode === 'any') return sql<SqlBool>`EXISTS (SELECT 1 FROM ${from} WHERE ${condition})`;
-  return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM ${from} WHERE NOT COALESCE(${condition}, FALSE))`;
+  const bounded = withinDeadline(state.ctx.dialect, condition);
+  if (mode === 'any') return sql<SqlBool>`EXISTS (SELECT 1 FROM ${from} WHERE ${bounded})`;
+  return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM ${from} WHERE ${withinDeadline(state.ctx.dialect, sql<SqlBool>`NOT COALESCE(${condition}, FALSE)`)})`;
 }
 
 /** The single values a many-valued operand stands for; a set becomes one row source. */

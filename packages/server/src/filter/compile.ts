@@ -2,7 +2,7 @@ import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { FilterNode } from './ast.ts';
 import { compileComparison } from './comparison.ts';
 import type { FilterContext } from './context.ts';
-import { alwaysTrue } from './dialect-sql.ts';
+import { alwaysTrue, withinDeadline } from './dialect-sql.ts';
 import { resolveOperand } from './identifiers.ts';
 import { parseFilter } from './parser.ts';
 import { type CompileState, createCompileState } from './values.ts';
@@ -27,7 +27,7 @@ export function compileFilter(expression: string, ctx: FilterContext): Expressio
   if (state.collectionJoins.size === 0) return condition;
   const joins = [...state.collectionJoins.values()].map(
     ({ alias, collection }) =>
-      sql`LEFT JOIN ${sql.id(collection.name)} AS ${sql.id(alias)} ON ${ctx.joinCondition?.(collection, alias) ?? alwaysTrue}`,
+      sql`LEFT JOIN ${sql.id(collection.name)} AS ${sql.id(alias)} ON ${withinDeadline(ctx.dialect, ctx.joinCondition?.(collection, alias) ?? alwaysTrue)}`,
   );
   const origin = sql.id(state.nextAlias('origin'));
   return sql<SqlBool>`EXISTS (SELECT 1 FROM (SELECT 1) AS ${origin} ${sql.join(joins, sql` `)} WHERE ${condition})`;

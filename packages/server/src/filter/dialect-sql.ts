@@ -1,4 +1,5 @@
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { DEADLINE_FUNCTION } from '../db/deadline.ts';
 import type { Dialect } from '../db/types.ts';
 
 /** The SQL types a comparison is carried out in. Bools are stored as 0/1 integers. */
@@ -87,4 +88,13 @@ export function binaryCollation(dialect: Dialect, text: Fragment): Fragment {
 
 export function randomOrder(): Fragment {
   return sql`RANDOM()`;
+}
+
+/**
+ * A condition that always holds but, on SQLite, fails the statement once it has run past its
+ * deadline (see db/deadline.ts); placed where rows multiply. PostgreSQL has `statement_timeout`.
+ */
+export function withinDeadline(dialect: Dialect, condition: Expression<SqlBool>): Expression<SqlBool> {
+  if (dialect === 'postgres') return condition;
+  return sql<SqlBool>`${sql.raw(DEADLINE_FUNCTION)}() AND ${condition}`;
 }

@@ -6,6 +6,7 @@ import {
   SluiceError,
   UnauthorizedError,
 } from '@sluice/hooks';
+import { isQueryTimeout, queryTimeoutError } from '../db/deadline.ts';
 
 export interface ErrorBody {
   status: number;
@@ -17,6 +18,7 @@ export interface ErrorBody {
 /** Fastify's own errors (body parsing, limits, routing) as Sluice's typed errors. */
 export function toSluiceError(error: unknown): { error: SluiceError; unexpected: boolean } {
   if (error instanceof SluiceError) return { error, unexpected: false };
+  if (isQueryTimeout(error)) return { error: queryTimeoutError(), unexpected: false };
   const fastifyError = error as { code?: string; statusCode?: number; message?: string };
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
