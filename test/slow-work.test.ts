@@ -1,3 +1,5 @@
+import http from 'node:http';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, type Dialect, dialects, startServer, type TestServer } from './helpers.ts';
 
@@ -83,6 +85,46 @@ describe.each(dialects)('slow work (%s)', (dialect: Dialect) => {
     const health = await server.request('GET', '/api/health');
     expect(health.status).toBe(200);
     const cheap = await server.request('GET', '/api/collections/big/records', { query: { filter: 'n = 7' } });
+    expect(cheap.body.totalItems).toBe(1);
+  });
+});
+
+describe('abandoned requests on PostgreSQL', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer('postgres', { env: { SLUICE_QUERY_TIMEOUT_MS: '60000' } });
+    await createCollection(server, { name: 'big', fields: [{ name: 'n', type: 'number' }], listRule: '' });
+    await server.app.database.db
+      .insertInto('big')
+      .values(Array.from({ length: 1000 }, (_, i) => ({ id: `big${String(i).padStart(12, '0')}`, n: i })))
+      .execute();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('cancels the queries of clients that left, so they do not hold the pool', async () => {
+    const filter = '@collection.big:a.n != n && @collection.big:b.n != n && @collection.big:c.n = -1';
+    const url = `${server.url}/api/collections/big/records?filter=${encodeURIComponent(filter)}`;
+    // Clients that hang up: each request on a socket of its own, destroyed once the query runs.
+    const clients = Array.from({ length: 12 }, () => http.get(url, { agent: false }).on('error', () => {}));
+    // Watched over a connection of its own: the server's pool is what the queries hold.
+    const watcher = new pg.Client({ connectionString: server.storage.databaseUrl });
+    await watcher.connect();
+    const running = async () => {
+      const { rows } = await watcher.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%__collection%' AND pid <> pg_backend_pid()",
+      );
+      return rows[0].n as number;
+    };
+    while ((await running()) < 10) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const client of clients) client.destroy();
+    while ((await running()) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await watcher.end();
+    const cheap = await server.request('GET', '/api/collections/big/records', { query: { filter: 'n = 7' } });
+    expect(cheap.status).toBe(200);
     expect(cheap.body.totalItems).toBe(1);
   });
 });

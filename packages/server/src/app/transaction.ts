@@ -1,6 +1,7 @@
 import type { ActionScope } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
 import type { HookContext } from '../context.ts';
+import { clientSignal } from '../http/client-signal.ts';
 import type { App } from './types.ts';
 
 /** The action scope of each open transaction, so a call given only `{ database }` finds it. */
@@ -30,13 +31,12 @@ export async function inTransaction<T>(
   }
   const scope = app.hooks.scope();
   try {
-    const socket = ctx.request?.socket;
     const result = await app.database.transaction(
       (trx) => {
         scopes.set(trx, scope);
         return fn({ ...ctx, database: trx, scope });
       },
-      socket ? { abandoned: () => socket.destroyed } : undefined,
+      { signal: clientSignal(ctx.request) },
     );
     scope.commit();
     return result;

@@ -159,7 +159,7 @@ describe.each(dialects)('database limits (%s)', (dialect) => {
   it('drops a write whose caller has gone before it takes a connection', async () => {
     await expect(
       database.transaction((trx) => trx.insertInto('items').values({ id: 1003 }).execute(), {
-        abandoned: () => true,
+        signal: AbortSignal.abort(),
       }),
     ).rejects.toMatchObject({ status: 503 });
     const row = await database.db.selectFrom('items').select('id').where('id', '=', 1003).executeTakeFirst();
@@ -217,5 +217,41 @@ describe('the single SQLite writer', () => {
     await database.transaction((trx) => trx.insertInto('items').values({ id: 4 }).execute());
     const ids = await database.db.selectFrom('items').select('id').orderBy('id').execute();
     expect(ids.map((row) => Number(row.id))).toEqual([1, 4]);
+  });
+});
+
+describe('cancellation on PostgreSQL', () => {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ database, cleanup } = await openTestDatabase('postgres', {
+      queryTimeoutMs: 60_000,
+      waitMs: 5000,
+      maxWaiting: 10,
+    }));
+  });
+  afterAll(() => cleanup());
+
+  it('cancels the running statement of a caller whose signal aborts', async () => {
+    const controller = new AbortController();
+    const running = database
+      .cancellable(controller.signal, () => sql`SELECT pg_sleep(30) AS slept`.execute(database.db))
+      .catch((error: unknown) => error);
+    const sleeping = async () => {
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'`.execute(database.db);
+      return rows[0].n > 0;
+    };
+    while (!(await sleeping())) await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    expect(isQueryTimeout(await running)).toBe(true);
+  });
+
+  it('drops a statement whose caller went before it started', async () => {
+    const error = await database
+      .cancellable(AbortSignal.abort(), () => sql`SELECT 1`.execute(database.db))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 503 });
   });
 });

@@ -10,6 +10,16 @@ import type {
 } from 'kysely';
 import type { Gate } from './gate.ts';
 
+export interface LazyConnectionOptions {
+  gate: Gate;
+  /** The signal of the caller whose statements run here, if it has one. */
+  signal(): AbortSignal | undefined;
+  /** Stops the statement running on `connection` (PostgreSQL); absent where that cannot be done. */
+  cancel?(connection: DatabaseConnection): void;
+}
+
+const gone = () => new ServiceUnavailableError('The client went away; the operation was dropped.');
+
 /**
  * A connection that takes a slot of the gate and a real connection at its first statement, not
  * before: a transaction whose filters wait on something other than the database (an outside
@@ -23,8 +33,7 @@ class LazyConnection implements DatabaseConnection {
 
   constructor(
     private readonly driver: Driver,
-    private readonly gate: Gate,
-    private readonly abandoned: () => boolean,
+    private readonly options: LazyConnectionOptions,
   ) {}
 
   get real(): DatabaseConnection | undefined {
@@ -42,15 +51,16 @@ class LazyConnection implements DatabaseConnection {
   }
 
   async #open(): Promise<DatabaseConnection> {
-    await this.gate.acquire();
+    const { gate, signal } = this.options;
+    await gate.acquire();
     let real: DatabaseConnection | undefined;
     try {
-      if (this.abandoned()) throw new ServiceUnavailableError('The client went away; the write was dropped.');
+      if (signal()?.aborted) throw gone();
       real = await this.driver.acquireConnection();
       if (this.#begin) await this.driver.beginTransaction(real, this.#begin);
     } catch (error) {
       if (real) await this.driver.releaseConnection(real);
-      this.gate.release();
+      gate.release();
       throw error;
     }
     this.#real = real;
@@ -58,8 +68,24 @@ class LazyConnection implements DatabaseConnection {
   }
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const signal = this.options.signal();
+    if (signal) return this.#executeUntil(signal, query);
     if (this.#real) return this.#real.executeQuery(query);
     return this.open().then((real) => real.executeQuery(query));
+  }
+
+  async #executeUntil<R>(signal: AbortSignal, query: CompiledQuery): Promise<QueryResult<R>> {
+    const real = await this.open();
+    if (signal.aborted) throw gone();
+    const { cancel } = this.options;
+    if (!cancel) return real.executeQuery(query);
+    const stop = () => cancel(real);
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      return await real.executeQuery(query);
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -71,8 +97,7 @@ class LazyConnection implements DatabaseConnection {
 class LazyDriver implements Driver {
   constructor(
     private readonly inner: Driver,
-    private readonly gate: Gate,
-    private readonly abandoned: () => boolean,
+    private readonly options: LazyConnectionOptions,
   ) {}
 
   init(): Promise<void> {
@@ -80,7 +105,7 @@ class LazyDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new LazyConnection(this.inner, this.gate, this.abandoned);
+    return new LazyConnection(this.inner, this.options);
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -123,7 +148,7 @@ class LazyDriver implements Driver {
     try {
       await this.inner.releaseConnection(real);
     } finally {
-      this.gate.release();
+      this.options.gate.release();
     }
   }
 
@@ -132,14 +157,11 @@ class LazyDriver implements Driver {
   }
 }
 
-/**
- * `dialect` with connections taken lazily through `gate`; `abandoned` tells, when a slot is
- * granted, whether the caller has gone (its client disconnected), in which case it is dropped.
- */
-export function withLazyConnections(dialect: Dialect, gate: Gate, abandoned: () => boolean): Dialect {
+/** `dialect` with its connections taken lazily, through the gate, and stopped when their caller goes. */
+export function withLazyConnections(dialect: Dialect, options: LazyConnectionOptions): Dialect {
   return {
     createAdapter: () => dialect.createAdapter(),
-    createDriver: () => new LazyDriver(dialect.createDriver(), gate, abandoned),
+    createDriver: () => new LazyDriver(dialect.createDriver(), options),
     createIntrospector: (db) => dialect.createIntrospector(db),
     createQueryCompiler: () => dialect.createQueryCompiler(),
   };

@@ -1,8 +1,8 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { Gate } from './gate.ts';
 import { withLazyConnections } from './lazy-connections.ts';
-import { createTransactionRunner } from './transaction.ts';
+import { createScopes } from './transaction.ts';
 import { type Database, type DatabaseLimits, defaultDatabaseLimits } from './types.ts';
 
 const poolSize = 10;
@@ -43,16 +43,45 @@ export function createPostgresDatabase(
   });
   // An idle client that loses its connection is discarded by the pool; the next checkout opens a new one.
   pool.on('error', () => {});
-  const transactions = createTransactionRunner();
+  const scopes = createScopes();
   const gate = new Gate({ capacity: poolSize, maxWaiting: limits.maxWaiting, waitMs: limits.waitMs });
+  const backends = new WeakMap<DatabaseConnection, number>();
+  const dialect = new PostgresDialect({
+    pool,
+    async onCreateConnection(connection) {
+      const { rows } = await connection.executeQuery<{ pid: number }>(
+        CompiledQuery.raw('SELECT pg_backend_pid() AS pid'),
+      );
+      backends.set(connection, rows[0].pid);
+    },
+  });
+  const cancel = (connection: DatabaseConnection) => {
+    const pid = backends.get(connection);
+    if (pid !== undefined) cancelBackend(url, pid);
+  };
   const db = new Kysely<any>({
-    dialect: withLazyConnections(new PostgresDialect({ pool }), gate, transactions.abandoned),
+    dialect: withLazyConnections(dialect, { gate, signal: scopes.signal, cancel }),
   });
   return {
     dialect: 'postgres',
     db,
     reader: db,
-    transaction: (fn, options) => transactions.run(db, fn, options),
+    transaction: (fn, options) => scopes.transaction(db, fn, options?.signal),
+    cancellable: (signal, fn) => scopes.withSignal(signal, fn),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Cancels the statement running on backend `pid`, over a connection of its own: the pool may be
+ * exhausted by the very statements being cancelled.
+ */
+function cancelBackend(url: string, pid: number): void {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  client
+    .connect()
+    .then(() => client.query('SELECT pg_cancel_backend($1)', [pid]))
+    .catch(() => {})
+    .finally(() => client.end().catch(() => {}));
 }

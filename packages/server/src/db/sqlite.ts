@@ -4,7 +4,7 @@ import { installDeadline } from './deadline.ts';
 import { allowDirectReads } from './direct.ts';
 import { Gate } from './gate.ts';
 import { withLazyConnections } from './lazy-connections.ts';
-import { createTransactionRunner } from './transaction.ts';
+import { createScopes } from './transaction.ts';
 import { type Database, type DatabaseLimits, defaultDatabaseLimits } from './types.ts';
 
 const statementCacheSize = 500;
@@ -48,10 +48,10 @@ export function createSqliteDatabase(file: string, limits: DatabaseLimits = defa
   const readerHandle = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   readerHandle.pragma('busy_timeout = 5000');
 
-  const transactions = createTransactionRunner();
+  const scopes = createScopes();
   const gate = new Gate({ capacity: 1, maxWaiting: limits.maxWaiting, waitMs: limits.waitMs });
   const dialect = new SqliteDialect({ database: withStatementCache(writer, limits.queryTimeoutMs) });
-  const db = new Kysely<any>({ dialect: withLazyConnections(dialect, gate, transactions.abandoned) });
+  const db = new Kysely<any>({ dialect: withLazyConnections(dialect, { gate, signal: scopes.signal }) });
   const readerStatements = withStatementCache(readerHandle, limits.queryTimeoutMs);
   const reader = new Kysely<any>({ dialect: new SqliteDialect({ database: readerStatements }) });
   allowDirectReads(reader, (sql, parameters) => readerStatements.prepare(sql).all(parameters) as RecordRow[]);
@@ -60,7 +60,9 @@ export function createSqliteDatabase(file: string, limits: DatabaseLimits = defa
     dialect: 'sqlite',
     db,
     reader,
-    transaction: (fn, options) => transactions.run(db, fn, options),
+    transaction: (fn, options) => scopes.transaction(db, fn, options?.signal),
+    // Reads run synchronously on the reader to their end; the query timeout bounds them.
+    cancellable: (_signal, fn) => fn(),
     async close() {
       await reader.destroy();
       await db.destroy();

@@ -1,40 +1,43 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely } from 'kysely';
-import type { TransactionOptions } from './types.ts';
 
-interface OpenTransaction {
-  trx: Kysely<any>;
-  options: TransactionOptions;
+interface Scope {
+  /** The open transaction, when there is one. */
+  trx?: Kysely<any>;
+  /** Aborted when the caller has gone (see TransactionOptions). */
+  signal?: AbortSignal;
 }
 
 /**
- * A transaction runner that hands the open transaction to nested calls instead of deadlocking.
+ * Runs transactions and caller-bound reads in an async scope: a nested transaction call finds
+ * the open transaction instead of deadlocking, and the connections find the caller's signal.
  *
- * The async context that finds a nested call costs every promise in the process some work while
- * it is enabled, so it is enabled only while a transaction is open: reads served between writes
- * run without it.
+ * The async context costs every promise in the process some work while it is enabled, so it is
+ * enabled only while a scope is open: reads served between writes run without it.
  */
-export function createTransactionRunner() {
-  const current = new AsyncLocalStorage<OpenTransaction>();
+export function createScopes() {
+  const current = new AsyncLocalStorage<Scope>();
   let open = 0;
+
+  async function within<T>(scope: Scope, fn: () => Promise<T>): Promise<T> {
+    open++;
+    try {
+      return await current.run(scope, fn);
+    } finally {
+      if (--open === 0) current.disable();
+    }
+  }
+
   return {
-    /** Whether the caller of the transaction running here has gone (see TransactionOptions). */
-    abandoned: (): boolean => current.getStore()?.options.abandoned?.() ?? false,
-    run<T>(
-      db: Kysely<any>,
-      fn: (trx: Kysely<any>) => Promise<T>,
-      options: TransactionOptions = {},
-    ): Promise<T> {
-      const running = current.getStore();
-      if (running) return fn(running.trx);
-      return db.transaction().execute(async (trx) => {
-        open++;
-        try {
-          return await current.run({ trx, options }, () => fn(trx));
-        } finally {
-          if (--open === 0) current.disable();
-        }
-      });
+    signal: (): AbortSignal | undefined => current.getStore()?.signal,
+    transaction<T>(db: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+      const running = current.getStore()?.trx;
+      if (running) return fn(running);
+      return db.transaction().execute((trx) => within({ trx, signal }, () => fn(trx)));
+    },
+    withSignal<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+      if (!signal) return fn();
+      return within({ ...current.getStore(), signal }, fn);
     },
   };
 }

@@ -13,12 +13,21 @@ export interface Database {
    * transaction takes a connection (on SQLite, the single writer) at its first statement.
    */
   transaction<T>(fn: (trx: Kysely<any>) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs `fn`, whose statements stop when `signal` aborts: on PostgreSQL a running statement is
+   * cancelled, and on both a statement still waiting for a connection is dropped. SQLite's reads
+   * run to their end (each is bounded by the query timeout).
+   */
+  cancellable<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export interface TransactionOptions {
-  /** Whether the caller has gone (its client disconnected): the write is then dropped before it takes a connection. */
-  abandoned?: () => boolean;
+  /**
+   * Aborted when the caller has gone (its client disconnected): the write is dropped if it has
+   * not taken a connection yet, and on PostgreSQL its running statement is cancelled.
+   */
+  signal?: AbortSignal;
 }
 
 /** Bounds on how long the database may make a caller wait, and how long one query may run. */

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app/types.ts';
 import { accountabilityFromHeader } from '../auth/accountability.ts';
 import { type Accountability, guest } from '../context.ts';
+import { watchClient } from './client-signal.ts';
 import { errorBody, isDatabaseError, toSluiceError } from './errors.ts';
 
 declare module 'fastify' {
@@ -32,7 +33,8 @@ export function registerMiddlewares(app: App, secret: () => string): void {
   const http = app.http;
   http.decorateRequest('accountability', null as unknown as Accountability);
 
-  http.addHook('onRequest', (request, _reply, done) => {
+  http.addHook('onRequest', (request, reply, done) => {
+    watchClient(request, reply);
     const header = request.headers.authorization;
     if (!header) {
       request.accountability = guest;

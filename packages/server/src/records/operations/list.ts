@@ -12,6 +12,7 @@ import {
   parseFieldsParam,
   pickFields,
 } from '../../filter/index.ts';
+import { clientSignal } from '../../http/client-signal.ts';
 import { decodeRecord } from '../encoding.ts';
 import { expandRecords } from '../expand.ts';
 import type { ListQuery } from '../query.ts';
@@ -51,6 +52,8 @@ export async function listRecords(
 
   let select = executor.selectFrom(collection.name);
   let rowsQuery: CompiledQuery<RecordRow>;
+  // Only a page that a rule, filter or sort makes costly may be worth stopping for a gone client.
+  let signal: AbortSignal | undefined;
   if (!rule && query.filter === '' && query.sort === '') {
     // The common page (no rule, filter or sort): its SQL is the same every time.
     rowsQuery = CompiledQuery.raw(plainPageSql(executor, collection, dialect), [query.perPage, offset]);
@@ -64,17 +67,20 @@ export async function listRecords(
     let rows = select.selectAll().limit(query.perPage).offset(offset);
     for (const term of compileSort(query.sort || '', filterCtx)) rows = rows.orderBy(term);
     rowsQuery = rows.compile();
+    signal = clientSignal(ctx.request);
   }
   const read = directReads(executor);
-  const [rows, total] = await Promise.all([
-    read ? read(rowsQuery.sql, rowsQuery.parameters) : executor.executeQuery(rowsQuery).then(rowsOf),
-    query.skipTotal
-      ? -1
-      : select
-          .select((eb) => eb.fn.countAll<number | string>().as('total'))
-          .executeTakeFirst()
-          .then((row) => Number(row?.total ?? 0)),
-  ]);
+  const [rows, total] = await app.database.cancellable(signal, () =>
+    Promise.all([
+      read ? read(rowsQuery.sql, rowsQuery.parameters) : executor.executeQuery(rowsQuery).then(rowsOf),
+      query.skipTotal
+        ? -1
+        : select
+            .select((eb) => eb.fn.countAll<number | string>().as('total'))
+            .executeTakeFirst()
+            .then((row) => Number(row?.total ?? 0)),
+    ]),
+  );
 
   const isAdmin = ctx.accountability.admin;
   const items = rows.map((row) =>
