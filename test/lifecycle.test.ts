@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_EMAIL,
@@ -10,7 +15,10 @@ import {
   sleep,
   startServer,
   type TestServer,
+  until,
 } from './helpers.ts';
+
+const sluiceBin = fileURLToPath(new URL('../packages/server/bin/sluice.js', import.meta.url));
 
 const initOrder = [
   'app.bootstrap',
@@ -146,21 +154,81 @@ describe.each(dialects)('app lifecycle (%s)', (dialect: Dialect) => {
     expect(closed).toBeInstanceOf(Error);
   });
 
-  it('does not let an action that never settles block stop()', async () => {
+  it('ends stop() within one shutdown timeout shared by its steps, giving up on what hangs', async () => {
     const steps: string[] = [];
+    const lines: string[] = [];
+    const shutdownTimeoutMs = 200;
     const server = await startServer(dialect, {
       storage,
-      shutdownTimeoutMs: 200,
+      shutdownTimeoutMs,
+      logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }),
       setup(app) {
         app.hooks.action('records.create', () => new Promise(() => steps.push('hanging action started')));
-        app.hooks.init('app.terminate', () => void steps.push('terminate'));
+        app.hooks.init('app.terminate', () => new Promise(() => steps.push('hanging terminate started')));
+        app.hooks.init('routes.custom.before', (meta: { app: any }) => {
+          meta.app.get('/never-answers', () => new Promise(() => steps.push('hanging request started')));
+        });
       },
     });
     const created = await server.request('POST', '/api/collections/users/records', {
       body: { email: 'hang@example.com', password: 'password-123', passwordConfirm: 'password-123' },
     });
     expect(created.status).toBe(200);
+    const hangingRequest = server.request('GET', '/never-answers').catch((error: Error) => error);
+    await until(() => steps.includes('hanging request started'), 5000, 'the request to arrive');
     await server.stop();
-    expect(steps).toEqual(['hanging action started', 'terminate']);
+
+    expect(steps).toEqual(['hanging action started', 'hanging request started', 'hanging terminate started']);
+    expect(await hangingRequest).toBeInstanceOf(Error);
+    const givenUp = lines.map((line) => JSON.parse(line)).filter((entry) => entry.step);
+    expect(givenUp.map((entry) => entry.step)).toEqual([
+      'closing the HTTP server',
+      'the pending actions and mails',
+      'app.terminate',
+      'the actions and mails from app.terminate',
+    ]);
+    // one deadline for all of them, not a timeout each
+    const given = givenUp.reduce((sum, entry) => sum + entry.givenMs, 0);
+    expect(given).toBeLessThan(2 * shutdownTimeoutMs);
+  });
+});
+
+describe('sluice serve', () => {
+  it('exits on SIGTERM, giving up at the shutdown timeout on an action that never settles', async () => {
+    const storage = await createStorage('sqlite');
+    const extensions = join(storage.dir, 'extensions');
+    mkdirSync(join(extensions, 'hooks', 'hang'), { recursive: true });
+    writeFileSync(
+      join(extensions, 'hooks', 'hang', 'index.mjs'),
+      'export default ({ action }) => { action("server.start", () => new Promise(() => {})); };',
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        sluiceBin,
+        'serve',
+        '--dir',
+        join(storage.dir, 'data'),
+        '--http',
+        '127.0.0.1:0',
+        '--extensions',
+        extensions,
+      ],
+      { env: { PATH: process.env.PATH, SLUICE_SHUTDOWN_TIMEOUT_MS: '200' } },
+    );
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await until(() => output.includes('Sluice is listening.'), 15_000, 'sluice serve to listen');
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toContain('gave up on the pending actions and mails');
+    } finally {
+      child.kill('SIGKILL');
+      await storage.destroy();
+    }
   });
 });

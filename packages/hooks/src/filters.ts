@@ -4,7 +4,7 @@ import type { Limiter } from './limiter.ts';
 import type { Logger } from './logger.ts';
 import { carriesTag, type HandlerList, type Registration, type Registry } from './registry.ts';
 import { FilterStopped } from './stopped.ts';
-import type { Watchdog, Watched } from './watchdog.ts';
+import { UNSEEN, type Watchdog, type Watched } from './watchdog.ts';
 
 /** The payload, or `FilterStopped` holding it when a handler returned `false`. */
 export type FilterOutcome<Payload> = Payload | FilterStopped<Payload>;
@@ -28,7 +28,7 @@ export class FilterRunner {
     private readonly registry: Registry,
     private readonly limiter: Limiter,
     private readonly watchdog: Watchdog,
-    private readonly timeoutMs: number,
+    readonly timeoutMs: number,
     private readonly logger: Logger,
   ) {}
 
@@ -108,14 +108,6 @@ export class FilterRunner {
     if (chain.holdsSlot) this.limiter.release();
   }
 
-  clock(): number {
-    return this.watchdog.now;
-  }
-
-  deadlineFrom(now: number): number {
-    return now + this.timeoutMs;
-  }
-
   slow(chain: AsyncChain, elapsedMs: number): void {
     const owner = chain.current.owner;
     this.logger.warn(
@@ -152,9 +144,9 @@ export class FilterRunner {
 class AsyncChain implements Watched {
   resolve!: (outcome: unknown) => void;
   reject!: (error: unknown) => void;
-  startedAt: number;
+  chainSeenAt = UNSEEN;
+  handlerSeenAt = UNSEEN;
   warned = false;
-  readonly deadline: number;
   #done = false;
 
   constructor(
@@ -167,9 +159,10 @@ class AsyncChain implements Watched {
     private readonly ctx: unknown,
     private readonly tags: readonly string[] | undefined,
     readonly holdsSlot: boolean,
-  ) {
-    this.startedAt = runner.clock();
-    this.deadline = runner.deadlineFrom(this.startedAt);
+  ) {}
+
+  get timeoutMs(): number {
+    return this.runner.timeoutMs;
   }
 
   get current(): Registration {
@@ -216,7 +209,7 @@ class AsyncChain implements Watched {
       if (isThenable(result)) {
         this.runner.markAsync(registration);
         this.position = i;
-        this.startedAt = this.runner.clock();
+        this.handlerSeenAt = UNSEEN;
         this.warned = false;
         this.await(result);
         return;

@@ -1,35 +1,55 @@
-import { describe, expect, it } from 'vitest';
-import { Watchdog, type Watched } from './watchdog.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UNSEEN, Watchdog, type Watched } from './watchdog.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function watched(watchdog: Watchdog, timeoutMs: number) {
+function watched(timeoutMs: number) {
   const events: string[] = [];
   const chain: Watched = {
-    startedAt: watchdog.now,
+    timeoutMs,
+    chainSeenAt: UNSEEN,
+    handlerSeenAt: UNSEEN,
     warned: false,
-    deadline: watchdog.now + timeoutMs,
-    slow: () => events.push('slow'),
+    slow: (elapsedMs) => events.push(`slow after ${elapsedMs} ms`),
     expire: () => events.push('expired'),
   };
   return { chain, events };
 }
 
 describe('Watchdog', () => {
-  it('warns once about a slow chain, then expires it at its deadline', async () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('warns once about a slow chain, then expires it at its timeout', async () => {
     const watchdog = new Watchdog(5, 20);
-    const { chain, events } = watched(watchdog, 60);
+    const { chain, events } = watched(60);
     watchdog.watch(chain);
-    await sleep(120);
-    expect(events).toEqual(['slow', 'expired']);
+    await vi.advanceTimersByTimeAsync(120);
+    expect(events).toEqual(['slow after 25 ms', 'expired']);
   });
 
   it('leaves alone a chain unwatched in time', async () => {
     const watchdog = new Watchdog(5, 20);
-    const { chain, events } = watched(watchdog, 60);
+    const { chain, events } = watched(60);
     watchdog.watch(chain);
     watchdog.unwatch(chain);
-    await sleep(80);
+    await vi.advanceTimersByTimeAsync(80);
     expect(events).toEqual([]);
+  });
+
+  it('times a chain watched after a long idle period from when it was watched', async () => {
+    const watchdog = new Watchdog(5, 20);
+    const first = watched(60);
+    watchdog.watch(first.chain);
+    await vi.advanceTimersByTimeAsync(10);
+    watchdog.unwatch(first.chain);
+    await vi.advanceTimersByTimeAsync(35_000);
+
+    const { chain, events } = watched(60);
+    watchdog.watch(chain);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(events).toEqual([]);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(events).toEqual(['slow after 25 ms', 'expired']);
   });
 });

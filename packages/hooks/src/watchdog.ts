@@ -1,9 +1,14 @@
+/** A chain or handler a sweep has not seen yet: its clock starts at the first sweep that does. */
+export const UNSEEN = -1;
+
 export interface Watched {
-  /** When the chain's current handler started, on the watchdog's clock. */
-  startedAt: number;
+  /** How long the whole chain may run. */
+  readonly timeoutMs: number;
+  /** When a sweep first saw the chain, or `UNSEEN`. */
+  chainSeenAt: number;
+  /** When a sweep first saw the handler the chain now waits on, or `UNSEEN`. */
+  handlerSeenAt: number;
   warned: boolean;
-  /** The whole chain's deadline, on the watchdog's clock. */
-  readonly deadline: number;
   slow(elapsedMs: number): void;
   expire(): void;
 }
@@ -11,12 +16,17 @@ export interface Watched {
 /**
  * One shared interval watches every pending asynchronous chain, instead of a timer and two
  * clock reads per handler: it warns about a handler running past `warnMs` while it runs, and
- * expires chains past their deadline. `now` is a coarse clock, exact to one tick.
+ * expires chains past their timeout.
+ *
+ * Only a sweep reads the clock, and it stamps what it sees for the first time. A time kept
+ * between sweeps would be stale whenever the interval had stopped (the process idled) or the
+ * event loop had been blocked, and a chain stamped with it would start out late: warned
+ * about and expired too early. A stamp from the sweep is at most one tick late instead, so a
+ * chain always gets its whole timeout.
  */
 export class Watchdog {
   readonly #pending = new Set<Watched>();
   #timer: NodeJS.Timeout | undefined;
-  now = performance.now();
 
   constructor(
     private readonly tickMs: number,
@@ -26,7 +36,6 @@ export class Watchdog {
   watch(chain: Watched): void {
     this.#pending.add(chain);
     if (this.#timer === undefined) {
-      this.now = performance.now();
       this.#timer = setInterval(() => this.#sweep(), this.tickMs);
       this.#timer.unref();
     }
@@ -38,14 +47,15 @@ export class Watchdog {
 
   #sweep(): void {
     const now = performance.now();
-    this.now = now;
     for (const chain of this.#pending) {
-      if (chain.deadline <= now) {
+      if (chain.chainSeenAt === UNSEEN) chain.chainSeenAt = now;
+      if (chain.handlerSeenAt === UNSEEN) chain.handlerSeenAt = now;
+      if (now - chain.chainSeenAt >= chain.timeoutMs) {
         this.#pending.delete(chain);
         chain.expire();
-      } else if (!chain.warned && now - chain.startedAt > this.warnMs) {
+      } else if (!chain.warned && now - chain.handlerSeenAt > this.warnMs) {
         chain.warned = true;
-        chain.slow(now - chain.startedAt);
+        chain.slow(now - chain.handlerSeenAt);
       }
     }
     if (this.#pending.size === 0) {

@@ -4,12 +4,15 @@ import type { App } from './app/types.ts';
 import { SUPERUSERS } from './auth/accountability.ts';
 import type { CliProgram } from './catalogue/events.ts';
 
+/** How long after the shutdown timeout the process exits even if stop() has not returned. */
+const HARD_EXIT_GRACE_MS = 1000;
+
 const usage = `Usage:
   sluice serve [--dir DATA] [--http HOST:PORT] [--extensions DIR] [--dev]
   sluice admin create EMAIL PASSWORD [--dir DATA]
 
 Environment: SLUICE_DATABASE_URL (postgres://…), SLUICE_ADMIN_EMAIL / SLUICE_ADMIN_PASSWORD,
-SLUICE_EXTENSIONS, SLUICE_EXTENSIONS_MUST_LOAD, SLUICE_LOG_LEVEL.`;
+SLUICE_EXTENSIONS, SLUICE_EXTENSIONS_MUST_LOAD, SLUICE_LOG_LEVEL, SLUICE_SHUTDOWN_TIMEOUT_MS.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -42,6 +45,13 @@ async function main(argv: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       app.logger.info({ signal }, 'Stopping…');
+      // stop() gives up on what hangs when the shutdown timeout runs out, then still closes the
+      // database; should it not return even so, the process exits anyway a moment later
+      const timeoutMs = app.options.shutdownTimeoutMs;
+      setTimeout(() => {
+        app.logger.error({ timeoutMs }, 'Did not stop within the shutdown timeout; exiting anyway.');
+        process.exit(1);
+      }, timeoutMs + HARD_EXIT_GRACE_MS).unref();
       app.stop().then(
         () => process.exit(0),
         (error: unknown) => {

@@ -30,6 +30,7 @@ import { registerRealtimeRoutes } from '../realtime/routes.ts';
 import { registerRecordRoutes } from '../records/routes.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
 import { createServices, type Services } from './services.ts';
+import { Shutdown } from './shutdown.ts';
 import type { App, AppOptions } from './types.ts';
 
 function parseListen(http: string): { host: string; port: number } {
@@ -44,7 +45,8 @@ function parseListen(http: string): { host: string; port: number } {
 /**
  * Builds the app: database, hooks, services and HTTP server. Nothing listens, and no hook runs,
  * until `start()`; `stop()` stops accepting, drains actions, runs terminate hooks and closes
- * the database. The order of start-up is written down in docs/lifecycle.md.
+ * the database, all within the shutdown timeout. The order of start-up and shutdown is written
+ * down in docs/lifecycle.md.
  */
 export function createApp(options: AppOptions = {}): App {
   const env = options.env ?? process.env;
@@ -99,7 +101,7 @@ export function createApp(options: AppOptions = {}): App {
     env,
     http: createHttp(options.bodyLimit ?? 1024 * 1024),
     cluster: undefined,
-    options: { ...options, dir, http },
+    options: { ...options, dir, http, shutdownTimeoutMs: shutdownMs },
     url: '',
     services: undefined as unknown as Services,
     extensions: [],
@@ -213,22 +215,23 @@ export function createApp(options: AppOptions = {}): App {
     },
 
     async stop() {
-      await watcher?.close();
+      const shutdown = new Shutdown(shutdownMs, logger);
+      await shutdown.step('closing the extension watcher', () => watcher?.close());
       watcher = undefined;
-      if (!started) {
-        await leaveCluster();
-        await database.close();
-        return;
+      if (started) {
+        started = false;
+        hooks.stop();
+        // abandoned: the requests still in flight are cut off before the database closes under them
+        if (!(await shutdown.step('closing the HTTP server', () => app.http.close())))
+          app.http.server.closeAllConnections();
+        hooks.runAction('server.stop', { server: app.http.server }, app.context());
+        await shutdown.step('the pending actions and mails', () => settled(app));
+        await shutdown.step('app.terminate', () => hooks.runInit('app.terminate', { app }));
+        await shutdown.step('the actions and mails from app.terminate', () => settled(app));
       }
-      started = false;
-      hooks.stop();
-      await app.http.close();
-      hooks.runAction('server.stop', { server: app.http.server }, app.context());
-      await drainWithin(app, shutdownMs);
-      await hooks.runInit('app.terminate', { app });
-      await drainWithin(app, shutdownMs);
-      await leaveCluster();
-      await database.close();
+      await shutdown.step('closing the cluster connection', leaveCluster);
+      await shutdown.step('closing the database', () => database.close());
+      shutdown.finish();
     },
   };
 
@@ -274,23 +277,9 @@ export function createApp(options: AppOptions = {}): App {
   return app;
 }
 
-/**
- * Waits for pending actions and mails being sent, but never longer than `ms`: a hanging action
- * cannot block shutdown.
- */
-async function drainWithin(app: App, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), ms);
-  });
-  const settled = Promise.all([app.hooks.drain(), app.services.mail.idle()]).then(() => false);
-  const expired = await Promise.race([settled, timedOut]);
-  clearTimeout(timer);
-  if (expired)
-    app.logger.warn(
-      { waitedMs: ms },
-      'Stopped without waiting any longer for actions or mails still running.',
-    );
+/** Resolves once the pending actions have settled and the mails being sent have gone or failed. */
+async function settled(app: App): Promise<void> {
+  await Promise.all([app.hooks.drain(), app.services.mail.idle()]);
 }
 
 function numberFrom(value: string | undefined): number | undefined {

@@ -26,7 +26,7 @@ export interface AppOptions {
   env?: Record<string, string | undefined>;
   /** Hook engine limits (DESIGN §1.6). */
   hooks?: { warnMs?: number; timeoutMs?: number; maxConcurrentFilters?: number; maxQueuedFilters?: number };
-  /** How long `stop()` waits for running actions before closing anyway. Default 10 000 ms. */
+  /** How long the whole of `stop()` may take; what still runs then is given up on. Default 10 000 ms. */
   shutdownTimeoutMs?: number;
   /** Largest accepted request body in bytes. Default 1 MiB. */
   bodyLimit?: number;
@@ -50,7 +50,7 @@ export interface App {
   /** What the instances share (Redis), once bootstrapped with a Redis URL; else undefined. */
   readonly cluster: Cluster | undefined;
   readonly env: Record<string, string | undefined>;
-  readonly options: Required<Pick<AppOptions, 'dir' | 'http'>> & AppOptions;
+  readonly options: Required<Pick<AppOptions, 'dir' | 'http' | 'shutdownTimeoutMs'>> & AppOptions;
   /** The extensions loaded from the extensions folder, with the error of each that failed. */
   readonly extensions: readonly LoadedExtension[];
   /** Loads the extensions folder once (and watches it with `dev`); `bootstrap()` does it first. */
