@@ -89,7 +89,10 @@ export function createApp(options: AppOptions = {}): App {
     schema,
     logger,
     env,
-    http: createHttp(options.bodyLimit ?? 1024 * 1024),
+    http: createHttp({
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      trustedProxies: options.trustedProxies ?? listFrom(env.SLUICE_TRUSTED_PROXIES) ?? [],
+    }),
     cluster: undefined,
     options: { ...options, dir, http },
     url: '',
@@ -289,6 +292,15 @@ function numberFrom(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const number = Number(value);
   return Number.isFinite(number) ? number : undefined;
+}
+
+/** A comma-separated setting; undefined when unset or blank. */
+function listFrom(value: string | undefined): string[] | undefined {
+  const items = (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return items.length > 0 ? items : undefined;
 }
 
 /** `SLUICE_ADMIN_EMAIL` / `SLUICE_ADMIN_PASSWORD`: the first superuser, made once. */

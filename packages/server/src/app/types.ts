@@ -31,6 +31,12 @@ export interface AppOptions {
   /** Largest accepted request body in bytes. Default 1 MiB. */
   bodyLimit?: number;
   /**
+   * Proxies (IPs or CIDRs, or `loopback`, `linklocal`, `uniquelocal`) whose `X-Forwarded-For`
+   * names the client, for the auth rate limits and `request.ip`. Default:
+   * `SLUICE_TRUSTED_PROXIES` (comma-separated), else none: the connection's address.
+   */
+  trustedProxies?: string[];
+  /**
    * `redis://…` to run as one of several instances (realtime, schema and settings notices,
    * cron locks shared through Redis). Default: `SLUICE_REDIS_URL`; none: one instance.
    */

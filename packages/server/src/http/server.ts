@@ -10,8 +10,23 @@ declare module 'fastify' {
   }
 }
 
-export function createHttp(bodyLimit: number): FastifyInstance {
-  const http = Fastify({ bodyLimit, logger: false, return503OnClosing: true });
+export interface HttpOptions {
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  /**
+   * Addresses (IPs, CIDRs) of the proxies whose `X-Forwarded-For` names the client. Empty: the
+   * client is the address of the connection, and the header is ignored.
+   */
+  trustedProxies: readonly string[];
+}
+
+export function createHttp({ bodyLimit, trustedProxies }: HttpOptions): FastifyInstance {
+  const http = Fastify({
+    bodyLimit,
+    logger: false,
+    return503OnClosing: true,
+    trustProxy: trustedProxies.length > 0 ? [...trustedProxies] : false,
+  });
   const parseJson = http.getDefaultJsonParser('error', 'error');
   http.removeContentTypeParser('application/json');
   // Clients of PocketBase's shape (its JS SDK among them) send `Content-Type: application/json`
