@@ -106,6 +106,15 @@ describe.each(dialects)('bad input (%s)', (dialect: Dialect) => {
       expect(response.body.data.nonexistent.code).toEqual(expect.any(String));
     });
 
+    it('names at most 50 fields, with a word on how many more', async () => {
+      const body = Object.fromEntries(Array.from({ length: 1000 }, (_, index) => [`x${index}`, 0]));
+      const response = await post({ body: { title: 'x', ...body } });
+      expect(response.status).toBe(400);
+      expect(Object.keys(response.body.data)).toHaveLength(50);
+      expect(response.body.message).toMatch(/50 of 1000 fields/);
+      expect(response.text.length).toBeLessThan(10_000);
+    });
+
     it('names every field of the wrong type in data', async () => {
       const response = await post({
         body: {
