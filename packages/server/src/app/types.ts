@@ -37,6 +37,12 @@ export interface AppOptions {
    */
   trustedProxies?: string[];
   /**
+   * The origins whose pages may call the API from a browser (CORS), e.g.
+   * `https://app.example.com`. Default: `SLUICE_ORIGINS` (comma-separated), else `*`: every
+   * origin, as in PocketBase.
+   */
+  origins?: string[];
+  /**
    * `redis://…` to run as one of several instances (realtime, schema and settings notices,
    * cron locks shared through Redis). Default: `SLUICE_REDIS_URL`; none: one instance.
    */
