@@ -106,6 +106,15 @@ describe.each(dialects)('bad input (%s)', (dialect: Dialect) => {
       expect(response.body.data.nonexistent.code).toEqual(expect.any(String));
     });
 
+    it('names at most 50 fields, with a word on how many more', async () => {
+      const body = Object.fromEntries(Array.from({ length: 1000 }, (_, index) => [`x${index}`, 0]));
+      const response = await post({ body: { title: 'x', ...body } });
+      expect(response.status).toBe(400);
+      expect(Object.keys(response.body.data)).toHaveLength(50);
+      expect(response.body.message).toMatch(/50 of 1000 fields/);
+      expect(response.text.length).toBeLessThan(10_000);
+    });
+
     it('names every field of the wrong type in data', async () => {
       const response = await post({
         body: {
@@ -317,14 +326,26 @@ describe.each(dialects)('bad input (%s)', (dialect: Dialect) => {
         { perPage: '-5' },
         { perPage: '100000' },
         { perPage: 'ten' },
+        { page: '1e20' },
+        { page: String(2 ** 53) },
+        { perPage: '1e20' },
       ] as Array<Record<string, string>>) {
         const response = await list(query);
         expect(response.status, JSON.stringify(query)).toBe(400);
         expect(Object.keys(response.body.data)).toEqual(Object.keys(query));
       }
-      const beyond = await list({ page: '999' });
-      expect(beyond.status).toBe(200);
-      expect(beyond.body.items).toEqual([]);
+      const overflowing = await list({ page: '9007199254740991', perPage: '2' });
+      expect(overflowing.status).toBe(400);
+      expect(Object.keys(overflowing.body.data)).toEqual(['page']);
+      const farPages: Array<Record<string, string>> = [
+        { page: '999' },
+        { page: String(2 ** 52), perPage: '2' },
+      ];
+      for (const query of farPages) {
+        const beyond = await list(query);
+        expect(beyond.status, JSON.stringify(query)).toBe(200);
+        expect(beyond.body.items).toEqual([]);
+      }
     });
   });
 

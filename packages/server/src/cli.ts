@@ -8,11 +8,14 @@ import type { CliProgram } from './catalogue/events.ts';
 const HARD_EXIT_GRACE_MS = 1000;
 
 const usage = `Usage:
-  sluice serve [--dir DATA] [--http HOST:PORT] [--extensions DIR] [--dev]
+  sluice serve [--dir DATA] [--http HOST:PORT] [--origins ORIGIN,…] [--extensions DIR] [--dev]
   sluice admin create EMAIL PASSWORD [--dir DATA]
 
+--origins: the origins whose pages may call the API (CORS); default * (every origin).
+
 Environment: SLUICE_DATABASE_URL (postgres://…), SLUICE_ADMIN_EMAIL / SLUICE_ADMIN_PASSWORD,
-SLUICE_EXTENSIONS, SLUICE_EXTENSIONS_MUST_LOAD, SLUICE_LOG_LEVEL, SLUICE_SHUTDOWN_TIMEOUT_MS.`;
+SLUICE_ORIGINS, SLUICE_TRUSTED_PROXIES, SLUICE_EXTENSIONS, SLUICE_EXTENSIONS_MUST_LOAD,
+SLUICE_LOG_LEVEL, SLUICE_SHUTDOWN_TIMEOUT_MS.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -21,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       dir: { type: 'string' },
       http: { type: 'string' },
+      origins: { type: 'string' },
       extensions: { type: 'string' },
       dev: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -36,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     const app = createApp({
       dir: values.dir,
       http: values.http,
+      origins: values.origins?.split(','),
       extensions: values.extensions ?? process.env.SLUICE_EXTENSIONS ?? './extensions',
       dev: values.dev,
     });

@@ -23,6 +23,7 @@ import {
 } from '../extensions/loader.ts';
 import { registerHookRoutes } from '../extensions/routes.ts';
 import { type ExtensionWatcher, watchExtensions } from '../extensions/watcher.ts';
+import { ANY_ORIGIN } from '../http/headers.ts';
 import { createHttp, registerMiddlewares } from '../http/server.ts';
 import { registerSystemRoutes } from '../http/system-routes.ts';
 import { createLogger } from '../logger.ts';
@@ -99,7 +100,11 @@ export function createApp(options: AppOptions = {}): App {
     schema,
     logger,
     env,
-    http: createHttp(options.bodyLimit ?? 1024 * 1024),
+    http: createHttp({
+      bodyLimit: options.bodyLimit ?? 1024 * 1024,
+      trustedProxies: listFrom(options.trustedProxies ?? env.SLUICE_TRUSTED_PROXIES) ?? [],
+      origins: listFrom(options.origins ?? env.SLUICE_ORIGINS) ?? [ANY_ORIGIN],
+    }),
     cluster: undefined,
     options: { ...options, dir, http, shutdownTimeoutMs: shutdownMs },
     url: '',
@@ -286,6 +291,14 @@ function numberFrom(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const number = Number(value);
   return Number.isFinite(number) ? number : undefined;
+}
+
+/** A list setting, given as a list or comma-separated; undefined when unset or blank. */
+function listFrom(value: string | readonly string[] | undefined): string[] | undefined {
+  const items = (typeof value === 'string' ? value.split(',') : (value ?? []))
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return items.length > 0 ? items : undefined;
 }
 
 /** `SLUICE_ADMIN_EMAIL` / `SLUICE_ADMIN_PASSWORD`: the first superuser, made once. */

@@ -31,6 +31,18 @@ export interface AppOptions {
   /** Largest accepted request body in bytes. Default 1 MiB. */
   bodyLimit?: number;
   /**
+   * Proxies (IPs or CIDRs, or `loopback`, `linklocal`, `uniquelocal`) whose `X-Forwarded-For`
+   * names the client, for the auth rate limits and `request.ip`. Default:
+   * `SLUICE_TRUSTED_PROXIES` (comma-separated), else none: the connection's address.
+   */
+  trustedProxies?: string[];
+  /**
+   * The origins whose pages may call the API from a browser (CORS), e.g.
+   * `https://app.example.com`. Default: `SLUICE_ORIGINS` (comma-separated), else `*`: every
+   * origin, as in PocketBase.
+   */
+  origins?: string[];
+  /**
    * `redis://…` to run as one of several instances (realtime, schema and settings notices,
    * cron locks shared through Redis). Default: `SLUICE_REDIS_URL`; none: one instance.
    */

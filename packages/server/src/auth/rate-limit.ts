@@ -1,6 +1,6 @@
 import { TooManyRequestsError } from '@sluice/hooks';
 
-/** A fixed-window counter per key (client IP and collection) for the auth endpoints. */
+/** A fixed-window counter per key (client address, collection id, endpoint) for the auth endpoints. */
 export class RateLimiter {
   readonly #windows = new Map<string, { started: number; count: number }>();
 

@@ -20,10 +20,17 @@ interface CollectionParams {
 export function registerAuthRoutes(app: App): void {
   const { http, services } = app;
   const limiter = new RateLimiter();
-  const limit = async (request: FastifyRequest<{ Params: CollectionParams }>) => {
+  /**
+   * The collection the URL names, once the attempt is counted: one window per client address,
+   * collection id and endpoint (the URL may name a collection by its id, or by its name in any
+   * case), so that requesting emails does not use up sign-in attempts (and the reverse).
+   */
+  const countAttempt = async (request: FastifyRequest<{ Params: CollectionParams }>, endpoint: string) => {
+    const collection = services.records.collection(request.params.collection);
     const { rateLimits } = await services.settings.current();
     if (rateLimits.enabled)
-      limiter.hit(`${request.ip}:${request.params.collection}`, rateLimits.maxAuthAttemptsPerMinute);
+      limiter.hit(`${request.ip} ${collection.id} ${endpoint}`, rateLimits.maxAuthAttemptsPerMinute);
+    return collection;
   };
   const contextOf = (request: FastifyRequest) =>
     app.context({ accountability: request.accountability, request });
@@ -35,8 +42,7 @@ export function registerAuthRoutes(app: App): void {
   http.post<{ Params: CollectionParams }>(
     '/api/collections/:collection/auth-with-password',
     async (request) => {
-      await limit(request);
-      const collection = services.records.collection(request.params.collection);
+      const collection = await countAttempt(request, 'auth-with-password');
       return authWithPassword(app, collection, objectBody(request), contextOf(request));
     },
   );
@@ -46,9 +52,7 @@ export function registerAuthRoutes(app: App): void {
     return refreshAuth(app, collection, contextOf(request));
   });
 
-  // The email flows: each answers 204. Their own limiter, one window per endpoint, so that
-  // requesting emails does not use up sign-in attempts (and the reverse).
-  const flowLimiter = new RateLimiter();
+  // The email flows: each answers 204.
   const flows = [
     ['request-password-reset', requestPasswordReset],
     ['confirm-password-reset', confirmPasswordReset],
@@ -61,14 +65,7 @@ export function registerAuthRoutes(app: App): void {
     http.post<{ Params: CollectionParams }>(
       `/api/collections/:collection/${path}`,
       async (request, reply) => {
-        const { rateLimits } = await services.settings.current();
-        if (rateLimits.enabled) {
-          flowLimiter.hit(
-            `${request.ip}:${request.params.collection}:${path}`,
-            rateLimits.maxAuthAttemptsPerMinute,
-          );
-        }
-        const collection = services.records.collection(request.params.collection);
+        const collection = await countAttempt(request, path);
         await operation(app, collection, objectBody(request), contextOf(request));
         return reply.status(204).send();
       },

@@ -44,8 +44,21 @@ export function toSluiceError(error: unknown): { error: SluiceError; unexpected:
   return { error: new InternalError(), unexpected: true };
 }
 
+/** The most fields an error answer names: a body of many unknown keys gets a short answer. */
+export const MAX_LISTED_FIELDS = 50;
+
+/** Every error answer is made here, whoever raised the error. */
 export function errorBody(error: SluiceError): ErrorBody {
-  return { status: error.status, code: error.code, message: error.message, data: error.details };
+  const { status, code, message, details } = error;
+  const fields = Object.keys(details);
+  if (fields.length <= MAX_LISTED_FIELDS) return { status, code, message, data: details };
+  const listed = fields.slice(0, MAX_LISTED_FIELDS).map((field) => [field, details[field]]);
+  return {
+    status,
+    code,
+    message: `${message} Only the first ${MAX_LISTED_FIELDS} of ${fields.length} fields are listed.`,
+    data: Object.fromEntries(listed),
+  };
 }
 
 /** Errors raised by the SQL drivers: their codes, never their messages, may reach a log. */

@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app/types.ts';
 import { accountabilityFromHeader } from '../auth/accountability.ts';
 import { type Accountability, guest } from '../context.ts';
+import { clientErrorHandler } from './client-errors.ts';
 import { watchClient } from './client-signal.ts';
 import { errorBody, isDatabaseError, toSluiceError } from './errors.ts';
+import { registerBrowserHeaders } from './headers.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,8 +13,28 @@ declare module 'fastify' {
   }
 }
 
-export function createHttp(bodyLimit: number): FastifyInstance {
-  const http = Fastify({ bodyLimit, logger: false, return503OnClosing: true });
+export interface HttpOptions {
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  /**
+   * Addresses (IPs, CIDRs) of the proxies whose `X-Forwarded-For` names the client. Empty: the
+   * client is the address of the connection, and the header is ignored.
+   */
+  trustedProxies: readonly string[];
+  /** The origins whose pages may call the API (CORS); `*`: every origin. */
+  origins: readonly string[];
+}
+
+export function createHttp({ bodyLimit, trustedProxies, origins }: HttpOptions): FastifyInstance {
+  const http = Fastify({
+    bodyLimit,
+    logger: false,
+    return503OnClosing: true,
+    trustProxy: trustedProxies.length > 0 ? [...trustedProxies] : false,
+    clientErrorHandler: clientErrorHandler(origins),
+  });
+  // first of all hooks, so that every answer has these headers, whichever hook answers
+  registerBrowserHeaders(http, origins);
   const parseJson = http.getDefaultJsonParser('error', 'error');
   http.removeContentTypeParser('application/json');
   // Clients of PocketBase's shape (its JS SDK among them) send `Content-Type: application/json`

@@ -199,9 +199,13 @@ export class Mailer {
     }
   }
 
-  /** Runs `work` without the caller waiting; `idle()` waits for it. Failures are logged only. */
+  /**
+   * Runs `work` without the caller waiting; `idle()` waits for it. Failures are logged only. It
+   * starts on a later turn of the event loop, once the answer of the request that asked for it
+   * is written: that answer takes as long whether there was mail to send or not.
+   */
   background(label: string, work: () => Promise<unknown>): void {
-    const task: Promise<unknown> = Promise.resolve()
+    const task: Promise<unknown> = new Promise((resolve) => setImmediate(resolve))
       .then(work)
       .catch((error: unknown) => {
         this.app.logger.warn(

@@ -132,6 +132,9 @@ export class Realtime {
 
     reply.hijack();
     const response = reply.raw;
+    // the headers set before the hijack (CORS, the protective ones) go out with the stream's
+    for (const [name, value] of Object.entries(reply.getHeaders()))
+      if (value !== undefined) response.setHeader(name, value);
     response.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-store',

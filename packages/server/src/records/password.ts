@@ -18,6 +18,18 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${cost.N}$${cost.r}$${cost.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
+let unmatchable: Promise<string> | undefined;
+
+/**
+ * The hash of a random password nobody knows, made as real ones are (once per process). Checking
+ * a password against it when an identity does not exist takes as long as a real check, so the
+ * time of the answer does not tell which identities exist.
+ */
+export function unmatchableHash(): Promise<string> {
+  unmatchable ??= hashPassword(randomBytes(32).toString('base64url'));
+  return unmatchable;
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;

@@ -14,15 +14,12 @@ export interface ListQuery {
 export const MAX_PER_PAGE = 1000;
 const DEFAULT_PER_PAGE = 30;
 
-function positiveInteger(raw: unknown, name: string, fallback: number, max?: number): number {
+function positiveInteger(raw: unknown, name: string, fallback: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || (max !== undefined && value > max)) {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
     throw new InvalidPayloadError(`Invalid ${name}.`, {
-      [name]: {
-        code: 'validation_invalid_number',
-        message: max ? `Must be a whole number from 1 to ${max}.` : 'Must be a whole number of 1 or more.',
-      },
+      [name]: { code: 'validation_invalid_number', message: `Must be a whole number from 1 to ${max}.` },
     });
   }
   return value;
@@ -34,9 +31,12 @@ function text(raw: unknown): string {
 }
 
 export function parseListQuery(query: Record<string, unknown> = {}): ListQuery {
+  const perPage = positiveInteger(query.perPage, 'perPage', DEFAULT_PER_PAGE, MAX_PER_PAGE);
+  // the offset, (page - 1) × perPage, must be a safe integer too
+  const lastPage = Math.min(Number.MAX_SAFE_INTEGER, Math.floor(Number.MAX_SAFE_INTEGER / perPage) + 1);
   return {
-    page: positiveInteger(query.page, 'page', 1),
-    perPage: positiveInteger(query.perPage, 'perPage', DEFAULT_PER_PAGE, MAX_PER_PAGE),
+    page: positiveInteger(query.page, 'page', 1, lastPage),
+    perPage,
     filter: text(query.filter),
     sort: text(query.sort),
     fields: text(query.fields),

@@ -6,7 +6,7 @@ import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord } from '../../records/encoding.ts';
 import { emitAction, filterPayload, recordTags } from '../../records/operations/events.ts';
-import { verifyPassword } from '../../records/password.ts';
+import { unmatchableHash, verifyPassword } from '../../records/password.ts';
 import { respondWithToken } from './respond.ts';
 
 const failure = () => new InvalidPayloadError('Failed to authenticate.');
@@ -14,7 +14,8 @@ const failure = () => new InvalidPayloadError('Failed to authenticate.');
 /**
  * `auth-with-password`: `auth.login` filter on the credentials → lookup by the collection's
  * identity fields → password check (a miss emits `auth.fail`) → `auth.token` filter on the
- * answer → `auth.login` action.
+ * answer → `auth.login` action. An unknown identity gets the answer of a wrong password, after
+ * a password check of the same cost.
  */
 export async function authWithPassword(
   app: App,
@@ -49,7 +50,9 @@ export async function authWithPassword(
     tags,
   );
   const row = await findByIdentity(app, collection, credentials.identity, body.identityField);
-  if (!row || !(await verifyPassword(credentials.password, String(row.password)))) {
+  const stored = row ? String(row.password) : await unmatchableHash();
+  const matches = await verifyPassword(credentials.password, stored);
+  if (!row || !matches) {
     emitAction(app, 'auth.fail', { ...meta, status: 'fail', error: 'invalid credentials' }, ctx, tags);
     throw failure();
   }

@@ -15,8 +15,9 @@ export interface MailLinkFlow {
 
 /**
  * The shared shape of `request-password-reset` and `request-verification`: the flow's filter
- * (the matching record in meta, or null) → a link mailed in the background → the action. The
- * answer is the same whether the address exists or the mail fails, so it reveals no account.
+ * (the matching record in meta, or null) → a link made and mailed in the background → the
+ * action. The answer is the same whether the address exists or the mail fails, and as quick,
+ * since the link is made after it: it reveals no account.
  */
 export async function requestMailLink(
   app: App,
@@ -42,12 +43,15 @@ export async function requestMailLink(
   const record = flowRecord(collection, row);
   if (!flow.wants(record)) return;
   const to = String(row.email);
-  const token = await signRecordToken(
-    app.secret(),
-    collection,
-    { id: record.id, tokenKey: row.tokenKey },
-    { type: kind, email: to },
-  );
-  app.services.mail.background(event, () => sendAuthMail(app, { kind, collection, record, token, to }, ctx));
+  const tokenKey = row.tokenKey;
+  app.services.mail.background(event, async () => {
+    const token = await signRecordToken(
+      app.secret(),
+      collection,
+      { id: record.id, tokenKey },
+      { type: kind, email: to },
+    );
+    await sendAuthMail(app, { kind, collection, record, token, to }, ctx);
+  });
   emitAction(app, event, flowMeta(event, collection, record), ctx, tags);
 }
