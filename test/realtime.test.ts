@@ -186,6 +186,12 @@ describe.each(dialects)('realtime (%s)', (dialect: Dialect) => {
       listRule: '',
       viewRule: '',
     });
+    await createCollection(server, {
+      name: 'lounge',
+      fields: [{ name: 'topic', type: 'text' }],
+      listRule: '@request.auth.name = "vip"',
+      viewRule: '@request.auth.name = "vip"',
+    });
   });
 
   afterEach(async () => {
@@ -620,6 +626,42 @@ describe.each(dialects)('realtime (%s)', (dialect: Dialect) => {
     expect(mostBytes).toBeLessThanOrEqual(QUEUE_BYTES);
     // dropped for its bytes, long before its 50 messages
     expect(mostMessages).toBeLessThan(20);
+  });
+
+  it('ends the session of a user whose password changed: no private change reaches it afterwards', async () => {
+    const alice = await signIn('alice');
+    const stream = await open();
+    expect((await subscribe(stream.clientId, ['notes/*'], alice.token)).status).toBe(204);
+    await create('notes', { body: 'before', owner: alice.id });
+    await stream.next((event) => event.data.record?.body === 'before');
+    const changed = await server.request('PATCH', `/api/collections/users/records/${alice.id}`, {
+      body: { oldPassword: 'password-123', password: 'password-456', passwordConfirm: 'password-456' },
+      token: alice.token,
+    });
+    expect(changed.status, changed.text).toBe(200);
+    await until(() => stream.state.ended, 5000, 'the session to end');
+    await create('notes', { body: 'after', owner: alice.id });
+    await server.app.hooks.drain();
+    expect(stream.messages.map((event) => event.data.record.body)).toEqual(['before']);
+    expect(realtimeOf(server.app)?.clients.has(stream.clientId)).toBe(false);
+  });
+
+  it('keeps the session of a user whose other fields changed, and checks rules with them', async () => {
+    const bob = await signIn('bob');
+    const stream = await open();
+    expect((await subscribe(stream.clientId, ['lounge/*'], bob.token)).status).toBe(204);
+    await create('lounge', { topic: 'not yet' });
+    const renamed = await server.request('PATCH', `/api/collections/users/records/${bob.id}`, {
+      body: { name: 'vip' },
+      token: bob.token,
+    });
+    expect(renamed.status, renamed.text).toBe(200);
+    await create('lounge', { topic: 'welcome' });
+    await stream.next((event) => event.event === 'lounge/*');
+    await server.app.hooks.drain();
+    await sleep(50);
+    expect(stream.messages.map((event) => event.data.record.topic)).toEqual(['welcome']);
+    expect(stream.state.ended).toBe(false);
   });
 
   describe('the PocketBase example', () => {

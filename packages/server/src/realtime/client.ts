@@ -44,6 +44,8 @@ export class RealtimeClient {
   subscriptions = new Map<string, Subscription>();
   /** Set once the connection ended: nothing is queued or written after it. */
   closed = false;
+  /** The tokenKey the client's auth token was signed with, checked again when its record changes. */
+  tokenKey: string | undefined;
   readonly #queue: Slot[] = [];
   #bytes = 0;
   #pumping = false;

@@ -5,13 +5,15 @@ import {
   isStopped,
   NotFoundError,
   type Point,
+  UnauthorizedError,
   type Unregister,
 } from '@sluice/hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app/types.ts';
+import { verifyAuthToken } from '../auth/tokens.ts';
 import type { RealtimeMessage, RealtimeMeta, RecordDeleteMeta } from '../catalogue/events.ts';
 import type { Collection } from '../collections/types.ts';
-import type { HookContext } from '../context.ts';
+import type { Accountability, HookContext } from '../context.ts';
 import { decodeRecord } from '../records/encoding.ts';
 import { findRecordById, type RecordRow } from '../records/store.ts';
 import type { RealtimeBroker, RecordChange } from './broker.ts';
@@ -186,14 +188,31 @@ export class Realtime {
     const outcome = await this.app.hooks.runFilter('realtime.subscribe', topics, meta, ctx);
     topics = subscriptionList(isStopped(outcome) ? outcome.payload : outcome, maxSubscriptions);
     const parsed = parseSubscriptions(topics, maxOptions);
+    const tokenKey = await this.#tokenKeyOf(request, who);
     if (client.closed) throw new NotFoundError('Missing or invalid client id.');
 
     this.#unindex(client);
     client.accountability = who;
+    client.tokenKey = tokenKey;
     client.subscriptions = new Map(parsed.map((subscription) => [subscription.topic, subscription]));
     this.#index(client);
     client.touch();
     this.app.hooks.runAction('realtime.subscribe', { ...meta, subscriptions: topics }, ctx);
+  }
+
+  /**
+   * The tokenKey the caller's token is signed with, as stored now: the client is bound to it (see
+   * `#followAuth`), and a token revoked since the request began is refused.
+   */
+  async #tokenKeyOf(request: FastifyRequest, who: Accountability): Promise<string | undefined> {
+    if (who.user === null) return undefined;
+    const collection = this.app.schema.get(who.collection ?? '');
+    const row = collection && (await findRecordById(this.app.database.reader, collection, who.user));
+    if (!row) throw new UnauthorizedError('The token is invalid.');
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
+    await verifyAuthToken(this.app.secret(), token, String(row.tokenKey));
+    return String(row.tokenKey);
   }
 
   #index(client: RealtimeClient): void {
@@ -353,15 +372,17 @@ export class Realtime {
 
   /**
    * Clients signed in as a record follow it, as in PocketBase: an update refreshes what
-   * `@request.auth` reads, a delete ends their connection.
+   * `@request.auth` reads. A delete ends their connection, and so does a new tokenKey (a new
+   * password revokes every token): ended rather than turned into guests, so that they notice —
+   * the SDKs reconnect and subscribe again with the auth they hold now.
    */
   #followAuth(collection: Collection, change: RecordChange): void {
     for (const client of this.clients.values()) {
       const who = client.accountability;
       if (who.user !== change.id || who.collection !== collection.name) continue;
-      if (change.action === 'delete') client.close();
-      else if (change.row)
-        client.accountability = { ...who, record: decodeRecord(collection, change.row!, { isAdmin: true }) };
+      const { row } = change;
+      if (change.action === 'delete' || !row || String(row.tokenKey) !== client.tokenKey) client.close();
+      else client.accountability = { ...who, record: decodeRecord(collection, row, { isAdmin: true }) };
     }
   }
 }
