@@ -99,6 +99,13 @@ function sdk(url: string): PocketBase {
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The byte budget of each realtime client of these tests. */
+const QUEUE_BYTES = 2_000_000;
+
+/** A topic on `big` whose options differ only by a `fields` entry naming no field. */
+const distinctFields = (index: number) =>
+  `big?options=${encodeURIComponent(JSON.stringify({ query: { fields: `*,c${index}z${index}` } }))}`;
+
 describe.each(dialects)('realtime (%s)', (dialect: Dialect) => {
   let server: TestServer;
   const streams: Stream[] = [];
@@ -142,7 +149,13 @@ describe.each(dialects)('realtime (%s)', (dialect: Dialect) => {
 
   beforeAll(async () => {
     server = await startServer(dialect, {
-      env: { SLUICE_REALTIME_MAX_QUEUE: '50', SLUICE_REALTIME_KEEPALIVE_MS: '100' },
+      env: {
+        SLUICE_REALTIME_MAX_QUEUE: '50',
+        SLUICE_REALTIME_MAX_QUEUE_BYTES: String(QUEUE_BYTES),
+        SLUICE_REALTIME_MAX_SUBSCRIPTIONS: '200',
+        SLUICE_REALTIME_MAX_OPTIONS: '50',
+        SLUICE_REALTIME_KEEPALIVE_MS: '100',
+      },
     });
     await createCollection(server, {
       name: 'posts',
@@ -172,6 +185,12 @@ describe.each(dialects)('realtime (%s)', (dialect: Dialect) => {
       fields: [{ name: 'body', type: 'text', max: 1_000_000 }],
       listRule: '',
       viewRule: '',
+    });
+    await createCollection(server, {
+      name: 'lounge',
+      fields: [{ name: 'topic', type: 'text' }],
+      listRule: '@request.auth.name = "vip"',
+      viewRule: '@request.auth.name = "vip"',
     });
   });
 
@@ -504,6 +523,145 @@ describe.each(dialects)('realtime (%s)', (dialect: Dialect) => {
     // the reading client kept up and is still connected
     await until(() => reading.messages.length >= 200, 10_000, 'the reading client');
     expect(realtimeOf(server.app)?.clients.has(reading.clientId)).toBe(true);
+  });
+
+  it('refuses more topics or distinct options than a client may have, saying which and why', async () => {
+    const stream = await open();
+    const tooMany = await subscribe(
+      stream.clientId,
+      Array.from({ length: 201 }, (_, index) => `posts/${index}`),
+    );
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body).toMatchObject({
+      status: 400,
+      data: {
+        subscriptions: { code: 'validation_length_too_long', message: expect.stringContaining('200') },
+      },
+    });
+    const tooVaried = await subscribe(
+      stream.clientId,
+      Array.from({ length: 51 }, (_, index) => distinctFields(index)),
+    );
+    expect(tooVaried.status).toBe(400);
+    expect(tooVaried.body).toMatchObject({
+      status: 400,
+      data: {
+        subscriptions: { code: 'validation_too_many_options', message: expect.stringContaining('50') },
+      },
+    });
+    const topics = [...Array.from({ length: 50 }, (_, index) => distinctFields(index)), 'posts/*', 'big'];
+    expect((await subscribe(stream.clientId, topics)).status).toBe(204);
+  });
+
+  it('builds one message for all the subscriptions and clients that select the same fields', async () => {
+    const built = new Set<unknown>();
+    cleanups.push(
+      server.app.hooks.filter('realtime.message', (message) => void built.add(message.data), {
+        tags: ['big'],
+        owner: 'test',
+      }),
+    );
+    const topics = Array.from({ length: 40 }, (_, index) => distinctFields(index));
+    const [first, second] = [await open(), await open()];
+    expect((await subscribe(first.clientId, topics)).status).toBe(204);
+    expect((await subscribe(second.clientId, topics.slice(10))).status).toBe(204);
+    const record = await create('big', { body: 'shared' });
+    await until(() => first.messages.length === 40 && second.messages.length === 30, 5000, 'the messages');
+    expect(first.messages.every((event) => event.data.record.id === record.id)).toBe(true);
+    expect(built.size).toBe(1);
+  });
+
+  it('disconnects a client whose messages of one change exceed its byte budget, before building them', async () => {
+    let sentToGreedy = 0;
+    const greedy = await open();
+    cleanups.push(
+      server.app.hooks.action(
+        'realtime.message',
+        (meta) => {
+          if (meta.clientId === greedy.clientId) sentToGreedy++;
+        },
+        { tags: ['big'], owner: 'test' },
+      ),
+    );
+    const modest = await open();
+    // 20 messages of 300 KB: three times the budget
+    expect(
+      (
+        await subscribe(
+          greedy.clientId,
+          Array.from({ length: 20 }, (_, i) => distinctFields(i)),
+        )
+      ).status,
+    ).toBe(204);
+    expect((await subscribe(modest.clientId, ['big/*'])).status).toBe(204);
+    const record = await create('big', { body: 'x'.repeat(300_000) });
+    await until(() => greedy.state.ended, 5000, 'the greedy client to be dropped');
+    await modest.next((event) => event.data.record?.id === record.id);
+    expect(sentToGreedy).toBe(0);
+    expect(realtimeOf(server.app)?.clients.has(greedy.clientId)).toBe(false);
+    expect(realtimeOf(server.app)?.clients.has(modest.clientId)).toBe(true);
+  });
+
+  it('lets a client that does not read hold at most its byte budget', async () => {
+    const stalled = await stalledClient(server.url);
+    cleanups.push(() => stalled.socket.destroy());
+    await subscribe(stalled.clientId, ['big/*']);
+    const body = 'x'.repeat(200_000);
+    let mostBytes = 0;
+    let mostMessages = 0;
+    await until(
+      () => {
+        const client = realtimeOf(server.app)?.clients.get(stalled.clientId);
+        if (!client) return true;
+        mostBytes = Math.max(mostBytes, client.queuedBytes);
+        mostMessages = Math.max(mostMessages, client.queued);
+        void create('big', { body });
+        return false;
+      },
+      30_000,
+      'the stalled client to be dropped',
+    );
+    await server.app.hooks.drain();
+    expect(mostBytes).toBeGreaterThan(0);
+    expect(mostBytes).toBeLessThanOrEqual(QUEUE_BYTES);
+    // dropped for its bytes, long before its 50 messages
+    expect(mostMessages).toBeLessThan(20);
+  });
+
+  it('ends the session of a user whose password changed: no private change reaches it afterwards', async () => {
+    const alice = await signIn('alice');
+    const stream = await open();
+    expect((await subscribe(stream.clientId, ['notes/*'], alice.token)).status).toBe(204);
+    await create('notes', { body: 'before', owner: alice.id });
+    await stream.next((event) => event.data.record?.body === 'before');
+    const changed = await server.request('PATCH', `/api/collections/users/records/${alice.id}`, {
+      body: { oldPassword: 'password-123', password: 'password-456', passwordConfirm: 'password-456' },
+      token: alice.token,
+    });
+    expect(changed.status, changed.text).toBe(200);
+    await until(() => stream.state.ended, 5000, 'the session to end');
+    await create('notes', { body: 'after', owner: alice.id });
+    await server.app.hooks.drain();
+    expect(stream.messages.map((event) => event.data.record.body)).toEqual(['before']);
+    expect(realtimeOf(server.app)?.clients.has(stream.clientId)).toBe(false);
+  });
+
+  it('keeps the session of a user whose other fields changed, and checks rules with them', async () => {
+    const bob = await signIn('bob');
+    const stream = await open();
+    expect((await subscribe(stream.clientId, ['lounge/*'], bob.token)).status).toBe(204);
+    await create('lounge', { topic: 'not yet' });
+    const renamed = await server.request('PATCH', `/api/collections/users/records/${bob.id}`, {
+      body: { name: 'vip' },
+      token: bob.token,
+    });
+    expect(renamed.status, renamed.text).toBe(200);
+    await create('lounge', { topic: 'welcome' });
+    await stream.next((event) => event.event === 'lounge/*');
+    await server.app.hooks.drain();
+    await sleep(50);
+    expect(stream.messages.map((event) => event.data.record.topic)).toEqual(['welcome']);
+    expect(stream.state.ended).toBe(false);
   });
 
   describe('the PocketBase example', () => {

@@ -14,10 +14,23 @@ export interface Outgoing {
 }
 
 /**
- * A queued message: a record message is decided (rules, expand) for every client of one change
- * at once, so a slot may wait on that shared work; its place in the queue keeps the order.
+ * A queued message. A record message is decided (rules, shape) while its change fans out, so it
+ * may still be in the making, and may turn out to be nothing for this client; its place in the
+ * queue keeps the order.
  */
-export type Slot = Outgoing | null | { pending: Promise<(Outgoing | null)[]>; index: number };
+export interface Slot {
+  message: Outgoing | Promise<Outgoing | null>;
+  /** Its SSE frame's length, an upper estimate until the message is made. */
+  bytes: number;
+}
+
+/** How much a client may have waiting before it is dropped. */
+export interface QueueLimits {
+  /** Messages. */
+  maxQueue: number;
+  /** Bytes of their frames (counted as characters); one message alone may be larger. */
+  maxBytes: number;
+}
 
 /** What a client needs from the hub to send: the hooks around each message, and its own end. */
 export interface Delivery {
@@ -31,7 +44,10 @@ export class RealtimeClient {
   subscriptions = new Map<string, Subscription>();
   /** Set once the connection ended: nothing is queued or written after it. */
   closed = false;
+  /** The tokenKey the client's auth token was signed with, checked again when its record changes. */
+  tokenKey: string | undefined;
   readonly #queue: Slot[] = [];
+  #bytes = 0;
   #pumping = false;
   #idle: NodeJS.Timeout | undefined;
 
@@ -41,7 +57,7 @@ export class RealtimeClient {
     readonly response: ServerResponse,
     accountability: Accountability,
     private readonly delivery: Delivery,
-    private readonly maxQueue: number,
+    private readonly limits: QueueLimits,
     idleTimeout: number,
   ) {
     this.accountability = accountability;
@@ -61,19 +77,39 @@ export class RealtimeClient {
     return this.#queue.length;
   }
 
+  /** What the queued messages count against the byte budget, until each is written. */
+  get queuedBytes(): number {
+    return this.#bytes;
+  }
+
   /**
-   * Queues a message. A client that lets `maxQueue` messages pile up (it does not read, or its
-   * network is too slow) is dropped: writes and other clients never wait for it.
+   * Queues a message; false if the client is gone. A client that lets its queue outgrow its
+   * limits (it does not read, or its network is too slow) is dropped: writes and other clients
+   * never wait for it.
    */
-  enqueue(slot: Slot): void {
-    if (this.closed) return;
-    if (this.#queue.length >= this.maxQueue) {
-      this.response.destroy();
-      this.#end();
-      return;
+  enqueue(slot: Slot): boolean {
+    if (this.closed) return false;
+    if (this.#queue.length >= this.limits.maxQueue || !this.#fits(slot.bytes)) {
+      this.#drop();
+      return false;
     }
     this.#queue.push(slot);
+    this.#bytes += slot.bytes;
     if (!this.#pumping) void this.#pump();
+    return true;
+  }
+
+  /** Counts a queued message at its real size, once made (0 if it was nothing for this client). */
+  resize(slot: Slot, bytes: number): void {
+    if (this.closed) return;
+    this.#bytes -= slot.bytes;
+    slot.bytes = 0;
+    if (!this.#fits(bytes)) {
+      this.#drop();
+      return;
+    }
+    slot.bytes = bytes;
+    this.#bytes += bytes;
   }
 
   /** Resets the idle clock (a message was sent, or the subscriptions changed). */
@@ -102,14 +138,25 @@ export class RealtimeClient {
     this.#end();
   }
 
+  #fits(bytes: number): boolean {
+    return this.#bytes === 0 || this.#bytes + bytes <= this.limits.maxBytes;
+  }
+
+  #drop(): void {
+    this.response.destroy();
+    this.#end();
+  }
+
   async #pump(): Promise<void> {
     this.#pumping = true;
     try {
       while (this.#queue.length > 0 && !this.closed) {
         const slot = this.#queue[0];
-        const message = slot && 'pending' in slot ? await settled(slot) : slot;
+        const message = slot.message instanceof Promise ? await settled(slot.message) : slot.message;
         if (message && !this.closed) await this.delivery.send(this, message);
+        if (this.closed) break;
         this.#queue.shift();
+        this.#bytes -= slot.bytes;
       }
     } finally {
       this.#pumping = false;
@@ -126,17 +173,28 @@ export class RealtimeClient {
     if (this.closed) return;
     this.closed = true;
     this.#queue.length = 0;
+    this.#bytes = 0;
     if (this.#idle) clearTimeout(this.#idle);
     this.delivery.closed(this);
   }
 }
 
-async function settled(slot: { pending: Promise<(Outgoing | null)[]>; index: number }) {
+async function settled(message: Promise<Outgoing | null>): Promise<Outgoing | null> {
   try {
-    return (await slot.pending)[slot.index];
+    return await message;
   } catch {
     return null;
   }
+}
+
+/** One message as an SSE frame: the client's id, the message's name and its data as JSON. */
+export function sseFrame(clientId: string, name: string, json: string): string {
+  return `id:${clientId}\nevent:${name}\ndata:${json}\n\n`;
+}
+
+/** The length of `sseFrame(…)` with data of this JSON length. */
+export function frameLength(clientId: string, name: string, jsonLength: number): number {
+  return sseFrame(clientId, name, '').length + jsonLength;
 }
 
 export function authKeyOf(who: Accountability): string {

@@ -5,23 +5,21 @@ import {
   isStopped,
   NotFoundError,
   type Point,
+  UnauthorizedError,
   type Unregister,
 } from '@sluice/hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app/types.ts';
+import { verifyAuthToken } from '../auth/tokens.ts';
 import type { RealtimeMessage, RealtimeMeta, RecordDeleteMeta } from '../catalogue/events.ts';
-import type { Collection, RecordData } from '../collections/types.ts';
-import type { HookContext } from '../context.ts';
-import { parseFieldsParam, pickFields } from '../filter/index.ts';
+import type { Collection } from '../collections/types.ts';
+import type { Accountability, HookContext } from '../context.ts';
 import { decodeRecord } from '../records/encoding.ts';
-import { expandRecords } from '../records/expand.ts';
-import { recordTags } from '../records/operations/events.ts';
-import { isOwnRecord } from '../records/rules.ts';
 import { findRecordById, type RecordRow } from '../records/store.ts';
 import type { RealtimeBroker, RecordChange } from './broker.ts';
-import { authKeyOf, type Outgoing, RealtimeClient, type Slot } from './client.ts';
-import { parseSubscription, type Subscription, subscriptionList } from './subscriptions.ts';
-import { rowMatches, rowTable, visibilityCondition } from './visibility.ts';
+import { authKeyOf, frameLength, type Outgoing, RealtimeClient, sseFrame } from './client.ts';
+import { ChangeMessages } from './messages.ts';
+import { parseSubscriptions, type Subscription, subscriptionList } from './subscriptions.ts';
 
 export const OWNER = 'system:realtime';
 
@@ -30,6 +28,12 @@ export interface RealtimeOptions {
   idleTimeout: number;
   /** Messages a client may have waiting before it is dropped. */
   maxQueue: number;
+  /** Bytes of messages a client may have waiting before it is dropped (one message may be larger). */
+  maxQueueBytes: number;
+  /** Topics one client may subscribe to. */
+  maxSubscriptions: number;
+  /** Distinct `options` among one client's topics. */
+  maxOptions: number;
   /** How often an SSE comment keeps quiet connections open through proxies (ms). */
   keepAlive: number;
 }
@@ -38,11 +42,6 @@ export interface RealtimeOptions {
 const DELETED_ROWS = Symbol('realtime.deletedRows');
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
-
-interface Candidate {
-  client: RealtimeClient;
-  subscription: Subscription;
-}
 
 /**
  * The realtime clients of this instance and the fan-out of record changes to them, PocketBase's
@@ -150,15 +149,19 @@ export class Realtime {
       // as in PocketBase, the client is bound to an auth by its first `POST /api/realtime`
       { user: null, collection: null, admin: false, record: null, ip: request.ip },
       this.#delivery,
-      this.options.maxQueue,
+      { maxQueue: this.options.maxQueue, maxBytes: this.options.maxQueueBytes },
       Number(connect.idleTimeout),
     );
     this.clients.set(id, client);
+    const data = { clientId: id };
     client.enqueue({
-      name: 'PB_CONNECT',
-      data: { clientId: id },
-      tags: NO_TAGS,
-      onSent: () => this.app.hooks.runAction('realtime.connect', meta, ctx),
+      message: {
+        name: 'PB_CONNECT',
+        data,
+        tags: NO_TAGS,
+        onSent: () => this.app.hooks.runAction('realtime.connect', meta, ctx),
+      },
+      bytes: frameLength(id, 'PB_CONNECT', JSON.stringify(data).length),
     });
   }
 
@@ -170,7 +173,8 @@ export class Realtime {
         clientId: { code: 'validation_required', message: 'Missing or invalid client id.' },
       });
     }
-    let topics = subscriptionList(body.subscriptions);
+    const { maxSubscriptions, maxOptions } = this.options;
+    let topics = subscriptionList(body.subscriptions, maxSubscriptions);
     const client = this.clients.get(clientId);
     if (!client || client.closed) throw new NotFoundError('Missing or invalid client id.');
     const who = request.accountability;
@@ -185,16 +189,33 @@ export class Realtime {
       previous: [...client.subscriptions.keys()],
     };
     const outcome = await this.app.hooks.runFilter('realtime.subscribe', topics, meta, ctx);
-    topics = subscriptionList(isStopped(outcome) ? outcome.payload : outcome);
-    const parsed = topics.map(parseSubscription);
+    topics = subscriptionList(isStopped(outcome) ? outcome.payload : outcome, maxSubscriptions);
+    const parsed = parseSubscriptions(topics, maxOptions);
+    const tokenKey = await this.#tokenKeyOf(request, who);
     if (client.closed) throw new NotFoundError('Missing or invalid client id.');
 
     this.#unindex(client);
     client.accountability = who;
+    client.tokenKey = tokenKey;
     client.subscriptions = new Map(parsed.map((subscription) => [subscription.topic, subscription]));
     this.#index(client);
     client.touch();
     this.app.hooks.runAction('realtime.subscribe', { ...meta, subscriptions: topics }, ctx);
+  }
+
+  /**
+   * The tokenKey the caller's token is signed with, as stored now: the client is bound to it (see
+   * `#followAuth`), and a token revoked since the request began is refused.
+   */
+  async #tokenKeyOf(request: FastifyRequest, who: Accountability): Promise<string | undefined> {
+    if (who.user === null) return undefined;
+    const collection = this.app.schema.get(who.collection ?? '');
+    const row = collection && (await findRecordById(this.app.database.reader, collection, who.user));
+    if (!row) throw new UnauthorizedError('The token is invalid.');
+    const header = request.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
+    await verifyAuthToken(this.app.secret(), token, String(row.tokenKey));
+    return String(row.tokenKey);
   }
 
   #index(client: RealtimeClient): void {
@@ -252,9 +273,7 @@ export class Realtime {
       }
     }
     if (client.closed) return;
-    const drained = client.write(
-      `id:${client.id}\nevent:${message.name}\ndata:${this.#serialize(message.data)}\n\n`,
-    );
+    const drained = client.write(sseFrame(client.id, message.name, this.#serialize(message.data)));
     client.touch();
     outgoing.onSent?.();
     if (this.#message.listens('action')) this.#message.action({ ...meta, message }, ctx, outgoing.tags);
@@ -326,12 +345,12 @@ export class Realtime {
     });
   }
 
-  /** A change heard from the broker: queue its message, in order, for each concerned client. */
+  /** A change heard from the broker: queue its messages, in order, for each concerned client. */
   #fanOut(change: RecordChange): Promise<void> | undefined {
     const collection = this.app.schema.get(change.collectionId);
     if (!collection) return undefined;
     if (collection.type === 'auth') this.#followAuth(collection, change);
-    const candidates: Candidate[] = [];
+    const matching = new Map<RealtimeClient, Subscription[]>();
     for (const target of collection.id === collection.name
       ? [collection.id]
       : [collection.name, collection.id]) {
@@ -341,119 +360,32 @@ export class Realtime {
         for (const subscription of client.subscriptions.values()) {
           if (subscription.target !== target) continue;
           if (subscription.recordId === '*' || subscription.recordId === change.id) {
-            candidates.push({ client, subscription });
+            const subscriptions = matching.get(client) ?? [];
+            matching.set(client, subscriptions);
+            subscriptions.push(subscription);
           }
         }
       }
     }
-    if (candidates.length === 0) return undefined;
-    const pending = this.#prepare(collection, change, candidates);
-    for (let index = 0; index < candidates.length; index++) {
-      const slot: Slot = { pending, index };
-      candidates[index].client.enqueue(slot);
-    }
-    return pending.then(
-      () => undefined,
-      () => undefined,
-    );
-  }
-
-  /**
-   * Decides each candidate's message at once, sharing the work: one rule check per distinct
-   * (auth, rule, options), one record per distinct view of it.
-   */
-  async #prepare(
-    collection: Collection,
-    change: RecordChange,
-    candidates: Candidate[],
-  ): Promise<(Outgoing | null)[]> {
-    const { database, schema } = this.app;
-    const dialect = database.dialect;
-    const { row, record: written } = change;
-    const table = row ? rowTable(collection, row, dialect) : undefined;
-    const checks = new Map<string, Promise<boolean>>();
-    const records = new Map<string, Promise<unknown>>();
-    const tags = recordTags(collection);
-    const getCollection = (idOrName: string) => schema.get(idOrName);
-
-    const visible = (candidate: Candidate): Promise<boolean> => {
-      const { client, subscription } = candidate;
-      const who = client.accountability;
-      if (!row) return Promise.resolve(who.admin && written !== undefined);
-      const key = `${client.authKey}\0${who.admin}\0${subscription.recordId === '*'}\0${subscription.optionsKey}`;
-      let check = checks.get(key);
-      if (!check) {
-        check = (async () => {
-          const condition = visibilityCondition(collection, subscription, who, dialect, getCollection);
-          if (condition === false) return false;
-          if (condition === undefined) return true;
-          return rowMatches(database.reader, table!, condition);
-        })();
-        check.catch(() => {});
-        checks.set(key, check);
-      }
-      return check;
-    };
-
-    const data = (candidate: Candidate): Promise<unknown> => {
-      const { client, subscription } = candidate;
-      const who = client.accountability;
-      const showEmail = row ? isOwnRecord(collection, row, who) : true;
-      const { expand = '', fields = '' } = subscription.query;
-      // expanded relations depend on what this caller may view
-      const key = `${who.admin}\0${showEmail}\0${expand ? client.authKey : ''}\0${expand}\0${fields}`;
-      let built = records.get(key);
-      if (!built) {
-        built = (async () => {
-          let record: RecordData = row
-            ? decodeRecord(collection, row, { isAdmin: who.admin, showEmail })
-            : { ...written! };
-          if (expand) {
-            await expandRecords(
-              database,
-              collection,
-              [record],
-              expand,
-              this.app.context({ accountability: who }),
-            );
-          }
-          const selection = parseFieldsParam(fields);
-          if (selection) record = pickFields(record, selection);
-          return { action: change.action, record };
-        })();
-        built.catch(() => {});
-        records.set(key, built);
-      }
-      return built;
-    };
-
-    return Promise.all(
-      candidates.map(async (candidate): Promise<Outgoing | null> => {
-        try {
-          if (!(await visible(candidate))) return null;
-          return { name: candidate.subscription.topic, data: await data(candidate), tags };
-        } catch (error) {
-          this.app.logger.debug(
-            { err: error, topic: candidate.subscription.topic },
-            'Realtime message skipped.',
-          );
-          return null;
-        }
-      }),
-    );
+    if (matching.size === 0) return undefined;
+    const messages = new ChangeMessages(this.app, collection, change);
+    const queued = [...matching].map(([client, subscriptions]) => messages.queue(client, subscriptions));
+    return Promise.all(queued).then(() => undefined);
   }
 
   /**
    * Clients signed in as a record follow it, as in PocketBase: an update refreshes what
-   * `@request.auth` reads, a delete ends their connection.
+   * `@request.auth` reads. A delete ends their connection, and so does a new tokenKey (a new
+   * password revokes every token): ended rather than turned into guests, so that they notice —
+   * the SDKs reconnect and subscribe again with the auth they hold now.
    */
   #followAuth(collection: Collection, change: RecordChange): void {
     for (const client of this.clients.values()) {
       const who = client.accountability;
       if (who.user !== change.id || who.collection !== collection.name) continue;
-      if (change.action === 'delete') client.close();
-      else if (change.row)
-        client.accountability = { ...who, record: decodeRecord(collection, change.row!, { isAdmin: true }) };
+      const { row } = change;
+      if (change.action === 'delete' || !row || String(row.tokenKey) !== client.tokenKey) client.close();
+      else client.accountability = { ...who, record: decodeRecord(collection, row, { isAdmin: true }) };
     }
   }
 }

@@ -24,6 +24,10 @@ export function registerRealtimeRoutes(app: App, broker: RealtimeBroker = new In
   const realtime = new Realtime(app, broker, {
     idleTimeout: setting(app.env.SLUICE_REALTIME_IDLE_TIMEOUT_MS, 5 * 60_000),
     maxQueue: setting(app.env.SLUICE_REALTIME_MAX_QUEUE, 1000),
+    maxQueueBytes: setting(app.env.SLUICE_REALTIME_MAX_QUEUE_BYTES, 4 * 1024 * 1024),
+    // PocketBase's limit
+    maxSubscriptions: setting(app.env.SLUICE_REALTIME_MAX_SUBSCRIPTIONS, 1000),
+    maxOptions: setting(app.env.SLUICE_REALTIME_MAX_OPTIONS, 100),
     keepAlive: setting(app.env.SLUICE_REALTIME_KEEPALIVE_MS, 30_000),
   });
   realtime.start();

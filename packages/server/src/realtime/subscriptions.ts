@@ -1,6 +1,6 @@
 import { InvalidPayloadError } from '@sluice/hooks';
+import { type FieldSelection, parseFieldsParam } from '../filter/index.ts';
 
-export const MAX_SUBSCRIPTIONS = 1000;
 export const MAX_SUBSCRIPTION_LENGTH = 2500;
 
 /**
@@ -20,26 +20,43 @@ export interface Subscription {
   query: Record<string, string>;
   /** Header names lower-cased with `-` as `_`, as `@request.headers.*` reads them. */
   headers: Record<string, string>;
-  /** Same options ⇒ same key: rule checks are shared between such subscriptions. */
+  /** Same options ⇒ same key ('' without options). */
   optionsKey: string;
+  /** The `fields` option, read once. */
+  fields: FieldSelection | null;
 }
 
-/** Checks the body's `subscriptions` (a list of strings, or nothing for none). */
-export function subscriptionList(value: unknown): string[] {
+const invalid = (code: string, message: string) =>
+  new InvalidPayloadError('Failed to set the subscriptions.', { subscriptions: { code, message } });
+
+/** Checks the body's `subscriptions` (a list of strings, or nothing for none), at most `max` of them. */
+export function subscriptionList(value: unknown, max: number): string[] {
   if (value === undefined || value === null) return [];
-  const invalid = (message: string) =>
-    new InvalidPayloadError('Failed to set the subscriptions.', {
-      subscriptions: { code: 'validation_invalid_subscriptions', message },
-    });
-  if (!Array.isArray(value)) throw invalid('Must be a list of topics.');
-  if (value.length > MAX_SUBSCRIPTIONS) throw invalid(`At most ${MAX_SUBSCRIPTIONS} subscriptions.`);
+  const code = 'validation_invalid_subscriptions';
+  if (!Array.isArray(value)) throw invalid(code, 'Must be a list of topics.');
+  if (value.length > max)
+    throw invalid('validation_length_too_long', `At most ${max} subscriptions per client.`);
   for (const topic of value) {
     if (typeof topic !== 'string' || topic === '' || topic.length > MAX_SUBSCRIPTION_LENGTH)
-      throw invalid(`Each topic must be a string of 1 to ${MAX_SUBSCRIPTION_LENGTH} characters.`);
+      throw invalid(code, `Each topic must be a string of 1 to ${MAX_SUBSCRIPTION_LENGTH} characters.`);
     // the topic becomes an SSE event name: a line break would end it
-    if (/[\r\n]/.test(topic)) throw invalid('A topic may not contain a line break.');
+    if (/[\r\n]/.test(topic)) throw invalid(code, 'A topic may not contain a line break.');
   }
   return [...new Set(value as string[])];
+}
+
+/**
+ * Parses a client's topics, of which at most `maxOptions` distinct `options`: each one costs its
+ * own rule checks and, with `fields` or `expand`, possibly its own message of every change.
+ */
+export function parseSubscriptions(topics: string[], maxOptions: number): Subscription[] {
+  const subscriptions = topics.map(parseSubscription);
+  const options = new Set(subscriptions.map((subscription) => subscription.optionsKey));
+  options.delete('');
+  if (options.size > maxOptions) {
+    throw invalid('validation_too_many_options', `At most ${maxOptions} distinct options per client.`);
+  }
+  return subscriptions;
 }
 
 export function parseSubscription(topic: string): Subscription {
@@ -58,9 +75,7 @@ export function parseSubscription(topic: string): Subscription {
       try {
         options = JSON.parse(raw);
       } catch {
-        throw new InvalidPayloadError('Failed to set the subscriptions.', {
-          subscriptions: { code: 'validation_invalid_options', message: `Invalid options of "${path}".` },
-        });
+        throw invalid('validation_invalid_options', `Invalid options of "${path}".`);
       }
       const { query: q, headers: h } = (options ?? {}) as { query?: unknown; headers?: unknown };
       for (const [name, value] of entries(q)) query[name] = text(value);
@@ -68,7 +83,13 @@ export function parseSubscription(topic: string): Subscription {
       optionsKey = JSON.stringify([query, headers]);
     }
   }
-  return { topic, target, recordId, query, headers, optionsKey };
+  let fields: FieldSelection | null;
+  try {
+    fields = parseFieldsParam(query.fields ?? '');
+  } catch (error) {
+    throw invalid('validation_invalid_options', `${(error as Error).message} (options of "${path}")`);
+  }
+  return { topic, target, recordId, query, headers, optionsKey, fields };
 }
 
 function entries(value: unknown): [string, unknown][] {

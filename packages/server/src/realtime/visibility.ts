@@ -75,6 +75,19 @@ export function visibilityCondition(
   return conditions.length === 1 ? conditions[0] : sql<SqlBool>`(${sql.join(conditions, sql` AND `)})`;
 }
 
+/**
+ * What besides the auth a subscription's check depends on: which rule, the `filter` option, and
+ * the other options only if the rule or filter reads them (`@request.query.*`,
+ * `@request.headers.*`). Subscriptions that differ in `fields` or `expand` share one check.
+ */
+export function visibilityKey(collection: Collection, subscription: Subscription): string {
+  const listed = subscription.recordId === '*';
+  const rule = (listed ? collection.listRule : collection.viewRule) ?? '';
+  const filter = subscription.query.filter ?? '';
+  const readsOptions = /@request\.(query|headers)/.test(`${rule} ${filter}`);
+  return `${listed}\0${readsOptions ? subscription.optionsKey : filter}`;
+}
+
 /** Whether the row, as a one-row table, satisfies the condition. */
 export async function rowMatches(
   reader: Kysely<any>,
