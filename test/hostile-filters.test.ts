@@ -1,5 +1,17 @@
+import { EventSource } from 'eventsource';
+import PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCollection, type Dialect, dialects, signUp, startServer, type TestServer } from './helpers.ts';
+import {
+  createCollection,
+  type Dialect,
+  dialects,
+  signUp,
+  startServer,
+  type TestServer,
+  until,
+} from './helpers.ts';
+
+(globalThis as { EventSource?: unknown }).EventSource = EventSource;
 
 /** Filters written to cost the server or to read what the caller may not list: each is refused or contained. */
 describe.each(dialects)('hostile filters (%s)', (dialect: Dialect) => {
@@ -106,5 +118,32 @@ describe.each(dialects)('hostile filters (%s)', (dialect: Dialect) => {
     expect(listed.body.totalItems).toBe(0);
     const own = await server.request('GET', '/api/collections/notes/records', { token: alice.token });
     expect(own.body.items.map((note: { secret: string }) => note.secret)).toEqual(['ALICE-SECRET-42']);
+  });
+
+  it("limits a realtime subscription's filter to what the caller may list", async () => {
+    const pb = new PocketBase(server.url);
+    pb.autoCancellation(false);
+    pb.authStore.save(bob.token);
+    const oracle: string[] = [];
+    const own: string[] = [];
+    await pb.collection('notes').subscribe('*', (event) => oracle.push(event.record.secret), {
+      filter: "@collection.notes:x.secret ~ 'ALICE%'",
+    });
+    await pb.collection('notes').subscribe('*', (event) => own.push(event.record.secret), {
+      filter: "@collection.notes:x.secret ~ 'bob%'",
+    });
+    try {
+      for (const secret of ['bob-second', 'bob-third']) {
+        const created = await server.request('POST', '/api/collections/notes/records', {
+          token: bob.token,
+          body: { secret, owner: bob.id },
+        });
+        expect(created.status).toBe(200);
+        await until(() => own.includes(secret), 5000, `the change of ${secret}`);
+      }
+      expect(oracle).toEqual([]);
+    } finally {
+      pb.realtime.unsubscribe();
+    }
   });
 });
