@@ -1,5 +1,6 @@
 import { InvalidPayloadError } from '@sluice/hooks';
 import { type Kysely, sql } from 'kysely';
+import { withoutQueryTimeout } from '../db/deadline.ts';
 import type { Dialect } from '../db/types.ts';
 import { storageKind } from './fields.ts';
 import { formatIndex, parseIndex, retargetIndex } from './indexes.ts';
@@ -64,6 +65,7 @@ export async function createCollectionTable(
   dialect: Dialect,
   collection: Collection,
 ): Promise<void> {
+  await withoutQueryTimeout(trx, dialect);
   const columns = collection.fields.map((field) => columnDefinition(dialect, field));
   await run(trx, `CREATE TABLE ${quote(collection.name)} (${columns.join(', ')})`);
   for (const statement of authIndexes(collection)) await run(trx, statement);
@@ -72,9 +74,10 @@ export async function createCollectionTable(
 
 export async function dropCollectionTable(
   trx: Kysely<any>,
-  _dialect: Dialect,
+  dialect: Dialect,
   collection: Collection,
 ): Promise<void> {
+  await withoutQueryTimeout(trx, dialect);
   await run(trx, `DROP TABLE IF EXISTS ${quote(collection.name)}`);
 }
 
@@ -94,6 +97,7 @@ export async function alterCollectionTable(
   before: Collection,
   after: Collection,
 ): Promise<void> {
+  await withoutQueryTimeout(trx, dialect);
   const table = quote(after.name);
   if (before.name !== after.name) await run(trx, `ALTER TABLE ${quote(before.name)} RENAME TO ${table}`);
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isQueryTimeout } from './deadline.ts';
+import { isQueryTimeout, withoutQueryTimeout } from './deadline.ts';
 import { dialects, openTestDatabase } from './testing.ts';
 import type { Database } from './types.ts';
 
@@ -164,6 +164,14 @@ describe.each(dialects)('database limits (%s)', (dialect) => {
     ).rejects.toMatchObject({ status: 503 });
     const row = await database.db.selectFrom('items').select('id').where('id', '=', 1003).executeTakeFirst();
     expect(row).toBeUndefined();
+  });
+
+  it.runIf(dialect === 'postgres')('lets a schema change run past the query timeout', async () => {
+    await expect(sql`SELECT pg_sleep(0.2)`.execute(database.db)).rejects.toSatisfy(isQueryTimeout);
+    await database.transaction(async (trx) => {
+      await withoutQueryTimeout(trx, dialect);
+      await sql`SELECT pg_sleep(0.2)`.execute(trx);
+    });
   });
 
   it('stops a statement that runs past the query timeout', async () => {

@@ -1,4 +1,6 @@
 import { SluiceError } from '@sluice/hooks';
+import { type Kysely, sql } from 'kysely';
+import type { Dialect } from './types.ts';
 
 /** The SQL function a filter calls in its inner loops on SQLite (see installDeadline). */
 export const DEADLINE_FUNCTION = 'sluice_deadline';
@@ -38,4 +40,12 @@ export function installDeadline(handle: FunctionHost, timeoutMs: number): () => 
   return () => {
     deadline = performance.now() + timeoutMs;
   };
+}
+
+/**
+ * Lifts PostgreSQL's statement timeout for the rest of the transaction `trx`: schema changes and
+ * migrations may rightly take long on large tables (SQLite's deadline only guards filters).
+ */
+export async function withoutQueryTimeout(trx: Kysely<any>, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') await sql`SET LOCAL statement_timeout = 0`.execute(trx);
 }

@@ -3,6 +3,7 @@ import { createCollectionTable } from '../collections/ddl.ts';
 import { normalizeCollection } from '../collections/schema.ts';
 import { insertCollection } from '../collections/store.ts';
 import { nowDate } from '../records/dates.ts';
+import { withoutQueryTimeout } from './deadline.ts';
 import type { Database, Dialect } from './types.ts';
 
 interface Migration {
@@ -74,6 +75,7 @@ export const migrations: readonly Migration[] = [
 /** Creates the system tables and applies pending migrations; safe to run on every start, by any instance. */
 export async function migrate(database: Database): Promise<void> {
   await database.transaction(async (trx) => {
+    await withoutQueryTimeout(trx, database.dialect);
     if (database.dialect === 'postgres')
       await sql`SELECT pg_advisory_xact_lock(hashtext('sluice_migrate'))`.execute(trx);
     for (const statement of systemTables) await sql.raw(statement).execute(trx);
