@@ -284,6 +284,29 @@ describe('filters', () => {
     expect(peak).toBe(2);
   });
 
+  it('takes no concurrency slot for a chain whose async handlers are for other tags', async () => {
+    const { hooks } = setup({ maxConcurrentFilters: 1, maxQueuedFilters: 1 });
+    const releases: Array<() => void> = [];
+    hooks.filter(
+      'records.create',
+      async () => {
+        await new Promise<void>((resolve) => releases.push(resolve));
+      },
+      { tags: ['slow'] },
+    );
+    hooks.filter('records.create', (payload: { n: number }) => ({ n: payload.n + 1 }));
+    const slow = hooks.runFilter('records.create', { n: 0 }, { collection: 'slow' }, undefined, ['slow']);
+    const queued = hooks.runFilter('records.create', { n: 0 }, { collection: 'slow' }, undefined, ['slow']);
+    expect(hooks.runFilter('records.create', { n: 0 }, { collection: 'fast' }, undefined, ['fast'])).toEqual({
+      n: 1,
+    });
+    for (const chain of [slow, queued]) {
+      while (releases.length === 0) await sleep(1);
+      releases.shift()!();
+      expect(await chain).toEqual({ n: 1 });
+    }
+  });
+
   it('gives Kuzzle’s kerror and Directus’ exceptions their statuses (seed 001, 003)', () => {
     expect(new kerror.ForbiddenError('Unauthorized access').status).toBe(403);
     expect(new kerror.BadRequestError().status).toBe(400);

@@ -1,6 +1,6 @@
 import type { ActionDispatcher } from './actions.ts';
 import type { FilterRunner } from './filters.ts';
-import type { Registry } from './registry.ts';
+import { carriesTag, type Registration, type Registry } from './registry.ts';
 
 type FilterEntry = (
   payload: unknown,
@@ -44,7 +44,10 @@ export class EventPoint {
     } else {
       const chain = this.runner.compile(this.name, list);
       const runner = this.runner;
-      this.filter = list.mayBeAsync ? (p, m, c, t) => runner.run(chain, true, p, m, c, t) : chain;
+      const { registrations } = list;
+      this.filter = list.mayBeAsync
+        ? (p, m, c, t) => runner.run(chain, mayRunAsync(registrations, t), p, m, c, t)
+        : chain;
     }
     return this.filter(payload, meta, ctx, tags);
   };
@@ -63,4 +66,15 @@ export class EventPoint {
   listens(kind: 'filter' | 'action'): boolean {
     return this.registry.handlersFor(kind, this.name).registrations.length > 0;
   }
+}
+
+/**
+ * Whether a handler that runs for these tags may be asynchronous. Only such chains take a
+ * concurrency slot, so that a slow hook of one collection cannot queue up another's writes.
+ */
+function mayRunAsync(registrations: readonly Registration[], tags: readonly string[] | undefined): boolean {
+  for (const registration of registrations) {
+    if (registration.mayBeAsync && carriesTag(registration, tags)) return true;
+  }
+  return false;
 }

@@ -12,7 +12,7 @@ import type { Cluster } from '../cluster/types.ts';
 import { registerCollectionRoutes } from '../collections/routes.ts';
 import { SchemaCache } from '../collections/store.ts';
 import { type CallOptions, type HookContext, system } from '../context.ts';
-import { defaultDatabaseLimits, openDatabase } from '../db/index.ts';
+import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrations.ts';
 import { discoverExtensions } from '../extensions/discover.ts';
 import {
@@ -75,9 +75,9 @@ export function createApp(options: AppOptions = {}): App {
     dir,
     url: options.databaseUrl ?? env.SLUICE_DATABASE_URL,
     limits: {
-      queryTimeoutMs: numberFrom(env.SLUICE_QUERY_TIMEOUT_MS) ?? defaultDatabaseLimits.queryTimeoutMs,
-      waitMs: numberFrom(env.SLUICE_DB_WAIT_MS) ?? defaultDatabaseLimits.waitMs,
-      maxWaiting: numberFrom(env.SLUICE_DB_MAX_WAITING) ?? defaultDatabaseLimits.maxWaiting,
+      queryTimeoutMs: numberFrom(env.SLUICE_QUERY_TIMEOUT_MS),
+      waitMs: numberFrom(env.SLUICE_DB_WAIT_MS),
+      maxWaiting: numberFrom(env.SLUICE_DB_MAX_WAITING),
     },
   });
   const schema = new SchemaCache();

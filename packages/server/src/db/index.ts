@@ -5,7 +5,6 @@ import { createSqliteDatabase } from './sqlite.ts';
 import type { Database, DatabaseLimits } from './types.ts';
 
 export type { Database, DatabaseLimits, Dialect } from './types.ts';
-export { defaultDatabaseLimits } from './types.ts';
 
 export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//.test(url);

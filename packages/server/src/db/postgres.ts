@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Gate } from './gate.ts';
 import { withLazyConnections } from './lazy-connections.ts';
 import { createScopes } from './transaction.ts';
-import { type Database, type DatabaseLimits, defaultDatabaseLimits } from './types.ts';
+import { type Database, type DatabaseLimits, DEFAULT_MAX_WAITING, DEFAULT_WAIT_MS } from './types.ts';
 
 const poolSize = 10;
 
@@ -31,20 +31,18 @@ const types = {
   },
 };
 
-export function createPostgresDatabase(
-  url: string,
-  limits: DatabaseLimits = defaultDatabaseLimits,
-): Database {
+export function createPostgresDatabase(url: string, limits: DatabaseLimits = {}): Database {
+  const { queryTimeoutMs = 5000, waitMs = DEFAULT_WAIT_MS, maxWaiting = DEFAULT_MAX_WAITING } = limits;
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     types,
-    statement_timeout: limits.queryTimeoutMs,
+    statement_timeout: queryTimeoutMs,
   });
   // An idle client that loses its connection is discarded by the pool; the next checkout opens a new one.
   pool.on('error', () => {});
   const scopes = createScopes();
-  const gate = new Gate({ capacity: poolSize, maxWaiting: limits.maxWaiting, waitMs: limits.waitMs });
+  const gate = new Gate({ capacity: poolSize, maxWaiting, waitMs });
   const backends = new WeakMap<DatabaseConnection, number>();
   const dialect = new PostgresDialect({
     pool,

@@ -5,7 +5,7 @@ import { allowDirectReads } from './direct.ts';
 import { Gate } from './gate.ts';
 import { withLazyConnections } from './lazy-connections.ts';
 import { createScopes } from './transaction.ts';
-import { type Database, type DatabaseLimits, defaultDatabaseLimits } from './types.ts';
+import { type Database, type DatabaseLimits, DEFAULT_MAX_WAITING, DEFAULT_WAIT_MS } from './types.ts';
 
 const statementCacheSize = 500;
 
@@ -38,7 +38,8 @@ function withStatementCache(handle: Handle, queryTimeoutMs: number) {
   };
 }
 
-export function createSqliteDatabase(file: string, limits: DatabaseLimits = defaultDatabaseLimits): Database {
+export function createSqliteDatabase(file: string, limits: DatabaseLimits = {}): Database {
+  const { queryTimeoutMs = 1000, waitMs = DEFAULT_WAIT_MS, maxWaiting = DEFAULT_MAX_WAITING } = limits;
   const writer = new BetterSqlite3(file);
   writer.pragma('journal_mode = WAL');
   writer.pragma('busy_timeout = 5000');
@@ -49,10 +50,10 @@ export function createSqliteDatabase(file: string, limits: DatabaseLimits = defa
   readerHandle.pragma('busy_timeout = 5000');
 
   const scopes = createScopes();
-  const gate = new Gate({ capacity: 1, maxWaiting: limits.maxWaiting, waitMs: limits.waitMs });
-  const dialect = new SqliteDialect({ database: withStatementCache(writer, limits.queryTimeoutMs) });
+  const gate = new Gate({ capacity: 1, maxWaiting, waitMs });
+  const dialect = new SqliteDialect({ database: withStatementCache(writer, queryTimeoutMs) });
   const db = new Kysely<any>({ dialect: withLazyConnections(dialect, { gate, signal: scopes.signal }) });
-  const readerStatements = withStatementCache(readerHandle, limits.queryTimeoutMs);
+  const readerStatements = withStatementCache(readerHandle, queryTimeoutMs);
   const reader = new Kysely<any>({ dialect: new SqliteDialect({ database: readerStatements }) });
   allowDirectReads(reader, (sql, parameters) => readerStatements.prepare(sql).all(parameters) as RecordRow[]);
 

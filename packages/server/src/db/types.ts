@@ -32,12 +32,17 @@ export interface TransactionOptions {
 
 /** Bounds on how long the database may make a caller wait, and how long one query may run. */
 export interface DatabaseLimits {
-  /** Longest a statement with a client filter may run (SQLite) or any statement (PostgreSQL). */
-  queryTimeoutMs: number;
-  /** Longest a caller waits for a connection (on SQLite, the writer) before a 503. */
-  waitMs: number;
-  /** Most callers waiting for a connection at once; one more gets a 503 at once. */
-  maxWaiting: number;
+  /**
+   * Longest a statement may run: any statement on PostgreSQL (default 5 000 ms), statements of
+   * filters that join on SQLite (default 1 000 ms, since a running statement there holds up
+   * every request).
+   */
+  queryTimeoutMs?: number;
+  /** Longest a caller waits for a connection (on SQLite, the writer) before a 503; default 5 000 ms. */
+  waitMs?: number;
+  /** Most callers waiting for a connection at once; one more gets a 503 at once. Default 1 000. */
+  maxWaiting?: number;
 }
 
-export const defaultDatabaseLimits: DatabaseLimits = { queryTimeoutMs: 5000, waitMs: 5000, maxWaiting: 1000 };
+export const DEFAULT_WAIT_MS = 5000;
+export const DEFAULT_MAX_WAITING = 1000;
