@@ -68,17 +68,20 @@ class LazyConnection implements DatabaseConnection {
   }
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const real = this.#real;
+    if (!real) return this.open().then(() => this.executeQuery(query));
+    if (!this.options.cancel) return real.executeQuery(query);
     const signal = this.options.signal();
-    if (signal) return this.#executeUntil(signal, query);
-    if (this.#real) return this.#real.executeQuery(query);
-    return this.open().then((real) => real.executeQuery(query));
+    return signal ? this.#executeUntil(real, signal, query) : real.executeQuery(query);
   }
 
-  async #executeUntil<R>(signal: AbortSignal, query: CompiledQuery): Promise<QueryResult<R>> {
-    const real = await this.open();
+  async #executeUntil<R>(
+    real: DatabaseConnection,
+    signal: AbortSignal,
+    query: CompiledQuery,
+  ): Promise<QueryResult<R>> {
     if (signal.aborted) throw gone();
-    const { cancel } = this.options;
-    if (!cancel) return real.executeQuery(query);
+    const cancel = this.options.cancel!;
     const stop = () => cancel(real);
     signal.addEventListener('abort', stop, { once: true });
     try {

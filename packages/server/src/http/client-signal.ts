@@ -1,12 +1,23 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-const responses = new WeakMap<IncomingMessage, ServerResponse>();
-const signals = new WeakMap<IncomingMessage, AbortSignal>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The raw response of this request, to tell when its client leaves. */
+    rawResponse: ServerResponse | null;
+    /** Made by clientSignal on first use. */
+    clientGone: AbortSignal | null;
+  }
+}
 
-/** Remembers the response of `request`, so that clientSignal can tell when its client leaves. */
-export function watchClient(request: FastifyRequest, reply: FastifyReply): void {
-  responses.set(request.raw, reply.raw);
+/**
+ * The request properties clientSignal reads; the first onRequest hook sets `rawResponse`. Plain
+ * properties rather than a WeakMap, which would give the garbage collector an entry per request
+ * to trace.
+ */
+export function decorateClientSignal(http: FastifyInstance): void {
+  http.decorateRequest('rawResponse', null);
+  http.decorateRequest('clientGone', null);
 }
 
 /**
@@ -15,9 +26,8 @@ export function watchClient(request: FastifyRequest, reply: FastifyReply): void 
  */
 export function clientSignal(request: FastifyRequest | undefined): AbortSignal | undefined {
   if (!request) return undefined;
-  let signal = signals.get(request.raw);
-  if (signal) return signal;
-  const response = responses.get(request.raw);
+  if (request.clientGone) return request.clientGone;
+  const response = request.rawResponse;
   if (!response) return undefined;
   const controller = new AbortController();
   if (response.destroyed && !response.writableFinished) controller.abort();
@@ -26,7 +36,6 @@ export function clientSignal(request: FastifyRequest | undefined): AbortSignal |
       if (!response.writableFinished) controller.abort();
     });
   }
-  signal = controller.signal;
-  signals.set(request.raw, signal);
-  return signal;
+  request.clientGone = controller.signal;
+  return controller.signal;
 }

@@ -3,7 +3,7 @@ import type { App } from '../app/types.ts';
 import { accountabilityFromHeader } from '../auth/accountability.ts';
 import { type Accountability, guest } from '../context.ts';
 import { clientErrorHandler } from './client-errors.ts';
-import { watchClient } from './client-signal.ts';
+import { decorateClientSignal } from './client-signal.ts';
 import { errorBody, isDatabaseError, toSluiceError } from './errors.ts';
 import { registerBrowserHeaders } from './headers.ts';
 
@@ -54,9 +54,10 @@ export function createHttp({ bodyLimit, trustedProxies, origins }: HttpOptions):
 export function registerMiddlewares(app: App, secret: () => string): void {
   const http = app.http;
   http.decorateRequest('accountability', null as unknown as Accountability);
+  decorateClientSignal(http);
 
   http.addHook('onRequest', (request, reply, done) => {
-    watchClient(request, reply);
+    request.rawResponse = reply.raw;
     const header = request.headers.authorization;
     if (!header) {
       request.accountability = guest;
