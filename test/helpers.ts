@@ -203,15 +203,25 @@ export async function until(check: () => boolean, ms = 5000, what = 'a condition
 }
 
 /** Signs a user up as a guest and signs them in; returns their id and token. */
-export async function signUp(server: TestServer, name: string) {
+export async function signUp(
+  server: TestServer,
+  name: string,
+  { collection = 'users', body = {} }: { collection?: string; body?: Record<string, unknown> } = {},
+) {
   const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const password = 'password-123456';
-  const created = await server.request('POST', '/api/collections/users/records', {
-    body: { email, password, passwordConfirm: password, name },
+  const created = await server.request('POST', `/api/collections/${collection}/records`, {
+    body: {
+      email,
+      password,
+      passwordConfirm: password,
+      ...(collection === 'users' ? { name } : {}),
+      ...body,
+    },
     token: null,
   });
   if (created.status !== 200) throw new Error(`Signing up answered ${created.status}: ${created.text}`);
-  const login = await server.request('POST', '/api/collections/users/auth-with-password', {
+  const login = await server.request('POST', `/api/collections/${collection}/auth-with-password`, {
     body: { identity: email, password },
   });
   if (login.status !== 200) throw new Error(`Signing in answered ${login.status}: ${login.text}`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bootstrapTestApp } from '../../app/testing.ts';
+import { bootstrapTestApp, KNOWN_USER } from '../../app/testing.ts';
 import type { App } from '../../app/types.ts';
 import { verifyPassword } from '../../records/password.ts';
 import { authWithPassword } from './auth-with-password.ts';
@@ -16,12 +16,7 @@ describe('authWithPassword', () => {
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ app, cleanup } = await bootstrapTestApp());
-    await app.services.records.create('users', {
-      email: 'known@example.com',
-      password: 'known-password-1',
-      passwordConfirm: 'known-password-1',
-    });
+    ({ app, cleanup } = await bootstrapTestApp({ withKnownUser: true }));
   });
 
   afterAll(async () => {
@@ -36,7 +31,7 @@ describe('authWithPassword', () => {
     authWithPassword(app, app.services.records.collection('users'), { identity, password }, app.context());
 
   it('checks a password against a hash of the same cost when the identity is unknown', async () => {
-    await expect(signIn('known@example.com', 'wrong-password')).rejects.toThrow('Failed to authenticate.');
+    await expect(signIn(KNOWN_USER.email, 'wrong-password')).rejects.toThrow('Failed to authenticate.');
     expect(verify).toHaveBeenCalledTimes(1);
     const [, knownHash] = verify.mock.calls[0];
     verify.mockClear();
@@ -52,7 +47,7 @@ describe('authWithPassword', () => {
 
   it('answers a missing identity and a wrong password alike', async () => {
     const failures = await Promise.all(
-      ['known@example.com', 'missing@example.com'].map((identity) =>
+      [KNOWN_USER.email, 'missing@example.com'].map((identity) =>
         signIn(identity, 'wrong-password').catch((error: unknown) => error),
       ),
     );

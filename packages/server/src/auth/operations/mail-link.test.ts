@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bootstrapTestApp } from '../../app/testing.ts';
+import { bootstrapTestApp, KNOWN_USER } from '../../app/testing.ts';
 import type { App } from '../../app/types.ts';
 import { signRecordToken } from '../tokens.ts';
 import { requestPasswordReset } from './request-password-reset.ts';
@@ -16,12 +16,7 @@ describe('requestMailLink', () => {
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    ({ app, cleanup } = await bootstrapTestApp());
-    await app.services.records.create('users', {
-      email: 'known@example.com',
-      password: 'known-password-1',
-      passwordConfirm: 'known-password-1',
-    });
+    ({ app, cleanup } = await bootstrapTestApp({ withKnownUser: true }));
   });
 
   afterAll(async () => {
@@ -30,7 +25,7 @@ describe('requestMailLink', () => {
 
   it('answers before making the link, so that an existing address takes no longer', async () => {
     const users = app.services.records.collection('users');
-    await requestPasswordReset(app, users, { email: 'known@example.com' }, app.context());
+    await requestPasswordReset(app, users, { email: KNOWN_USER.email }, app.context());
     expect(sign).not.toHaveBeenCalled();
     await app.services.mail.idle();
     expect(sign).toHaveBeenCalledTimes(1);
