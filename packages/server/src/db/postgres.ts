@@ -2,7 +2,7 @@ import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect } from 
 import pg from 'pg';
 import { Gate } from './gate.ts';
 import { withLazyConnections } from './lazy-connections.ts';
-import { createScopes } from './transaction.ts';
+import { createScopes } from './scopes.ts';
 import { type Database, type DatabaseLimits, DEFAULT_MAX_WAITING, DEFAULT_WAIT_MS } from './types.ts';
 
 const poolSize = 10;

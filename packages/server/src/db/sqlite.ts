@@ -4,7 +4,7 @@ import { installDeadline } from './deadline.ts';
 import { allowDirectReads } from './direct.ts';
 import { Gate } from './gate.ts';
 import { withLazyConnections } from './lazy-connections.ts';
-import { createScopes } from './transaction.ts';
+import { createScopes } from './scopes.ts';
 import { type Database, type DatabaseLimits, DEFAULT_MAX_WAITING, DEFAULT_WAIT_MS } from './types.ts';
 
 const statementCacheSize = 500;
