@@ -30,6 +30,7 @@ import { createLogger } from '../logger.ts';
 import { registerRealtimeRoutes } from '../realtime/routes.ts';
 import { registerRecordRoutes } from '../records/routes.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
+import { WriteRecorders } from '../writes/recorders.ts';
 import { createServices, type Services } from './services.ts';
 import { Shutdown } from './shutdown.ts';
 import type { App, AppOptions } from './types.ts';
@@ -100,6 +101,7 @@ export function createApp(options: AppOptions = {}): App {
     schema,
     logger,
     env,
+    recorders: new WriteRecorders(),
     http: createHttp({
       bodyLimit: options.bodyLimit ?? 1024 * 1024,
       trustedProxies: listFrom(options.trustedProxies ?? env.SLUICE_TRUSTED_PROXIES) ?? [],

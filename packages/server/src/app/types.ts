@@ -7,6 +7,7 @@ import type { SchemaCache } from '../collections/store.ts';
 import type { HookContext } from '../context.ts';
 import type { Database } from '../db/types.ts';
 import type { LoadedExtension } from '../extensions/loader.ts';
+import type { WriteRecorders } from '../writes/recorders.ts';
 import type { Services } from './services.ts';
 
 export interface AppOptions {
@@ -55,6 +56,8 @@ export interface App {
   readonly hooks: Hooks<SluiceEvents, HookContext>;
   readonly catalogue: Catalogue;
   readonly services: Services;
+  /** Internal: what runs inside every write's transaction after its SQL (see writes/pipeline.ts). */
+  readonly recorders: WriteRecorders;
   readonly database: Database;
   readonly schema: SchemaCache;
   readonly logger: Logger;

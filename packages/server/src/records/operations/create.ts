@@ -3,15 +3,25 @@ import { inTransaction } from '../../app/transaction.ts';
 import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
+import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import { assertRuleNotLocked, collectionLookup, recordMatches, ruleCondition } from '../rules.ts';
-import { assertEmailFree, assertRelationsExist, findRecordById, insertRecord } from '../store.ts';
-import { emitAction, filterPayload, recordTags } from './events.ts';
+import { withoutSecrets } from '../secrets.ts';
+import {
+  assertEmailFree,
+  assertRelationsExist,
+  findRecordById,
+  insertRecord,
+  type RecordRow,
+} from '../store.ts';
+import { emitAction, recordTags } from './events.ts';
 
 /**
- * Creates a record: `records.create` filter → validation → `model.create` filter → insert →
- * create rule (a refusal is a 400, as in PocketBase) → (after commit) `model.create`,
- * `records.create` and, for a guest signing up, `auth.signup` actions.
+ * Creates a record through the write pipeline: `records.create` filter → validation →
+ * `model.create` filter → insert → create rule (a refusal is a 400, as in PocketBase) →
+ * recorders → (after commit) `model.create`, `records.create` and, for a guest signing up,
+ * `auth.signup` actions. Actions get the stored record in full but for hidden fields, and the
+ * input without passwords.
  */
 export async function createRecord(
   app: App,
@@ -22,39 +32,49 @@ export async function createRecord(
   assertRuleNotLocked(collection, 'createRule', ctx);
   const tags = recordTags(collection);
   return inTransaction(app, ctx, async (tx) => {
-    const meta = {
-      event: 'records.create',
-      collection: collection.name,
-      collectionId: collection.id,
-      action: 'create' as const,
-    };
-    const data = await filterPayload(app, 'records.create', input, meta, tx, tags);
     const isAdmin = tx.accountability.admin;
-    const { values } = await validateRecordInput(collection, data, {
-      isAdmin,
-      getCollection: collectionLookup(tx.schema),
-    });
-    const modelMeta = {
-      event: 'model.create',
+    const getCollection = collectionLookup(tx.schema);
+    let data: Record<string, unknown> = input;
+    const stored = await runWrite(app, tx, {
+      context: 'records',
+      action: 'create',
       table: collection.name,
-      collection: collection.name,
-      action: 'create' as const,
-    };
-    const row = await filterPayload(app, 'model.create', values, modelMeta, tx, tags);
-    const id = String(row.id);
-    await assertRelationsExist(tx.database, collection, row, collectionLookup(tx.schema), true);
-    await assertEmailFree(tx.database, collection, row, id);
-    await insertRecord(tx.database, collection, row);
-    const condition = ruleCondition(collection, 'createRule', tx, app.database.dialect, data);
-    if (condition && !(await recordMatches(tx.database, collection, id, condition))) {
-      throw new InvalidPayloadError('Failed to create record.');
-    }
-    const stored = await findRecordById(tx.database, collection, id);
-    const record = decodeRecord(collection, stored!, { isAdmin, showEmail: isAdmin });
-    emitAction(app, 'model.create', { ...modelMeta, record }, tx, tags);
-    emitAction(app, 'records.create', { ...meta, payload: data, key: id, record }, tx, tags);
+      tags,
+      modelTags: tags,
+      meta: { collection: collection.name, collectionId: collection.id },
+      modelMeta: { collection: collection.name },
+      input,
+      async prepare(filtered) {
+        data = filtered;
+        return (await validateRecordInput(collection, filtered, { isAdmin, getCollection })).values;
+      },
+      async store(row) {
+        const id = String(row.id);
+        await assertRelationsExist(tx.database, collection, row, getCollection, true);
+        await assertEmailFree(tx.database, collection, row, id);
+        await insertRecord(tx.database, collection, row);
+        const condition = ruleCondition(collection, 'createRule', tx, app.database.dialect, data);
+        if (condition && !(await recordMatches(tx.database, collection, id, condition))) {
+          throw new InvalidPayloadError('Failed to create record.');
+        }
+        return (await findRecordById(tx.database, collection, id)) as RecordRow;
+      },
+      outcome: (row, filtered) => ({
+        record: decodeRecord(collection, row, { isAdmin: true }),
+        payload: withoutSecrets(filtered),
+        keys: [String(row.id)],
+      }),
+    });
+    const record = decodeRecord(collection, stored, { isAdmin, showEmail: isAdmin });
     if (collection.type === 'auth' && tx.accountability.user === null && !isAdmin) {
-      emitAction(app, 'auth.signup', { event: 'auth.signup', collection: collection.name, record }, tx, tags);
+      const signedUp = decodeRecord(collection, stored, { isAdmin: true });
+      emitAction(
+        app,
+        'auth.signup',
+        { event: 'auth.signup', collection: collection.name, record: signedUp },
+        tx,
+        tags,
+      );
     }
     return record;
   });

@@ -3,16 +3,17 @@ import { inTransaction } from '../../app/transaction.ts';
 import type { App } from '../../app/types.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
+import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord } from '../encoding.ts';
 import { assertRuleNotLocked, recordMatches, ruleCondition } from '../rules.ts';
 import { deleteRecord as deleteRow, findRecordById } from '../store.ts';
-import { emitAction, filterPayload, recordTags } from './events.ts';
+import { recordTags } from './events.ts';
 import { deleteReferences } from './references.ts';
 
 /**
- * Deletes a record: delete rule → `records.delete` filter → `model.delete` filter → delete,
- * with relations pointing at it cascaded or cleared → (after commit) `model.delete` and
- * `records.delete` actions.
+ * Deletes a record: delete rule, then the write pipeline: `records.delete` filter (payload: the
+ * ids) → `model.delete` filter (payload: the record) → delete, with relations pointing at it
+ * cascaded or cleared → recorders → (after commit) `model.delete` and `records.delete` actions.
  */
 export async function deleteRecord(
   app: App,
@@ -28,27 +29,22 @@ export async function deleteRecord(
     if (!existing || (condition && !(await recordMatches(tx.database, collection, id, condition)))) {
       throw new NotFoundError('The requested resource wasn’t found.');
     }
-    const isAdmin = tx.accountability.admin;
-    const record = decodeRecord(collection, existing, { isAdmin, showEmail: isAdmin });
-    const meta = {
-      event: 'records.delete',
-      collection: collection.name,
-      collectionId: collection.id,
-      action: 'delete' as const,
-      keys: [id],
-      record,
-    };
-    await filterPayload(app, 'records.delete', [id], meta, tx, tags);
-    const modelMeta = {
-      event: 'model.delete',
+    const record = decodeRecord(collection, existing, { isAdmin: true });
+    await runWrite(app, tx, {
+      context: 'records',
+      action: 'delete',
       table: collection.name,
-      collection: collection.name,
-      action: 'delete' as const,
-    };
-    await filterPayload(app, 'model.delete', record, modelMeta, tx, tags);
-    await deleteReferences(app, collection, id, tx);
-    await deleteRow(tx.database, collection, id);
-    emitAction(app, 'model.delete', { ...modelMeta, record }, tx, tags);
-    emitAction(app, 'records.delete', { ...meta, payload: [id] }, tx, tags);
+      tags,
+      modelTags: tags,
+      meta: { collection: collection.name, collectionId: collection.id, keys: [id], record },
+      modelMeta: { collection: collection.name },
+      input: [id],
+      prepare: () => record,
+      async store() {
+        await deleteReferences(app, collection, id, tx);
+        await deleteRow(tx.database, collection, id);
+      },
+      outcome: (_stored, keys) => ({ record, payload: keys, keys: [id] }),
+    });
   });
 }

@@ -3,6 +3,7 @@ import { inTransaction } from '../../app/transaction.ts';
 import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
+import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import {
   assertRuleNotLocked,
@@ -11,18 +12,20 @@ import {
   recordMatches,
   ruleCondition,
 } from '../rules.ts';
+import { withoutSecrets } from '../secrets.ts';
 import {
   assertEmailFree,
   assertRelationsExist,
   findRecordById,
+  type RecordRow,
   updateRecord as updateRow,
 } from '../store.ts';
-import { emitAction, filterPayload, recordTags } from './events.ts';
+import { recordTags } from './events.ts';
 
 /**
- * Updates a record: update rule (a record the caller may not update is not found) →
- * `records.update` filter → validation → `model.update` filter → update → (after commit)
- * `model.update` and `records.update` actions.
+ * Updates a record: update rule (a record the caller may not update is not found), then the
+ * write pipeline: `records.update` filter → validation → `model.update` filter → update →
+ * recorders → (after commit) `model.update` and `records.update` actions.
  */
 export async function updateRecord(
   app: App,
@@ -40,39 +43,40 @@ export async function updateRecord(
       throw new NotFoundError('The requested resource wasn’t found.');
     }
     const isAdmin = tx.accountability.admin;
-    const showEmail = isAdmin || isOwnRecord(collection, existing, tx.accountability);
-    const previous = decodeRecord(collection, existing, { isAdmin, showEmail });
-    const meta = {
-      event: 'records.update',
-      collection: collection.name,
-      collectionId: collection.id,
-      action: 'update' as const,
-      keys: [id],
-      record: previous,
-    };
-    const data = await filterPayload(app, 'records.update', input, meta, tx, tags);
-    const { values } = await validateRecordInput(collection, data, {
-      existing,
-      isAdmin,
-      getCollection: collectionLookup(tx.schema),
-    });
-    const modelMeta = {
-      event: 'model.update',
+    const getCollection = collectionLookup(tx.schema);
+    const previous = decodeRecord(collection, existing, { isAdmin: true });
+    let values: Record<string, unknown> = {};
+    let prepared: Record<string, unknown> | undefined;
+    const stored = await runWrite(app, tx, {
+      context: 'records',
+      action: 'update',
       table: collection.name,
-      collection: collection.name,
-      action: 'update' as const,
-    };
-    const row = { ...existing, ...values };
-    const filtered = await filterPayload(app, 'model.update', row, modelMeta, tx, tags);
-    const changes = filtered === row ? values : changedColumns(existing, filtered);
-    await assertRelationsExist(tx.database, collection, changes, collectionLookup(tx.schema), false);
-    await assertEmailFree(tx.database, collection, changes, id);
-    await updateRow(tx.database, collection, id, changes);
-    const stored = await findRecordById(tx.database, collection, id);
-    const record = decodeRecord(collection, stored!, { isAdmin, showEmail });
-    emitAction(app, 'model.update', { ...modelMeta, record, previous }, tx, tags);
-    emitAction(app, 'records.update', { ...meta, payload: data, record, previous }, tx, tags);
-    return record;
+      tags,
+      modelTags: tags,
+      meta: { collection: collection.name, collectionId: collection.id, keys: [id], record: previous },
+      modelMeta: { collection: collection.name },
+      input,
+      async prepare(data) {
+        ({ values } = await validateRecordInput(collection, data, { existing, isAdmin, getCollection }));
+        prepared = { ...existing, ...values };
+        return prepared;
+      },
+      async store(row) {
+        const changes = row === prepared ? values : changedColumns(existing, row);
+        await assertRelationsExist(tx.database, collection, changes, getCollection, false);
+        await assertEmailFree(tx.database, collection, changes, id);
+        await updateRow(tx.database, collection, id, changes);
+        return (await findRecordById(tx.database, collection, id)) as RecordRow;
+      },
+      outcome: (row, data) => ({
+        record: decodeRecord(collection, row, { isAdmin: true }),
+        payload: withoutSecrets(data),
+        keys: [id],
+        previous,
+      }),
+    });
+    const showEmail = isAdmin || isOwnRecord(collection, existing, tx.accountability);
+    return decodeRecord(collection, stored, { isAdmin, showEmail });
   });
 }
 

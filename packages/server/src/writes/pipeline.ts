@@ -1,0 +1,76 @@
+import type { App } from '../app/types.ts';
+import type { HookContext } from '../context.ts';
+import { emitAction, filterPayload } from '../records/operations/events.ts';
+import type { WriteAction } from './recorders.ts';
+
+/** One write, as its operation describes it to the pipeline. */
+export interface Write<Input, Row, Stored> {
+  /** `records`, `collections`, `settings`…: the context events are `<context>.<action>`. */
+  context: string;
+  action: WriteAction;
+  /** The table of the model events. */
+  table: string;
+  /** Tags of the context events (a record's: its collection's name and id). */
+  tags: readonly string[];
+  /** Tags of the model events. */
+  modelTags: readonly string[];
+  /** Facts for both filters' and actions' meta: `collection`, `keys`, the `record` before… */
+  meta: Record<string, unknown>;
+  /** Facts for the model events only (a record's: its `collection`). */
+  modelMeta?: Record<string, unknown>;
+  /** What the context filter gets. */
+  input: Input;
+  /** Checks what the context filter left and makes the row the model filter gets. */
+  prepare(input: Input): Row | Promise<Row>;
+  /** Runs the SQL with what the model filter left. */
+  store(row: Row): Promise<Stored>;
+  /**
+   * What the actions and recorders carry, without secrets: the stored `record` (the removed one
+   * after a delete), the context action's `payload`, the `keys` written, the `previous` record.
+   */
+  outcome(
+    stored: Stored,
+    input: Input,
+  ): { record: unknown; payload: unknown; keys: string[]; previous?: unknown };
+}
+
+/**
+ * The one write sequence of every table (DESIGN §1.5), run inside the caller's transaction `tx`:
+ * `<context>.<action>` filter → prepare (validation) → `model.<action>` filter → store (SQL) →
+ * the in-transaction recorders → (held until the commit) `model.<action>` and
+ * `<context>.<action>` actions.
+ */
+export async function runWrite<Input, Row, Stored>(
+  app: App,
+  tx: HookContext,
+  write: Write<Input, Row, Stored>,
+): Promise<Stored> {
+  const contextEvent = `${write.context}.${write.action}`;
+  const modelEvent = `model.${write.action}`;
+  const meta = { event: contextEvent, ...write.meta, action: write.action };
+  const input = await filterPayload(app, contextEvent, write.input, meta, tx, write.tags);
+  const row = await write.prepare(input);
+  const modelMeta = { event: modelEvent, table: write.table, ...write.modelMeta, action: write.action };
+  const stored = await write.store(await filterPayload(app, modelEvent, row, modelMeta, tx, write.modelTags));
+  const { record, payload, keys, previous } = write.outcome(stored, input);
+  if (app.recorders.size > 0) {
+    const collection = write.modelMeta?.collection as string | undefined;
+    await app.recorders.record(
+      {
+        context: write.context,
+        action: write.action,
+        table: write.table,
+        collection,
+        keys,
+        record,
+        previous,
+      },
+      tx,
+    );
+  }
+  const changed = previous === undefined ? { record } : { record, previous };
+  emitAction(app, modelEvent, { ...modelMeta, ...changed }, tx, write.modelTags);
+  const key = write.action === 'create' ? { key: keys[0] } : undefined;
+  emitAction(app, contextEvent, { ...meta, payload, ...key, ...changed }, tx, write.tags);
+  return stored;
+}
