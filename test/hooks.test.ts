@@ -483,6 +483,34 @@ describe.each(dialects)('hooks against a running server (%s)', (dialect: Dialect
       expect(actions).toEqual(['hooked']);
     });
 
+    it('model.create and fields.create filters change the collection that is saved', async () => {
+      using(
+        hooks().filter(
+          'model.create',
+          (collection: Record<string, unknown>) => ({ ...collection, listRule: 'note != ""' }),
+          { tags: ['_collections'] },
+        ),
+      );
+      using(
+        hooks().filter('fields.create', (field: Record<string, unknown>) =>
+          field.name === 'note' ? { ...field, max: 5 } : field,
+        ),
+      );
+      const created = await server.request('POST', '/api/collections', {
+        token: server.adminToken,
+        body: { name: 'shaped', type: 'base', fields: [{ name: 'note', type: 'text' }] },
+      });
+      expect(created.status).toBe(200);
+      const saved = await server.request('GET', '/api/collections/shaped', { token: server.adminToken });
+      expect(saved.body.listRule).toBe('note != ""');
+      expect(saved.body.fields.find((field: { name: string }) => field.name === 'note').max).toBe(5);
+      const tooLong = await server.request('POST', '/api/collections/shaped/records', {
+        token: server.adminToken,
+        body: { note: 'longer than five' },
+      });
+      expect(tooLong.status).toBe(400);
+    });
+
     it('a throwing collections.create filter leaves no collection and no table', async () => {
       const actions: string[] = [];
       using(

@@ -6,6 +6,7 @@ import type { HookContext } from '../context.ts';
 import { compileFilter, compileSort } from '../filter/index.ts';
 import { isJsonObject } from '../json.ts';
 import { emitAction, filterPayload } from '../records/operations/events.ts';
+import { runWrite } from '../writes/pipeline.ts';
 import { alterCollectionTable, createCollectionTable, dropCollectionTable } from './ddl.ts';
 import { normalizeCollection } from './schema.ts';
 import { deleteCollection, insertCollection, updateCollection } from './store.ts';
@@ -191,54 +192,54 @@ export class CollectionsService {
   }
 
   async #create(input: unknown, tx: HookContext): Promise<Collection> {
-    const getCollection = (idOrName: string) => this.app.schema.get(idOrName);
-    const normalized = normalizeCollection(input, undefined, { getCollection });
-    const meta = { event: 'collections.create', collection: normalized.name };
-    const filtered = await filterPayload(this.app, 'collections.create', normalized, meta, tx, []);
-    const collection =
-      filtered === normalized ? normalized : normalizeCollection(filtered, undefined, { getCollection });
-    const modelMeta = { event: 'model.create', table: TABLE, action: 'create' as const };
-    await filterPayload(this.app, 'model.create', collection, modelMeta, tx, TABLE_TAGS);
-    for (const field of collection.fields.filter((candidate) => !candidate.system)) {
-      await this.#fieldEvent('create', collection, field, tx);
-    }
-    await insertCollection(tx.database, collection);
-    await createCollectionTable(tx.database, this.app.database.dialect, collection);
-    emitAction(this.app, 'model.create', { ...modelMeta, record: collection }, tx, TABLE_TAGS);
-    emitAction(this.app, 'collections.create', { ...meta, payload: collection, key: collection.id }, tx, []);
-    return collection;
+    const normalized = normalizeCollection(input, undefined, this.#lookup);
+    return runWrite(this.app, tx, {
+      context: 'collections',
+      action: 'create',
+      table: TABLE,
+      tags: [],
+      modelTags: TABLE_TAGS,
+      meta: { collection: normalized.name },
+      input: normalized,
+      prepare: (filtered) => this.#withFieldEvents(undefined, this.#renormalized(filtered, normalized), tx),
+      store: async (row) => {
+        const collection = this.#renormalized(row, normalized);
+        await insertCollection(tx.database, collection);
+        await createCollectionTable(tx.database, this.app.database.dialect, collection);
+        return collection;
+      },
+      outcome: (collection) => ({ record: collection, payload: collection, keys: [collection.id] }),
+    });
   }
 
   async #update(before: Collection, input: unknown, tx: HookContext): Promise<Collection> {
-    const getCollection = (idOrName: string) => this.app.schema.get(idOrName);
-    const normalized = normalizeCollection(input, before, { getCollection });
-    const meta = {
-      event: 'collections.update',
-      collection: before.name,
-      keys: [before.id],
-      previous: before,
-    };
-    const filtered = await filterPayload(this.app, 'collections.update', normalized, meta, tx, []);
-    const after =
-      filtered === normalized ? normalized : normalizeCollection(filtered, before, { getCollection });
-    const modelMeta = { event: 'model.update', table: TABLE, action: 'update' as const };
-    await filterPayload(this.app, 'model.update', after, modelMeta, tx, TABLE_TAGS);
-    const beforeFields = new Map(before.fields.map((field) => [field.id, field]));
-    const afterIds = new Set(after.fields.map((field) => field.id));
-    for (const field of after.fields) {
-      const old = beforeFields.get(field.id);
-      if (!old) await this.#fieldEvent('create', after, field, tx);
-      else if (JSON.stringify(old) !== JSON.stringify(field))
-        await this.#fieldEvent('update', after, field, tx);
-    }
-    for (const field of before.fields)
-      if (!afterIds.has(field.id)) await this.#fieldEvent('delete', after, field, tx);
-    await updateCollection(tx.database, after);
-    await alterCollectionTable(tx.database, this.app.database.dialect, before, after);
-    emitAction(this.app, 'model.update', { ...modelMeta, record: after }, tx, TABLE_TAGS);
-    emitAction(this.app, 'collections.update', { ...meta, payload: after }, tx, []);
-    return after;
+    const normalized = normalizeCollection(input, before, this.#lookup);
+    return runWrite(this.app, tx, {
+      context: 'collections',
+      action: 'update',
+      table: TABLE,
+      tags: [],
+      modelTags: TABLE_TAGS,
+      meta: { collection: before.name, keys: [before.id], previous: before },
+      input: normalized,
+      prepare: (filtered) =>
+        this.#withFieldEvents(before, this.#renormalized(filtered, normalized, before), tx),
+      store: async (row) => {
+        const after = this.#renormalized(row, normalized, before);
+        await updateCollection(tx.database, after);
+        await alterCollectionTable(tx.database, this.app.database.dialect, before, after);
+        return after;
+      },
+      outcome: (after) => ({ record: after, payload: after, keys: [before.id] }),
+    });
   }
+
+  /** A collection a hook replaced is checked again, as if it had been sent so. */
+  #renormalized(candidate: unknown, normalized: Collection, before?: Collection): Collection {
+    return candidate === normalized ? normalized : normalizeCollection(candidate, before, this.#lookup);
+  }
+
+  readonly #lookup = { getCollection: (idOrName: string) => this.app.schema.get(idOrName) };
 
   /** `leaving`: collections deleted along with this one, whose relations to it do not hold it back. */
   async #delete(collection: Collection, tx: HookContext, leaving?: ReadonlySet<string>): Promise<void> {
@@ -254,14 +255,54 @@ export class CollectionsService {
     if (referencing) {
       throw new InvalidPayloadError(`The collection is still referenced by "${referencing.name}".`);
     }
-    const meta = { event: 'collections.delete', collection: collection.name, keys: [collection.id] };
-    await filterPayload(this.app, 'collections.delete', collection, meta, tx, []);
-    const modelMeta = { event: 'model.delete', table: TABLE, action: 'delete' as const };
-    await filterPayload(this.app, 'model.delete', collection, modelMeta, tx, TABLE_TAGS);
-    await deleteCollection(tx.database, collection.id);
-    await dropCollectionTable(tx.database, this.app.database.dialect, collection);
-    emitAction(this.app, 'model.delete', { ...modelMeta, record: collection }, tx, TABLE_TAGS);
-    emitAction(this.app, 'collections.delete', { ...meta, payload: collection }, tx, []);
+    await runWrite(this.app, tx, {
+      context: 'collections',
+      action: 'delete',
+      table: TABLE,
+      tags: [],
+      modelTags: TABLE_TAGS,
+      meta: { collection: collection.name, keys: [collection.id] },
+      input: collection,
+      prepare: () => collection,
+      store: async () => {
+        await deleteCollection(tx.database, collection.id);
+        await dropCollectionTable(tx.database, this.app.database.dialect, collection);
+      },
+      outcome: () => ({ record: collection, payload: collection, keys: [collection.id] }),
+    });
+  }
+
+  /**
+   * The `fields.*` events of a collection change, for each field added, changed or removed; a
+   * `fields.create`/`fields.update` filter may replace the field, and the collection is then
+   * checked again with it.
+   */
+  async #withFieldEvents(
+    before: Collection | undefined,
+    after: Collection,
+    tx: HookContext,
+  ): Promise<Collection> {
+    const beforeFields = new Map(before?.fields.map((field) => [field.id, field]));
+    const afterIds = new Set(after.fields.map((field) => field.id));
+    let replaced = false;
+    const fields: Field[] = [];
+    for (const field of after.fields) {
+      const old = beforeFields.get(field.id);
+      const action = !old
+        ? field.system
+          ? undefined
+          : 'create'
+        : JSON.stringify(old) !== JSON.stringify(field)
+          ? 'update'
+          : undefined;
+      const kept = action ? await this.#fieldEvent(action, after, field, tx) : field;
+      if (kept !== field) replaced = true;
+      fields.push(kept);
+    }
+    for (const field of before?.fields ?? []) {
+      if (!afterIds.has(field.id)) await this.#fieldEvent('delete', after, field, tx);
+    }
+    return replaced ? normalizeCollection({ ...after, fields }, before, this.#lookup) : after;
   }
 
   async #fieldEvent(
@@ -269,11 +310,12 @@ export class CollectionsService {
     collection: Collection,
     field: Field,
     tx: HookContext,
-  ) {
+  ): Promise<Field> {
     const name = `fields.${action}`;
     const meta = { event: name, collection: collection.name };
     const tags = [collection.name];
-    await filterPayload(this.app, name, field, meta, tx, tags);
-    emitAction(this.app, name, { ...meta, payload: field }, tx, tags);
+    const kept = await filterPayload(this.app, name, field, meta, tx, tags);
+    emitAction(this.app, name, { ...meta, payload: kept }, tx, tags);
+    return kept;
   }
 }
