@@ -181,6 +181,7 @@ export function createApp(options: AppOptions = {}): App {
             reloadExtensions: options.dev ? reloadOwners : undefined,
           });
         await schema.reload(database.db);
+        await app.services.settings.storeDefaults(app.context());
         secret = await app.services.settings.secret(database.db);
         await createAdminFromEnv(app);
         await hooks.runInit('app.bootstrapped', { app });

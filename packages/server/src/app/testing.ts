@@ -9,10 +9,12 @@ export const KNOWN_USER = { email: 'known@example.com', password: 'known-passwor
 
 /** An app on SQLite in a folder of its own, bootstrapped but not listening, for unit tests. */
 export async function bootstrapTestApp(
-  options: { withKnownUser?: boolean } = {},
+  options: { withKnownUser?: boolean; beforeBootstrap?: (app: App) => void; dir?: string } = {},
 ): Promise<{ app: App; cleanup(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-unit-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sluice-unit-'));
+  const ownsDir = options.dir === undefined;
   const app = createApp({ dir, extensions: false, logLevel: 'silent', env: {} });
+  options.beforeBootstrap?.(app);
   await app.bootstrap();
   if (options.withKnownUser) {
     await app.services.records.create('users', { ...KNOWN_USER, passwordConfirm: KNOWN_USER.password });
@@ -21,7 +23,7 @@ export async function bootstrapTestApp(
     app,
     async cleanup() {
       await app.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

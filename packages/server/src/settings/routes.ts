@@ -12,4 +12,7 @@ export function registerSettingsRoutes(app: App): void {
   app.http.patch('/api/settings', (request) =>
     app.services.settings.update(objectBody(request), contextOf(request)),
   );
+  app.http.delete<{ Params: { group: string } }>('/api/settings/:group', (request) =>
+    app.services.settings.reset(request.params.group, contextOf(request)),
+  );
 }

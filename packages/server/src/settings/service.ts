@@ -1,4 +1,4 @@
-import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
+import { type ErrorDetails, InvalidPayloadError, NotFoundError } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
 import { inTransaction } from '../app/transaction.ts';
 import type { App } from '../app/types.ts';
@@ -6,7 +6,8 @@ import { announce } from '../cluster/sync.ts';
 import type { HookContext } from '../context.ts';
 import { isJsonObject } from '../json.ts';
 import { nowDate } from '../records/dates.ts';
-import { emitAction, filterPayload } from '../records/operations/events.ts';
+import { filterPayload } from '../records/operations/events.ts';
+import { runWrite } from '../writes/pipeline.ts';
 import { defaultSettings, type Settings, secretPaths } from './defaults.ts';
 
 const PARAMS = '_params';
@@ -96,6 +97,18 @@ export class SettingsService {
     return filterPayload(this.app, 'settings.list', settings, { event: 'settings.list' }, ctx, []);
   }
 
+  /**
+   * Stores the defaults when no settings are stored yet (a new data folder): `settings.create`,
+   * through the write pipeline, as the system. Later saves are updates.
+   */
+  async storeDefaults(ctx: HookContext): Promise<void> {
+    await inTransaction(this.app, ctx, async (tx) => {
+      if (await this.#stored(tx.database)) return;
+      await this.#save(tx, 'create', defaultSettings() as unknown as Plain, {});
+    });
+    this.forget();
+  }
+
   /** Merges a partial update; hooks see the new values and (in meta) the previous ones. */
   async update(input: unknown, ctx: HookContext): Promise<Plain> {
     if (!isJsonObject(input)) throw new InvalidPayloadError('The settings must be a JSON object.');
@@ -110,30 +123,85 @@ export class SettingsService {
         problems,
       );
       if (Object.keys(problems).length > 0) throw new InvalidPayloadError('Invalid settings.', problems);
-      const meta = { event: 'settings.update', previous: redact(previous) };
-      const next = await filterPayload(this.app, 'settings.update', merged, meta, tx, []);
-      const modelMeta = { event: 'model.update', table: PARAMS, action: 'update' as const };
-      const stored = await filterPayload(this.app, 'model.update', next, modelMeta, tx, PARAMS_TAGS);
-      await this.#write(tx.database, stored);
-      this.forget();
-      emitAction(
-        this.app,
-        'model.update',
-        { ...modelMeta, record: redact(stored as unknown as Settings) },
-        tx,
-        PARAMS_TAGS,
-      );
-      emitAction(
-        this.app,
-        'settings.update',
-        { ...meta, payload: redact(stored as unknown as Settings) },
-        tx,
-        [],
-      );
+      const action = (await this.#stored(tx.database)) ? 'update' : 'create';
+      await this.#save(tx, action, merged, { previous: redact(previous) });
     });
+    return this.#changed();
+  }
+
+  /**
+   * Resets a group of settings (`smtp`, `meta`, …) to its defaults: `settings.delete`, whose
+   * payload is the keys removed (`[group]`).
+   */
+  async reset(group: string, ctx: HookContext): Promise<Plain> {
+    const defaults = defaultSettings() as unknown as Plain;
+    if (!(group in defaults)) throw new NotFoundError(`There is no settings group "${group}".`);
+    await inTransaction(this.app, ctx, async (tx) => {
+      const previous = (await this.current(tx.database)) as unknown as Plain;
+      await runWrite(this.app, tx, {
+        context: 'settings',
+        action: 'delete',
+        table: PARAMS,
+        tags: [],
+        modelTags: PARAMS_TAGS,
+        meta: { previous: redact(previous as unknown as Settings) },
+        input: [group],
+        prepare: (groups) => {
+          const next = { ...previous };
+          for (const key of groups) if (key in defaults) next[key] = structuredClone(defaults[key]);
+          return next;
+        },
+        store: async (row) => {
+          await this.#write(tx.database, row);
+          this.forget();
+          return row;
+        },
+        outcome: (row, groups) => ({
+          record: redact(row as unknown as Settings),
+          payload: groups,
+          keys: [SETTINGS_ID],
+        }),
+      });
+    });
+    return this.#changed();
+  }
+
+  async #changed(): Promise<Plain> {
     this.forget();
     await announce(this.app, 'settings');
     return redact(await this.current());
+  }
+
+  #save(tx: HookContext, action: 'create' | 'update', settings: Plain, meta: Record<string, unknown>) {
+    return runWrite(this.app, tx, {
+      context: 'settings',
+      action,
+      table: PARAMS,
+      tags: [],
+      modelTags: PARAMS_TAGS,
+      meta,
+      input: settings,
+      prepare: (next) => next,
+      store: async (row) => {
+        await this.#write(tx.database, row);
+        this.forget();
+        return row;
+      },
+      outcome: (row) => ({
+        record: redact(row as unknown as Settings),
+        payload: redact(row as unknown as Settings),
+        keys: [SETTINGS_ID],
+      }),
+    });
+  }
+
+  async #stored(executor: Kysely<any>): Promise<boolean> {
+    const row = await executor
+      .selectFrom(PARAMS)
+      .select('id')
+      .where('id', '=', SETTINGS_ID)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async #write(executor: Kysely<any>, value: Plain): Promise<void> {
