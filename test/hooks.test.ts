@@ -5,6 +5,7 @@ import type {
   ModelMeta,
   RecordCreateActionMeta,
 } from '../packages/server/src/catalogue/events.ts';
+import { pocketbase } from '../packages/server/src/extensions/vocabularies/pocketbase.ts';
 import type { Collection, RecordData } from '../packages/server/src/index.ts';
 import { createCollection, type Dialect, dialects, sleep, startServer, type TestServer } from './helpers.ts';
 
@@ -418,6 +419,71 @@ describe.each(dialects)('hooks against a running server (%s)', (dialect: Dialect
       const allowed = await login('allowed@example.com');
       expect(allowed.status).toBe(200);
       expect(allowed.body.token).toEqual(expect.any(String));
+    });
+
+    it('keeps passwords out of the auth.login, auth.fail and records.create actions', async () => {
+      const metas: unknown[] = [];
+      for (const name of ['auth.login', 'auth.fail', 'records.create'] as const) {
+        using(hooks().action(name, (meta) => void metas.push(meta)));
+      }
+      const created = await server.request('POST', '/api/collections/users/records', {
+        body: { email: 'secretive@example.com', password: 'password-123', passwordConfirm: 'password-123' },
+      });
+      expect(created.status).toBe(200);
+      expect((await login('secretive@example.com')).status).toBe(200);
+      const wrong = await server.request('POST', '/api/collections/users/auth-with-password', {
+        body: { identity: 'secretive@example.com', password: 'not-the-password' },
+      });
+      expect(wrong.status).toBe(400);
+      await hooks().drain();
+      const text = JSON.stringify(metas);
+      expect(text).not.toContain('password-123');
+      expect(text).not.toContain('not-the-password');
+      expect(text).not.toContain('tokenKey');
+      const events = metas.map((meta) => (meta as { event: string }).event);
+      expect(events).toEqual(expect.arrayContaining(['records.create', 'auth.login', 'auth.fail']));
+      const loginMeta = metas.find((meta) => (meta as { event: string }).event === 'auth.login') as {
+        payload: unknown;
+        user: { email: string };
+      };
+      expect(loginMeta.payload).toEqual({ identity: 'secretive@example.com' });
+      const createMeta = metas.find((meta) => (meta as { event: string }).event === 'records.create') as {
+        record: { email: string };
+      };
+      expect(createMeta.record.email).toBe('secretive@example.com');
+    });
+
+    it('signs in the record a PocketBase before hook picks, and gives its after hook e.identity and e.password', async () => {
+      const pb = pocketbase({
+        hooks: server.app.hooks,
+        catalogue: server.app.catalogue,
+        owner: 'test',
+        logger: server.app.logger,
+        dispatch: () => {
+          throw new Error('No custom events in this test.');
+        },
+      });
+      const allowed = await server.request('GET', '/api/collections/users/records', {
+        token: server.adminToken,
+        query: { filter: "email = 'allowed@example.com'" },
+      });
+      const allowedId = allowed.body.items[0].id as string;
+      const seenAfter: unknown[] = [];
+      using(
+        pb.onRecordBeforeAuthWithPasswordRequest!((e) => {
+          if (e.identity === 'alias-of-allowed') e.record = { ...e.record, id: allowedId } as never;
+        }, 'users'),
+      );
+      using(
+        pb.onRecordAfterAuthWithPasswordRequest!((e) => {
+          seenAfter.push({ identity: e.identity, password: e.password, id: e.record?.id });
+        }, 'users'),
+      );
+      const answer = await login('alias-of-allowed');
+      expect(answer.status).toBe(200);
+      expect(answer.body.record.id).toBe(allowedId);
+      await hooks().drain();
+      expect(seenAfter).toEqual([{ identity: 'alias-of-allowed', password: 'password-123', id: allowedId }]);
     });
 
     it('auth.token can add to the answer', async () => {

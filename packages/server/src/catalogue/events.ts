@@ -71,6 +71,8 @@ export interface AuthResponse {
 export interface LoginPayload {
   identity: string;
   password: string;
+  /** The record the identity names (null when none does); a filter may pick another one. */
+  record?: RecordData | null;
 }
 export interface AuthMeta {
   event: string;
@@ -548,8 +550,9 @@ export const events = [
     description:
       'Someone authenticates with a password. The filter gets the credentials before they are checked; the action runs after a success.',
     tags: RECORD_TAGS,
-    payload: '`{identity, password}`',
-    meta: '`collection`, `provider`; action: `status`, `user`',
+    payload:
+      '`{identity, password, record}` (`record`: the record the identity names, or null; a filter may pick another)',
+    meta: '`collection`, `provider`; action: `status`, `user`, `payload` (`{identity}`: never the password)',
     types: types<LoginPayload, AuthMeta>(),
     aliases: {
       directus: ['auth.login'],
@@ -571,7 +574,7 @@ export const events = [
     kinds: ['action'],
     description: 'An authentication attempt failed (wrong identity or password).',
     tags: RECORD_TAGS,
-    meta: '`collection`, `provider`, `status`, `error`',
+    meta: '`collection`, `provider`, `status`, `error`, `payload` (`{identity}`)',
     types: types<never, AuthMeta>(),
     aliases: { 'directus-legacy': ['auth.fail'] },
   },

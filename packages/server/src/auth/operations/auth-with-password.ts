@@ -1,21 +1,25 @@
 import { ForbiddenError, InvalidPayloadError } from '@sluice/hooks';
 import { sql } from 'kysely';
 import type { App } from '../../app/types.ts';
-import type { AuthResponse } from '../../catalogue/events.ts';
-import type { Collection } from '../../collections/types.ts';
+import type { AuthResponse, LoginPayload } from '../../catalogue/events.ts';
+import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord } from '../../records/encoding.ts';
 import { emitAction, filterPayload, recordTags } from '../../records/operations/events.ts';
 import { unmatchableHash, verifyPassword } from '../../records/password.ts';
+import { findRecordById } from '../../records/store.ts';
+import { rememberLoginPassword } from './login-password.ts';
 import { respondWithToken } from './respond.ts';
 
 const failure = () => new InvalidPayloadError('Failed to authenticate.');
 
 /**
- * `auth-with-password`: `auth.login` filter on the credentials → lookup by the collection's
- * identity fields → password check (a miss emits `auth.fail`) → `auth.token` filter on the
- * answer → `auth.login` action. An unknown identity gets the answer of a wrong password, after
- * a password check of the same cost.
+ * `auth-with-password`: lookup by the collection's identity fields → `auth.login` filter on the
+ * credentials and the record found (PocketBase's before hook: it may change the identity, or
+ * pick another record) → password check against that record (a miss emits `auth.fail`) →
+ * `auth.token` filter on the answer → `auth.login` action, whose payload is the identity alone.
+ * An unknown identity gets the answer of a wrong password, after a password check of the same
+ * cost.
  */
 export async function authWithPassword(
   app: App,
@@ -41,25 +45,70 @@ export async function authWithPassword(
     collectionId: collection.id,
     provider: 'password' as const,
   };
+  const identity = String(body.identity);
+  const found = await findByIdentity(app, collection, identity, body.identityField);
+  const foundRecord = found ? decodeRecord(collection, found, { isAdmin: true }) : null;
   const credentials = await filterPayload(
     app,
     'auth.login',
-    { identity: String(body.identity), password: String(body.password) },
+    { identity, password: String(body.password), record: foundRecord },
     meta,
     ctx,
     tags,
   );
-  const row = await findByIdentity(app, collection, credentials.identity, body.identityField);
+  rememberLoginPassword(ctx.state, credentials.password);
+  const row = await chosenRow(app, collection, credentials, identity, foundRecord, found, body.identityField);
   const stored = row ? String(row.password) : await unmatchableHash();
   const matches = await verifyPassword(credentials.password, stored);
   if (!row || !matches) {
-    emitAction(app, 'auth.fail', { ...meta, status: 'fail', error: 'invalid credentials' }, ctx, tags);
+    emitAction(
+      app,
+      'auth.fail',
+      {
+        ...meta,
+        event: 'auth.fail',
+        status: 'fail',
+        error: 'invalid credentials',
+        payload: { identity: credentials.identity },
+      },
+      ctx,
+      tags,
+    );
     throw failure();
   }
   const record = decodeRecord(collection, row, { showEmail: true });
   const response = await respondWithToken(app, collection, row, record, meta, ctx);
-  emitAction(app, 'auth.login', { ...meta, status: 'success', user: record }, ctx, tags);
+  emitAction(
+    app,
+    'auth.login',
+    { ...meta, status: 'success', user: record, payload: { identity: credentials.identity } },
+    ctx,
+    tags,
+  );
   return response;
+}
+
+/**
+ * The record the login is for: the one a filter put in the payload (PocketBase's reassigned
+ * `e.record`), else the one its identity names — looked up again when a filter changed it.
+ */
+async function chosenRow(
+  app: App,
+  collection: Collection,
+  credentials: LoginPayload,
+  identity: string,
+  foundRecord: RecordData | null,
+  found: Record<string, unknown> | undefined,
+  identityField: unknown,
+): Promise<Record<string, unknown> | undefined> {
+  const picked = credentials.record;
+  if (picked && picked !== foundRecord && typeof picked.id === 'string') {
+    return findRecordById(app.database.reader, collection, picked.id, true);
+  }
+  if (credentials.identity !== identity) {
+    return findByIdentity(app, collection, credentials.identity, identityField);
+  }
+  return found;
 }
 
 async function findByIdentity(

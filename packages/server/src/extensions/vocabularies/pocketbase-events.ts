@@ -1,3 +1,4 @@
+import { loginPasswordOf } from '../../auth/operations/login-password.ts';
 import type { HandlerContext } from '../types.ts';
 import { changedFields, type PocketBaseRecord, pocketbaseRecord, recordData } from './pocketbase-record.ts';
 
@@ -17,7 +18,7 @@ interface Shape {
   filter?(payload: any, meta: Data): PocketBaseEvent;
   read?(e: PocketBaseEvent, payload: any, meta: Data): unknown;
   /** `e` for an action or an init event. */
-  action?(meta: Data): PocketBaseEvent;
+  action?(meta: Data, ctx: HandlerContext | undefined): PocketBaseEvent;
 }
 
 const isPlainObject = (value: unknown): value is Data =>
@@ -87,15 +88,20 @@ const SHAPES: Record<string, Shape> = {
   ),
   'auth.login': {
     filter: (payload, meta) => ({
-      ...recordEvent(meta.user ?? meta.record ?? null, meta),
+      ...recordEvent(payload?.record ?? null, meta),
       identity: payload?.identity,
       password: payload?.password,
     }),
-    read: (e, payload) => ({ ...payload, identity: e.identity, password: e.password }),
-    action: (meta) => ({
+    read: (e, payload) => ({
+      ...payload,
+      identity: e.identity,
+      password: e.password,
+      record: recordData(e.record) ?? null,
+    }),
+    action: (meta, ctx) => ({
       ...recordEvent(meta.user ?? meta.record ?? null, meta),
       identity: meta.payload?.identity,
-      password: meta.payload?.password,
+      password: loginPasswordOf(ctx?.state),
     }),
   },
   'auth.token': {
@@ -267,6 +273,6 @@ export function eventAdapter(event: string, alias: string): EventAdapter {
       if (admin && e.admin !== e.record) e.record = e.admin;
       return read(e, payload, (meta ?? {}) as Data);
     },
-    actionEvent: (meta, ctx) => finish(action((meta ?? {}) as Data), (meta ?? {}) as Data, ctx),
+    actionEvent: (meta, ctx) => finish(action((meta ?? {}) as Data, ctx), (meta ?? {}) as Data, ctx),
   };
 }

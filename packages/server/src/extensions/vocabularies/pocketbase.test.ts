@@ -201,12 +201,12 @@ describe('pocketbase vocabulary (on… functions)', () => {
       await runFilter(
         hooks,
         'auth.login',
-        { identity: ' Ann@X.io ', password: 'p' },
+        { identity: ' Ann@X.io ', password: 'p', record: null },
         meta,
         handlerContext(),
         tags,
       ),
-    ).toEqual({ identity: 'ann@x.io', password: 'p' });
+    ).toEqual({ identity: 'ann@x.io', password: 'p', record: null });
   });
 
   it('lets mailer hooks change e.message and realtime hooks read e.client.id()', async () => {
