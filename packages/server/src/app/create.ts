@@ -281,7 +281,7 @@ export function createApp(options: AppOptions = {}): App {
     await cluster?.close();
     cluster = undefined;
   }
-  (app as { services: Services }).services = createServices(app);
+  (app as { services: Services }).services = createServices(app, options.extensions);
   return app;
 }
 

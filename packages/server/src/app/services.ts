@@ -12,7 +12,7 @@ import { updateRecord } from '../records/operations/update.ts';
 import { type ViewQuery, viewRecord } from '../records/operations/view.ts';
 import { parseListQuery } from '../records/query.ts';
 import { SettingsService } from '../settings/service.ts';
-import type { App } from './types.ts';
+import type { Core } from './core.ts';
 
 /**
  * Records, usable from extensions as well as routes. Pass the hook's `ctx` (or
@@ -20,7 +20,7 @@ import type { App } from './types.ts';
  * runs as the system (admin) in its own transaction. `{ emitEvents: false }` skips the hooks.
  */
 export class RecordsService {
-  constructor(private readonly app: App) {}
+  constructor(private readonly app: Core) {}
 
   collection(idOrName: string): Collection {
     const collection = this.app.schema.get(idOrName);
@@ -68,12 +68,15 @@ export interface Services {
   MailService: MailServiceClass;
 }
 
-export function createServices(app: App): Services {
+/** `extensions`: the extensions folder, where the mailer finds its templates. */
+export function createServices(core: Core, extensions: string | false | undefined): Services {
+  const settings = new SettingsService(core);
+  const mail = new Mailer(core, settings, extensions);
   return {
-    records: new RecordsService(app),
-    collections: new CollectionsService(app),
-    settings: new SettingsService(app),
-    mail: new Mailer(app),
-    MailService: mailServiceClass(app),
+    records: new RecordsService(core),
+    collections: new CollectionsService(core),
+    settings,
+    mail,
+    MailService: mailServiceClass(mail),
   };
 }

@@ -2,7 +2,7 @@ import type { ActionScope } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
 import type { HookContext } from '../context.ts';
 import { clientSignal } from '../http/client-signal.ts';
-import type { App } from './types.ts';
+import type { Core } from './core.ts';
 
 /** The action scope of each open transaction, so a call given only `{ database }` finds it. */
 const scopes = new WeakMap<Kysely<any>, ActionScope>();
@@ -14,7 +14,7 @@ const scopes = new WeakMap<Kysely<any>, ActionScope>();
  * actions then wait for that outer transaction's commit.
  */
 export async function inTransaction<T>(
-  app: App,
+  app: Core,
   ctx: HookContext,
   fn: (tx: HookContext) => Promise<T>,
 ): Promise<T> {

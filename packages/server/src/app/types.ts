@@ -1,13 +1,7 @@
-import type { Catalogue, Hooks } from '@sluice/hooks';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { SluiceEvents } from '../catalogue/events.ts';
-import type { Cluster } from '../cluster/types.ts';
-import type { SchemaCache } from '../collections/store.ts';
-import type { HookContext } from '../context.ts';
-import type { Database } from '../db/types.ts';
 import type { LoadedExtension } from '../extensions/loader.ts';
-import type { WriteRecorders } from '../writes/recorders.ts';
+import type { Core } from './core.ts';
 import type { Services } from './services.ts';
 
 export interface AppOptions {
@@ -52,19 +46,9 @@ export interface AppOptions {
   redisPrefix?: string;
 }
 
-export interface App {
-  readonly hooks: Hooks<SluiceEvents, HookContext>;
-  readonly catalogue: Catalogue;
+export interface App extends Core {
   readonly services: Services;
-  /** Internal: what runs inside every write's transaction after its SQL (see writes/pipeline.ts). */
-  readonly recorders: WriteRecorders;
-  readonly database: Database;
-  readonly schema: SchemaCache;
-  readonly logger: Logger;
   readonly http: FastifyInstance;
-  /** What the instances share (Redis), once bootstrapped with a Redis URL; else undefined. */
-  readonly cluster: Cluster | undefined;
-  readonly env: Record<string, string | undefined>;
   readonly options: Required<Pick<AppOptions, 'dir' | 'http' | 'shutdownTimeoutMs'>> & AppOptions;
   /** The extensions loaded from the extensions folder, with the error of each that failed. */
   readonly extensions: readonly LoadedExtension[];
@@ -72,10 +56,6 @@ export interface App {
   loadExtensions(): Promise<void>;
   /** The base URL once listening, e.g. `http://127.0.0.1:8090`. */
   url: string;
-  /** The secret auth tokens are signed with (available once started). */
-  secret(): string;
-  /** Builds a hook context for a call made outside a request. */
-  context(options?: import('../context.ts').CallOptions): HookContext;
   /** Opens the database, runs migrations and loads the schema; `start()` does it too. */
   bootstrap(): Promise<void>;
   /** Bootstraps, builds the HTTP app (init events in their documented order) and listens. */

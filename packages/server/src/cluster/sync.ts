@@ -2,15 +2,7 @@ import type { App } from '../app/types.ts';
 import { ClusterBroker } from './broker.ts';
 import type { Cluster } from './types.ts';
 
-/** What one instance tells the others after a committed change. */
-export type Notice = 'schema' | 'settings';
-
 export const EXTENSIONS_CHANNEL = 'extensions';
-
-/** Tells the other instances (if any) that the schema or the settings changed. */
-export function announce(app: App, notice: Notice): Promise<void> {
-  return app.cluster?.publish(notice, {}, { settled: true }) ?? Promise.resolve();
-}
 
 export interface ClusterMembership {
   /** The realtime broker that carries record changes between the instances. */

@@ -1,7 +1,7 @@
 import { InvalidPayloadError, NotFoundError } from '@sluice/hooks';
+import type { Core } from '../app/core.ts';
 import { inTransaction } from '../app/transaction.ts';
-import type { App } from '../app/types.ts';
-import { announce } from '../cluster/sync.ts';
+import { announce } from '../cluster/announce.ts';
 import type { HookContext } from '../context.ts';
 import { compileFilter, compileSort } from '../filter/index.ts';
 import { isJsonObject } from '../json.ts';
@@ -62,7 +62,7 @@ const listable: Collection = {
  * the in-memory schema follows only after the commit.
  */
 export class CollectionsService {
-  constructor(private readonly app: App) {}
+  constructor(private readonly app: Core) {}
 
   find(idOrName: string): Collection {
     const collection = this.app.schema.get(idOrName);

@@ -1,5 +1,4 @@
-import type { App } from '../app/types.ts';
-import type { MailInput, SentMail } from './service.ts';
+import type { Mailer, MailInput, SentMail } from './service.ts';
 
 /** What Directus passes to a service: `new MailService({ schema, knex, accountability })`. */
 export interface ServiceOptions {
@@ -12,13 +11,13 @@ export interface MailServiceClass {
   new (options?: ServiceOptions): { send(options: MailInput): Promise<SentMail> };
 }
 
-/** Directus' `MailService`, bound to one app: `send({ to, subject, html | template: { name, data } })`. */
-export function mailServiceClass(app: App): MailServiceClass {
+/** Directus' `MailService`, bound to one mailer: `send({ to, subject, html | template: { name, data } })`. */
+export function mailServiceClass(mail: Mailer): MailServiceClass {
   return class MailService {
     constructor(readonly options: ServiceOptions = {}) {}
 
     send(options: MailInput): Promise<SentMail> {
-      return app.services.mail.send(options);
+      return mail.send(options);
     }
   };
 }

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { InvalidPayloadError, SluiceError } from '@sluice/hooks';
 import nodemailer from 'nodemailer';
-import type { App } from '../app/types.ts';
+import type { Core } from '../app/core.ts';
 import type { MailAddress, MailMessage } from '../catalogue/events.ts';
+import type { SettingsService } from '../settings/service.ts';
 import { fillVariables, type NamedTemplate, NamedTemplates } from './named-templates.ts';
 import { htmlToText } from './templates.ts';
 
@@ -62,26 +63,31 @@ export class Mailer {
   readonly templates: NamedTemplates;
   readonly #pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly app: App) {
+  /** `extensions`: the extensions folder (its `templates/` holds email templates), or false. */
+  constructor(
+    private readonly app: Core,
+    private readonly settings: SettingsService,
+    private readonly extensions: string | false | undefined,
+  ) {
     this.templates = new NamedTemplates(() => this.#templatesDir());
   }
 
   #templatesDir(): string | undefined {
-    const { env, options } = this.app;
+    const { env } = this.app;
     const configured = env.SLUICE_EMAIL_TEMPLATES ?? env.EMAIL_TEMPLATES_PATH;
     if (configured) return resolve(configured);
-    if (options.extensions === false) return undefined;
-    return resolve(options.extensions ?? env.SLUICE_EXTENSIONS ?? './extensions', 'templates');
+    if (this.extensions === false) return undefined;
+    return resolve(this.extensions ?? env.SLUICE_EXTENSIONS ?? './extensions', 'templates');
   }
 
   /** Whether SMTP is enabled in the settings. */
   async enabled(): Promise<boolean> {
-    return (await this.app.services.settings.current()).smtp.enabled;
+    return (await this.settings.current()).smtp.enabled;
   }
 
   /** The sender the settings name (`meta.senderName`, `meta.senderAddress`). */
   async sender(): Promise<MailAddress> {
-    const { meta } = await this.app.services.settings.current();
+    const { meta } = await this.settings.current();
     return meta.senderName
       ? { name: meta.senderName, address: meta.senderAddress }
       : { address: meta.senderAddress };
@@ -113,7 +119,7 @@ export class Mailer {
     let { subject = '', html = '', text } = input;
     if (input.template) {
       const template = await this.templates.find(input.template.name);
-      const { meta } = await this.app.services.settings.current();
+      const { meta } = await this.settings.current();
       const data = {
         projectName: meta.appName,
         projectUrl: meta.appURL,
@@ -142,7 +148,7 @@ export class Mailer {
   ): Promise<SentMail> {
     const to = toAddresses(message.to as AddressInput[]);
     if (to.length === 0) throw new InvalidPayloadError('A message needs at least one recipient.');
-    const { smtp } = await this.app.services.settings.current();
+    const { smtp } = await this.settings.current();
     if (!smtp.enabled) {
       this.app.logger.warn(
         { to: addressesOf(to), subject: message.subject },

@@ -1,8 +1,8 @@
 import { type ErrorDetails, InvalidPayloadError, NotFoundError } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
+import type { Core } from '../app/core.ts';
 import { inTransaction } from '../app/transaction.ts';
-import type { App } from '../app/types.ts';
-import { announce } from '../cluster/sync.ts';
+import { announce } from '../cluster/announce.ts';
 import type { HookContext } from '../context.ts';
 import { isJsonObject } from '../json.ts';
 import { nowDate } from '../records/dates.ts';
@@ -69,7 +69,7 @@ export class SettingsService {
   /** Bumped by `forget()`, so that a read begun before it does not refill the cache. */
   #generation = 0;
 
-  constructor(private readonly app: App) {}
+  constructor(private readonly app: Core) {}
 
   /** Drops the cached settings (another instance changed them). */
   forget(): void {

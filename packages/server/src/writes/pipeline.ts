@@ -1,4 +1,4 @@
-import type { App } from '../app/types.ts';
+import type { Core } from '../app/core.ts';
 import type { HookContext } from '../context.ts';
 import { emitAction, filterPayload } from '../records/operations/events.ts';
 import type { WriteAction } from './recorders.ts';
@@ -41,7 +41,7 @@ export interface Write<Input, Row, Stored> {
  * `<context>.<action>` actions.
  */
 export async function runWrite<Input, Row, Stored>(
-  app: App,
+  app: Core,
   tx: HookContext,
   write: Write<Input, Row, Stored>,
 ): Promise<Stored> {

@@ -1,6 +1,6 @@
 import { ForbiddenError, InvalidPayloadError } from '@sluice/hooks';
 import { sql } from 'kysely';
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import type { AuthResponse, LoginPayload } from '../../catalogue/events.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
@@ -22,7 +22,7 @@ const failure = () => new InvalidPayloadError('Failed to authenticate.');
  * cost.
  */
 export async function authWithPassword(
-  app: App,
+  app: Core,
   collection: Collection,
   body: Record<string, unknown>,
   ctx: HookContext,
@@ -93,7 +93,7 @@ export async function authWithPassword(
  * `e.record`), else the one its identity names — looked up again when a filter changed it.
  */
 async function chosenRow(
-  app: App,
+  app: Core,
   collection: Collection,
   credentials: LoginPayload,
   identity: string,
@@ -112,7 +112,7 @@ async function chosenRow(
 }
 
 async function findByIdentity(
-  app: App,
+  app: Core,
   collection: Collection,
   identity: string,
   requestedField: unknown,

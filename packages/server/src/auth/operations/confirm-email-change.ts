@@ -1,5 +1,5 @@
 import { InvalidPayloadError } from '@sluice/hooks';
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import { randomFromPattern } from '../../collections/ids.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
@@ -12,7 +12,7 @@ import { assertAuthCollection, recordOfToken, requireFields } from './flows.ts';
  * (every token issued before dies, this one too), through `auth.email_change.confirm`.
  */
 export async function confirmEmailChange(
-  app: App,
+  app: Core,
   collection: Collection,
   body: Record<string, unknown>,
   ctx: HookContext,

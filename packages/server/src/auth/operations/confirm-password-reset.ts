@@ -1,5 +1,5 @@
 import { ForbiddenError } from '@sluice/hooks';
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { confirmWithToken } from './confirm-token.ts';
@@ -10,7 +10,7 @@ import { assertAuthCollection, requireFields } from './flows.ts';
  * `auth.password_reset.confirm`; the tokenKey renews, so this token and every auth token die.
  */
 export async function confirmPasswordReset(
-  app: App,
+  app: Core,
   collection: Collection,
   body: Record<string, unknown>,
   ctx: HookContext,

@@ -1,5 +1,5 @@
+import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
-import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import { type HookContext, system } from '../../context.ts';
 import { emitAction, filterOutcome, recordTags } from '../../records/operations/events.ts';
@@ -23,7 +23,7 @@ export interface ConfirmFlow<Input extends { token: string }> {
  * operation as the system (its hooks run) → the flow's action after commit.
  */
 export async function confirmWithToken<Input extends { token: string }>(
-  app: App,
+  app: Core,
   collection: Collection,
   ctx: HookContext,
   flow: ConfirmFlow<Input>,

@@ -1,4 +1,4 @@
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { confirmWithToken } from './confirm-token.ts';
@@ -9,7 +9,7 @@ import { assertAuthCollection, requireFields } from './flows.ts';
  * record already verified answers as a success and changes nothing (as PocketBase).
  */
 export async function confirmVerification(
-  app: App,
+  app: Core,
   collection: Collection,
   body: Record<string, unknown>,
   ctx: HookContext,

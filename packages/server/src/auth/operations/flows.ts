@@ -1,7 +1,7 @@
 import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import type { AuthFlowMeta } from '../../catalogue/events.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import { decodeRecord } from '../../records/encoding.ts';
@@ -76,7 +76,7 @@ const invalidToken = () =>
  * record's: a password or email change voids the tokens issued before it.
  */
 export async function recordOfToken(
-  app: App,
+  app: Core,
   executor: Kysely<any>,
   collection: Collection,
   token: unknown,

@@ -1,5 +1,5 @@
 import { ForbiddenError, UnauthorizedError } from '@sluice/hooks';
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import type { AuthResponse } from '../../catalogue/events.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
@@ -8,7 +8,11 @@ import { findRecordById } from '../../records/store.ts';
 import { respondWithToken } from './respond.ts';
 
 /** `auth-refresh`: a valid token of this collection gets a new one (`auth.refresh` filter and action). */
-export async function refreshAuth(app: App, collection: Collection, ctx: HookContext): Promise<AuthResponse> {
+export async function refreshAuth(
+  app: Core,
+  collection: Collection,
+  ctx: HookContext,
+): Promise<AuthResponse> {
   const { accountability } = ctx;
   if (!accountability.record || accountability.user === null) {
     throw new UnauthorizedError('The request requires a valid record authorization token.');

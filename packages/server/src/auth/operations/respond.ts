@@ -1,4 +1,4 @@
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import type { AuthMeta, AuthResponse } from '../../catalogue/events.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
@@ -7,7 +7,7 @@ import { signAuthToken } from '../tokens.ts';
 
 /** Every successful authentication answers here: a fresh token, then the `auth.token` filter. */
 export async function respondWithToken(
-  app: App,
+  app: Core,
   collection: Collection,
   row: Record<string, unknown>,
   record: RecordData,

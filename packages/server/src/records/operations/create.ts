@@ -1,6 +1,6 @@
 import { InvalidPayloadError } from '@sluice/hooks';
+import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
-import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { runWrite } from '../../writes/pipeline.ts';
@@ -24,7 +24,7 @@ import { emitAction, recordTags } from './events.ts';
  * input without passwords.
  */
 export async function createRecord(
-  app: App,
+  app: Core,
   collection: Collection,
   input: Record<string, unknown>,
   ctx: HookContext,

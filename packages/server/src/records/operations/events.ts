@@ -1,5 +1,5 @@
 import { isStopped } from '@sluice/hooks';
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 
@@ -19,7 +19,7 @@ const tagCache = new WeakMap<Collection, readonly string[]>();
  * Synchronous when every filter that ran was (callers await it either way).
  */
 export function filterPayload<P>(
-  app: App,
+  app: Core,
   name: string,
   payload: P,
   meta: object,
@@ -33,7 +33,7 @@ export function filterPayload<P>(
 
 /** Like `filterPayload`, for callers to whom a stop means something: `stopped` says a handler returned `false`. */
 export async function filterOutcome<P>(
-  app: App,
+  app: Core,
   name: string,
   payload: P,
   meta: object,
@@ -55,7 +55,7 @@ function settledPayload<P>(outcome: unknown): P {
  * transaction is over, so its context carries the database instead (DESIGN §1.7).
  */
 export function emitAction(
-  app: App,
+  app: Core,
   name: string,
   meta: object,
   ctx: HookContext,

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import type { ListResult } from '../../catalogue/events.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
@@ -40,7 +40,7 @@ const rowsOf = (result: { rows: RecordRow[] }) => result.rows;
  * relations expanded; the `records.list` filter may change the result before it is sent.
  */
 export async function listRecords(
-  app: App,
+  app: Core,
   collection: Collection,
   query: ListQuery,
   ctx: HookContext,

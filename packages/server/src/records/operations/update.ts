@@ -1,6 +1,6 @@
 import { NotFoundError } from '@sluice/hooks';
+import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
-import type { App } from '../../app/types.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { runWrite } from '../../writes/pipeline.ts';
@@ -28,7 +28,7 @@ import { recordTags } from './events.ts';
  * recorders → (after commit) `model.update` and `records.update` actions.
  */
 export async function updateRecord(
-  app: App,
+  app: Core,
   collection: Collection,
   id: string,
   input: Record<string, unknown>,

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@sluice/hooks';
-import type { App } from '../../app/types.ts';
+import type { Core } from '../../app/core.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { parseFieldsParam, pickFields } from '../../filter/index.ts';
@@ -16,7 +16,7 @@ export interface ViewQuery {
 
 /** Reads one record the caller may view (view rule); the `records.view` filter may change it. */
 export async function viewRecord(
-  app: App,
+  app: Core,
   collection: Collection,
   id: string,
   query: ViewQuery,
