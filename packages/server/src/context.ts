@@ -31,6 +31,14 @@ export const system: Accountability = Object.freeze({
   record: null,
 });
 
+/**
+ * The services a handler gets as `ctx.services` (`records`, `collections`, `settings`, `mail`,
+ * `MailService`). Declared empty here and filled in by app/services.ts, so that the context
+ * does not import the services, which import the context.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by declaration merging
+export interface HookServices {}
+
 /** The context every filter and action receives (DESIGN §1.7). */
 export interface HookContext {
   /** The operation's transaction (filters), or the database (actions, reads). */
@@ -39,7 +47,7 @@ export interface HookContext {
   request?: FastifyRequest;
   reply?: FastifyReply;
   schema: SchemaCache;
-  services: unknown;
+  services: HookServices;
   logger: Logger;
   env: Record<string, string | undefined>;
   /** Shared by every handler of one operation: pass data from a filter to an action, stop loops. */

@@ -58,6 +58,10 @@ export class RecordsService {
   }
 }
 
+declare module '../context.ts' {
+  interface HookServices extends Services {}
+}
+
 export interface Services {
   records: RecordsService;
   collections: CollectionsService;
