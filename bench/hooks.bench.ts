@@ -1,6 +1,8 @@
 /**
- * The hook engine against other event and hook libraries, side by side in one process.
- * Each library appears only in the modes it has.
+ * The hook engine against other event and hook libraries, side by side in one process, and
+ * against `bare`: a hand-written loop doing the same work (plain calls for sync chains, an
+ * `await` loop for async chains, the handlers started after the emitter returns for a fan-out).
+ * Each library appears only in the modes it has. The last line gives sluice ÷ bare per case.
  */
 import Emittery from 'emittery';
 import EventEmitter3 from 'eventemitter3';
@@ -27,8 +29,47 @@ const record = (name: string, lib: string, figure: { opsPerSec: number }) => {
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 const payload = { n: 0 };
 
+type Handler = (p: typeof payload) => typeof payload;
+type AsyncHandler = (p: typeof payload) => Promise<unknown>;
+
+/**
+ * The bare code: what an engine with no bookkeeping at all would run, as plain calls. Each is
+ * compiled apart (`new Function`), so that no call site is shared between cases.
+ */
+const bare = {
+  sync(handlers: Handler[]): () => unknown {
+    const calls = handlers.map((_, i) => `p = h${i}(p);`).join(' ');
+    const names = handlers.map((_, i) => `h${i}`);
+    return new Function(...names, 'payload', `return () => { let p = payload; ${calls} return p; };`)(
+      ...handlers,
+      payload,
+    );
+  },
+  async(handlers: AsyncHandler[]): () => Promise<unknown> {
+    const calls = handlers.map((_, i) => `p = await h${i}(p);`).join(' ');
+    const names = handlers.map((_, i) => `h${i}`);
+    return new Function(...names, 'payload', `return async () => { let p = payload; ${calls} return p; };`)(
+      ...handlers,
+      payload,
+    );
+  },
+  fanout(handlers: AsyncHandler[]) {
+    let pending: Promise<unknown> = Promise.resolve();
+    const ignore = () => {};
+    return {
+      emit: async () => {
+        pending = Promise.resolve().then(() =>
+          Promise.all(handlers.map((handler) => handler(payload).catch(ignore))),
+        );
+      },
+      drain: () => pending,
+    };
+  },
+};
+
 // emit with no listener, and with one, for the ratio
 {
+  record('emit-none', 'bare', measureSync(bare.sync([])));
   const hooks = createHooks({ logger: quiet });
   hooks.filter('other.event', (p) => p);
   const none = hooks.event('records.create');
@@ -84,6 +125,7 @@ for (const size of [1, 10, 100]) {
     'sluice',
     measureSync(() => point.filter(payload, undefined)),
   );
+  record(name, 'bare', measureSync(bare.sync(Array.from({ length: size }, () => (p: typeof payload) => p))));
   const tapable = new SyncWaterfallHook<[typeof payload]>(['payload']);
   for (let i = 0; i < size; i++) tapable.tap(`t${i}`, (p) => p);
   record(
@@ -113,6 +155,11 @@ for (const size of [10, 100]) {
   for (let i = 0; i < size; i++) hooks.filter('records.create', async (p: typeof payload) => p);
   const point = hooks.event('records.create');
   record(name, 'sluice', await measureAsync(() => Promise.resolve(point.filter(payload, undefined))));
+  record(
+    name,
+    'bare',
+    await measureAsync(bare.async(Array.from({ length: size }, () => async (p: typeof payload) => p))),
+  );
   const tapable = new AsyncSeriesWaterfallHook<[typeof payload]>(['payload']);
   for (let i = 0; i < size; i++) tapable.tapPromise(`t${i}`, async (p) => p);
   record(name, 'tapable', await measureAsync(() => tapable.promise(payload)));
@@ -137,6 +184,8 @@ for (const size of [10, 100]) {
       () => hooks.drain(),
     ),
   );
+  const fanout = bare.fanout(Array.from({ length: size }, () => async () => {}));
+  record(name, 'bare', await measureAsync(fanout.emit, fanout.drain));
   const tapable = new AsyncParallelHook<[typeof payload]>(['payload']);
   for (let i = 0; i < size; i++) tapable.tapPromise(`t${i}`, async () => {});
   record(name, 'tapable', await measureAsync(() => tapable.promise(payload)));
@@ -154,4 +203,10 @@ for (const size of [10, 100]) {
   record(name, 'mitt', await measureAsync(async () => emitter.emit('records.create', payload)));
 }
 
-console.log(JSON.stringify({ bench: 'hooks', cases }));
+const ofBare: Record<string, number> = {};
+for (const sluice of cases.filter((figure) => figure.lib === 'sluice')) {
+  const baseline = cases.find((figure) => figure.case === sluice.case && figure.lib === 'bare');
+  if (baseline) ofBare[sluice.case] = Math.round((sluice.opsPerSec / baseline.opsPerSec) * 100) / 100;
+}
+console.log(`sluice ÷ bare: ${JSON.stringify(ofBare)}`);
+console.log(JSON.stringify({ bench: 'hooks', cases, ofBare }));
