@@ -991,7 +991,7 @@ export const events = [
     name: 'request.not_found',
     kinds: ['filter'],
     description:
-      'No route matched. Returning a value other than `false` means the hook answered the request itself.',
+      'No route matched. Returning a value other than `false` means the hook answers the request itself, then or later (through `meta.response`); `false`, or a stop before any other value, answers 404.',
     payload: '`false`',
     meta: '`request`, `response`',
     types: types<boolean, { request: unknown; response: unknown }>(),
@@ -1046,7 +1046,8 @@ export const events = [
   {
     name: 'server.now',
     kinds: ['filter'],
-    description: 'GET /api/now answers the server time; the filter may change the answer.',
+    description:
+      'GET /api/now answers the server time; the filter may change the answer. A stop answers it as the chain left it.',
     payload: '`{now}`',
     types: types<{ now: string | number }, { request: unknown }>(),
     aliases: { kuzzle: ['server:afterNow'] },
