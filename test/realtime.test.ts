@@ -583,6 +583,28 @@ describe.each(dialects)('realtime (%s)', (dialect: Dialect) => {
     expect((await subscribe(stream.clientId, topics)).status).toBe(204);
   });
 
+  it('refuses a subscription to an unknown collection or with a filter that does not compile, naming it', async () => {
+    const stream = await open();
+    const withFilter = (filter: string) =>
+      `posts/*?options=${encodeURIComponent(JSON.stringify({ query: { filter } }))}`;
+    const refusals = [
+      ['no_such/*', 'unknown collection "no_such"'],
+      [withFilter('title ='), 'Invalid filter'],
+      [withFilter('nope = 1'), 'unknown field "nope"'],
+    ];
+    for (const [topic, reason] of refusals) {
+      const refused = await subscribe(stream.clientId, ['posts/*', topic]);
+      expect(refused.status, topic).toBe(400);
+      expect(refused.body).toMatchObject({
+        status: 400,
+        data: { subscriptions: { code: 'validation_invalid_subscription' } },
+      });
+      expect(refused.body.data.subscriptions.message).toContain(JSON.stringify(topic));
+      expect(refused.body.data.subscriptions.message).toContain(reason);
+    }
+    expect((await subscribe(stream.clientId, [withFilter('title = "x"')])).status).toBe(204);
+  });
+
   it('builds one message for all the subscriptions and clients that select the same fields', async () => {
     const built = new Set<unknown>();
     cleanups.push(
