@@ -70,6 +70,7 @@ export interface VocabularyContext {
   catalogue: Catalogue;
   /** Every hook the adapter registers carries it, so hot reload can remove them together. */
   owner: string;
+  /** Already names the extension on each line: an adapter adds no `extension` key of its own. */
   logger: Logger;
   dispatch: DispatchEvent;
 }
