@@ -1,5 +1,6 @@
 import { type AliasSpec, type CatalogueRow, type EventMapOf, types } from '@sluice/hooks';
 import type { FastifyInstance } from 'fastify';
+import type { CliProgram } from '../cli-program.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
 
 /**
@@ -8,12 +9,8 @@ import type { Collection, RecordData } from '../collections/types.ts';
  * adapters all derive from this table.
  */
 
-/** What `cli.before` / `cli.after` get: the parsed command line, which a hook may change. */
-export interface CliProgram {
-  command: string;
-  args: string[];
-  options: Record<string, unknown>;
-}
+/** What `cli.before` / `cli.after` get: the commander-like program, to which a hook may add commands. */
+export type { CliProgram };
 
 export interface RecordEventMeta {
   event: string;
@@ -1096,8 +1093,14 @@ export const events = [
   },
   ...(
     [
-      ['cli.before', 'The command line is being built.'],
-      ['cli.after', 'The command line is built.'],
+      [
+        'cli.before',
+        "The command line is being built, once the extensions loaded: `program` is a commander-like program without the built-in commands yet, to which a hook may add its own (`program.command('name <arg>').option('--flag').action(fn)`).",
+      ],
+      [
+        'cli.after',
+        'The command line is built (the built-in `serve` and `admin create` added); it is parsed and its command run next.',
+      ],
     ] as const
   ).map(
     ([name, description]) =>
