@@ -230,6 +230,35 @@ describe.each(dialects)('bad input (%s)', (dialect: Dialect) => {
       expect(response.status).toBe(400);
       expect(response.body.data).toHaveProperty('passwordConfirm');
     });
+
+    it('refuses a collection whose API rule does not parse or names an unknown field, naming the rule', async () => {
+      const created = await server.request('POST', '/api/collections', {
+        token: server.adminToken,
+        body: { name: 'broken_rules', fields: [{ name: 'title', type: 'text' }], listRule: 'title = "a" &&' },
+      });
+      expect(created.status).toBe(400);
+      expect(created.body.data).toEqual({
+        listRule: {
+          code: 'validation_invalid_rule',
+          message: expect.stringMatching(/^Invalid listRule: .*position/),
+        },
+      });
+      expect(
+        (await server.request('GET', '/api/collections/broken_rules', { token: server.adminToken })).status,
+      ).toBe(404);
+      const updated = await server.request('PATCH', '/api/collections/posts', {
+        token: server.adminToken,
+        body: { viewRule: 'nope = 1' },
+      });
+      expect(updated.status).toBe(400);
+      expect(updated.body.data).toEqual({
+        viewRule: {
+          code: 'validation_invalid_rule',
+          message: 'Invalid viewRule: unknown field "nope" at position 0.',
+        },
+      });
+      expect((await server.request('GET', `${RECORDS}/${seeded[0].id}`)).status).toBe(200);
+    });
   });
 
   describe('query parameters', () => {

@@ -555,4 +555,105 @@ export default defineHook(({ schedule }, { services }) => {
       ]);
     });
   });
+
+  describe('custom routes', () => {
+    let server: TestServer;
+
+    beforeAll(async () => {
+      const dir = extensionsFolder({
+        // Directus' endpoint extension: (router, context) mounted at /<folder>
+        'endpoints/greet/index.js': `
+          module.exports = (router, { exceptions }) => {
+            router.get('/', (req, res) => res.json({ hello: 'world' }));
+            router.get('/:name', async (req, res) => {
+              res.status(201).json({ name: req.params.name, q: req.query.q, admin: req.accountability.admin });
+            });
+            router.post('/echo', (req, res) => res.send({ got: req.body }));
+            router.get('/refused/now', (req, res, next) => next(new exceptions.ForbiddenException('No.')));
+          };`,
+        // { id, handler }: the id, not the folder, is the mount path
+        'endpoints/folder-name/index.ts': `
+          export default {
+            id: 'by-id',
+            handler: (router: { get: Function }) => {
+              router.get('/', (_req: unknown, res: { send(text: string): void }) => res.send('by id'));
+            },
+          };`,
+        // PocketBase's routerAdd in a hook file
+        'hooks/pb-routes.js': `
+          export const vocabulary = 'pocketbase';
+          export default ({ routerAdd, $app }) => {
+            routerAdd('GET', '/api/hello/{name}', (e) => {
+              return e.json(200, { message: 'Hello ' + e.request.pathValue('name'), auth: e.auth?.get('email') ?? null });
+            });
+            routerAdd('POST', '/api/shout', (e) => {
+              const { body } = e.requestInfo();
+              if (!body.text) throw new $app.exceptions.BadRequestError('Nothing to shout.');
+              return e.string(200, String(body.text).toUpperCase());
+            });
+          };`,
+        'hooks/route-order.js': `
+          module.exports = ({ init }) => {
+            const seen = {};
+            const has = (app) => app.hasRoute({ method: 'GET', url: '/greet' }) && app.hasRoute({ method: 'GET', url: '/api/hello/:name' });
+            init('routes.custom.before', ({ app }) => { seen.before = has(app); });
+            init('routes.custom.after', ({ app }) => {
+              seen.after = has(app);
+              app.get('/api/route-order', async () => seen);
+            });
+          };`,
+      });
+      server = await startServer(dialect, { extensions: dir });
+    });
+
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('registers them between routes.custom.before and routes.custom.after', async () => {
+      expect((await server.request('GET', '/api/route-order')).body).toEqual({ before: false, after: true });
+      const { extensions } = await listHooks(server);
+      expect(extensions.filter((extension) => extension.extension.startsWith('endpoints/'))).toMatchObject([
+        { extension: 'endpoints/folder-name', vocabulary: 'directus', error: null },
+        { extension: 'endpoints/greet', vocabulary: 'directus', error: null },
+      ]);
+    });
+
+    it('mounts Directus endpoints at /<id> with an Express-like request and response', async () => {
+      expect(await server.request('GET', '/greet')).toMatchObject({ status: 200, body: { hello: 'world' } });
+      expect(
+        await server.request('GET', '/greet/ann', { query: { q: 'x' }, token: server.adminToken }),
+      ).toMatchObject({
+        status: 201,
+        body: { name: 'ann', q: 'x', admin: true },
+      });
+      expect(await server.request('POST', '/greet/echo', { body: { a: 1 } })).toMatchObject({
+        status: 200,
+        body: { got: { a: 1 } },
+      });
+      expect(await server.request('GET', '/greet/refused/now')).toMatchObject({
+        status: 403,
+        body: { status: 403, message: 'No.' },
+      });
+      expect(await server.request('GET', '/by-id')).toMatchObject({ status: 200, text: 'by id' });
+      expect((await server.request('GET', '/folder-name')).status).toBe(404);
+    });
+
+    it("answers PocketBase's routerAdd routes with e.json, e.string and the caller's auth", async () => {
+      expect(await server.request('GET', '/api/hello/world')).toMatchObject({
+        status: 200,
+        body: { message: 'Hello world', auth: null },
+      });
+      const signedIn = await server.request('GET', '/api/hello/admin', { token: server.adminToken });
+      expect(signedIn.body).toMatchObject({ message: 'Hello admin', auth: expect.stringContaining('@') });
+      expect(await server.request('POST', '/api/shout', { body: { text: 'hey' } })).toMatchObject({
+        status: 200,
+        text: 'HEY',
+      });
+      expect(await server.request('POST', '/api/shout', { body: {} })).toMatchObject({
+        status: 400,
+        body: { message: 'Nothing to shout.' },
+      });
+    });
+  });
 });

@@ -629,6 +629,30 @@ describe.each(dialects)('hooks against a running server (%s)', (dialect: Dialect
       expect(missing.body).toMatchObject({ status: 404, code: 'SLUICE_ERR_NOT_FOUND' });
     });
 
+    it('request.not_found leaves the answer to a hook that returned other than false, even a later one', async () => {
+      using(
+        hooks().filter('request.not_found', (_handled, meta) => {
+          if (!(meta.request as { url: string }).url.startsWith('/later/')) return false;
+          setImmediate(() => (meta.response as { send(body: unknown): void }).send({ later: true }));
+          return true;
+        }),
+      );
+      const later = await server.request('GET', '/later/answer');
+      expect(later.status).toBe(200);
+      expect(later.body).toEqual({ later: true });
+      const stopped = await server.request('GET', '/nothing/here');
+      expect(stopped.status).toBe(404);
+      expect(stopped.body).toMatchObject({ status: 404, code: 'SLUICE_ERR_NOT_FOUND' });
+    });
+
+    it('server.now answers the time when a filter stops the chain', async () => {
+      using(hooks().filter('server.now', () => false));
+      const now = await server.request('GET', '/api/now');
+      expect(now.status).toBe(200);
+      expect(Object.keys(now.body)).toEqual(['now']);
+      expect(Number.isNaN(Date.parse(now.body.now))).toBe(false);
+    });
+
     it('api.error can change the error message', async () => {
       using(hooks().filter('api.error', (body) => ({ ...body, message: `Custom: ${body.message}` })));
       const missing = await server.request('GET', '/api/collections/no_such/records');

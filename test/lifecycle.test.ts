@@ -232,3 +232,57 @@ describe('sluice serve', () => {
     }
   });
 });
+
+describe('sluice CLI', () => {
+  function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [sluiceBin, ...args], { env: { PATH: process.env.PATH } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+  }
+
+  it('runs a command an extension added in cli.before, next to the built-in ones', async () => {
+    const storage = await createStorage('sqlite');
+    const extensions = join(storage.dir, 'extensions');
+    mkdirSync(join(extensions, 'hooks', 'hello'), { recursive: true });
+    writeFileSync(
+      join(extensions, 'hooks', 'hello', 'index.mjs'),
+      `export default ({ init }) => {
+        init('cli.before', ({ program }) => {
+          program
+            .command('hello <name>')
+            .description('Says hello.')
+            .option('--shout')
+            .action(async (name, options) => {
+              const text = 'Hello, ' + name + '!';
+              console.log(options.shout ? text.toUpperCase() : text);
+            });
+        });
+        init('cli.after', ({ program }) => {
+          console.log('commands: ' + program.commands.map((command) => command.name()).join(','));
+        });
+      };`,
+    );
+    const where = ['--dir', join(storage.dir, 'data'), '--extensions', extensions];
+    try {
+      const hello = await run(['hello', 'world', '--shout', ...where]);
+      expect(hello.stderr).toBe('');
+      expect(hello.code).toBe(0);
+      expect(hello.stdout).toBe('commands: hello,serve,admin\nHELLO, WORLD!\n');
+      const admin = await run(['admin', 'create', 'cli@example.com', 'password-123', ...where]);
+      expect(admin.code).toBe(0);
+      expect(admin.stdout).toContain('Created superuser cli@example.com.');
+      const unknown = await run(['goodbye', ...where]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('sluice hello <name> [--shout]  Says hello.');
+    } finally {
+      await storage.destroy();
+    }
+  });
+});

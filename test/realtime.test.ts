@@ -428,6 +428,36 @@ describe.each(dialects)('realtime (%s)', (dialect: Dialect) => {
     expect(realtimeOf(server.app)?.clients.has(stream.clientId)).toBe(false);
   });
 
+  it('fires no realtime.connect when a realtime.message filter drops PB_CONNECT', async () => {
+    const hooks = server.app.hooks;
+    const connected: string[] = [];
+    const sent: string[] = [];
+    cleanups.push(
+      hooks.filter('realtime.message', (message) => (message.name === 'PB_CONNECT' ? false : message), {
+        owner: 'test',
+      }),
+      hooks.action('realtime.connect', (meta) => void connected.push(meta.clientId), { owner: 'test' }),
+      hooks.action('realtime.message', (meta) => void sent.push(`${meta.clientId} ${meta.message.name}`), {
+        owner: 'test',
+      }),
+    );
+    const hub = realtimeOf(server.app)!;
+    const before = new Set(hub.clients.keys());
+    const controller = new AbortController();
+    cleanups.push(() => controller.abort());
+    const response = await fetch(`${server.url}/api/realtime`, { signal: controller.signal });
+    expect(response.status).toBe(200);
+    await until(() => [...hub.clients.keys()].some((id) => !before.has(id)), 5000, 'the new client');
+    const clientId = [...hub.clients.keys()].find((id) => !before.has(id))!;
+    expect((await subscribe(clientId, ['big/*'])).status).toBe(204);
+    await create('big', { body: 'after the dropped PB_CONNECT' });
+    // messages go out in order: once this one is sent, PB_CONNECT was dropped
+    await until(() => sent.includes(`${clientId} big/*`), 5000, 'the record message');
+    await hooks.drain();
+    expect(sent.filter((line) => line.startsWith(clientId))).toEqual([`${clientId} big/*`]);
+    expect(connected).not.toContain(clientId);
+  });
+
   it('refuses a connection the realtime.connect filter throws on, and drops idle clients', async () => {
     const { ForbiddenError } = await import('@sluice/hooks');
     const unregister = server.app.hooks.filter(
@@ -551,6 +581,28 @@ describe.each(dialects)('realtime (%s)', (dialect: Dialect) => {
     });
     const topics = [...Array.from({ length: 50 }, (_, index) => distinctFields(index)), 'posts/*', 'big'];
     expect((await subscribe(stream.clientId, topics)).status).toBe(204);
+  });
+
+  it('refuses a subscription to an unknown collection or with a filter that does not compile, naming it', async () => {
+    const stream = await open();
+    const withFilter = (filter: string) =>
+      `posts/*?options=${encodeURIComponent(JSON.stringify({ query: { filter } }))}`;
+    const refusals = [
+      ['no_such/*', 'unknown collection "no_such"'],
+      [withFilter('title ='), 'Invalid filter'],
+      [withFilter('nope = 1'), 'unknown field "nope"'],
+    ];
+    for (const [topic, reason] of refusals) {
+      const refused = await subscribe(stream.clientId, ['posts/*', topic]);
+      expect(refused.status, topic).toBe(400);
+      expect(refused.body).toMatchObject({
+        status: 400,
+        data: { subscriptions: { code: 'validation_invalid_subscription' } },
+      });
+      expect(refused.body.data.subscriptions.message).toContain(JSON.stringify(topic));
+      expect(refused.body.data.subscriptions.message).toContain(reason);
+    }
+    expect((await subscribe(stream.clientId, [withFilter('title = "x"')])).status).toBe(204);
   });
 
   it('builds one message for all the subscriptions and clients that select the same fields', async () => {

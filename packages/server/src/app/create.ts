@@ -14,6 +14,7 @@ import { SchemaCache } from '../collections/store.ts';
 import { type CallOptions, type HookContext, system } from '../context.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrations.ts';
+import { type CustomRoutes, registerCustomRoutes } from '../extensions/custom-routes.ts';
 import { discoverExtensions } from '../extensions/discover.ts';
 import {
   type LoadedExtension,
@@ -90,6 +91,7 @@ export function createApp(options: AppOptions = {}): App {
   let secret: string | undefined;
   let extensionsLoaded: Promise<void> | undefined;
   let loadOptions: LoadOptions | undefined;
+  const customRoutes: CustomRoutes = new Map();
   let watcher: ExtensionWatcher | undefined;
   let bootstrapped: Promise<void> | undefined;
   let started = false;
@@ -139,6 +141,7 @@ export function createApp(options: AppOptions = {}): App {
           catalogue,
           logger,
           mustLoad: env.SLUICE_EXTENSIONS_MUST_LOAD === 'true',
+          routes: customRoutes,
           context: {
             services: app.services,
             database: database.db,
@@ -209,6 +212,7 @@ export function createApp(options: AppOptions = {}): App {
       registerHookRoutes(app);
       await hooks.runInit('routes.after', { app: fastify });
       await hooks.runInit('routes.custom.before', { app: fastify });
+      registerCustomRoutes(fastify, customRoutes);
       await hooks.runInit('routes.custom.after', { app: fastify });
       await hooks.runInit('app.after', { app: fastify });
 

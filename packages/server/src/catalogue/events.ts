@@ -1,5 +1,6 @@
 import { type AliasSpec, type CatalogueRow, type EventMapOf, types } from '@sluice/hooks';
 import type { FastifyInstance } from 'fastify';
+import type { CliProgram } from '../cli-program.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
 
 /**
@@ -8,12 +9,8 @@ import type { Collection, RecordData } from '../collections/types.ts';
  * adapters all derive from this table.
  */
 
-/** What `cli.before` / `cli.after` get: the parsed command line, which a hook may change. */
-export interface CliProgram {
-  command: string;
-  args: string[];
-  options: Record<string, unknown>;
-}
+/** What `cli.before` / `cli.after` get: the commander-like program, to which a hook may add commands. */
+export type { CliProgram };
 
 export interface RecordEventMeta {
   event: string;
@@ -994,7 +991,7 @@ export const events = [
     name: 'request.not_found',
     kinds: ['filter'],
     description:
-      'No route matched. Returning a value other than `false` means the hook answered the request itself.',
+      'No route matched. Returning a value other than `false` means the hook answers the request itself, then or later (through `meta.response`); `false`, or a stop before any other value, answers 404.',
     payload: '`false`',
     meta: '`request`, `response`',
     types: types<boolean, { request: unknown; response: unknown }>(),
@@ -1049,7 +1046,8 @@ export const events = [
   {
     name: 'server.now',
     kinds: ['filter'],
-    description: 'GET /api/now answers the server time; the filter may change the answer.',
+    description:
+      'GET /api/now answers the server time; the filter may change the answer. A stop answers it as the chain left it.',
     payload: '`{now}`',
     types: types<{ now: string | number }, { request: unknown }>(),
     aliases: { kuzzle: ['server:afterNow'] },
@@ -1098,8 +1096,14 @@ export const events = [
   },
   ...(
     [
-      ['cli.before', 'The command line is being built.'],
-      ['cli.after', 'The command line is built.'],
+      [
+        'cli.before',
+        "The command line is being built, once the extensions loaded: `program` is a commander-like program without the built-in commands yet, to which a hook may add its own (`program.command('name <arg>').option('--flag').action(fn)`).",
+      ],
+      [
+        'cli.after',
+        'The command line is built (the built-in `serve` and `admin create` added); it is parsed and its command run next.',
+      ],
     ] as const
   ).map(
     ([name, description]) =>

@@ -328,4 +328,66 @@ describe('normalizeCollection', () => {
       expect(after.fields.some((field) => field.name === 'nickname')).toBe(true);
     });
   });
+
+  describe('API rules', () => {
+    it('refuses a rule that does not parse or names an unknown field, naming the rule and the position', () => {
+      const details = detailsOf(() =>
+        normalizeCollection({
+          name: 'notes',
+          fields: [{ name: 'title', type: 'text' }],
+          listRule: 'title =',
+          viewRule: 'nope = 1',
+          createRule: '',
+          deleteRule: null,
+        }),
+      );
+      expect(details).toEqual({
+        listRule: {
+          code: 'validation_invalid_rule',
+          message: expect.stringMatching(/^Invalid listRule: .*position 7/),
+        },
+        viewRule: {
+          code: 'validation_invalid_rule',
+          message: 'Invalid viewRule: unknown field "nope" at position 0.',
+        },
+      });
+    });
+
+    it('accepts @request and @collection references, hidden fields and the collection itself', () => {
+      const members = normalizeCollection({ name: 'members', type: 'auth' });
+      const getCollection = (idOrName: string) =>
+        idOrName === members.id || idOrName === members.name ? members : undefined;
+      const collection = normalizeCollection(
+        {
+          name: 'notes',
+          fields: [
+            { name: 'secret', type: 'text', hidden: true },
+            { name: 'owner', type: 'relation', collectionId: members.id, maxSelect: 1 },
+            { name: 'parent', type: 'relation', collectionId: 'notes', maxSelect: 1 },
+          ],
+          listRule: 'owner = @request.auth.id && @request.auth.verified = true',
+          viewRule: 'secret = @request.query.key || @request.headers.x_token != ""',
+          createRule: '@request.body.secret:isset = false && @request.method = "POST"',
+          updateRule: '@collection.members.email ?= @request.auth.email && parent.owner.email != ""',
+          deleteRule: '@collection.notes.owner ?= @request.auth.id',
+        },
+        undefined,
+        { getCollection },
+      );
+      expect(collection.listRule).toBe('owner = @request.auth.id && @request.auth.verified = true');
+    });
+
+    it('refuses on update a kept rule that names a field the update drops', () => {
+      const before = normalizeCollection({
+        name: 'notes',
+        fields: [{ name: 'title', type: 'text' }],
+        listRule: 'title != ""',
+      });
+      const kept = before.fields.filter((field) => field.name !== 'title');
+      expect(detailsOf(() => normalizeCollection({ fields: kept }, before)).listRule).toMatchObject({
+        code: 'validation_invalid_rule',
+        message: expect.stringContaining('"title"'),
+      });
+    });
+  });
 });

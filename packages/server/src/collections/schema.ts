@@ -5,6 +5,7 @@ import { formatDate, nowDate, parseDate } from '../records/dates.ts';
 import { fieldTypes, leadingSystemFields, trailingSystemFields } from './fields.ts';
 import { newId } from './ids.ts';
 import { parseIndex, retargetIndex } from './indexes.ts';
+import { ruleKeys, ruleProblems } from './rules.ts';
 import type {
   Collection,
   CollectionType,
@@ -25,7 +26,6 @@ export interface NormalizeOptions {
 const namePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const maxNameLength = 100;
 const customIdPattern = /^[A-Za-z0-9_]{1,100}$/;
-const ruleKeys = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
 const systemTables = new Set(['_collections', '_params', '_migrations']);
 const reservedFieldNames = new Set(['expand', 'collectionid', 'collectionname']);
 const reservedAuthFieldNames = new Set(['passwordconfirm', 'oldpassword']);
@@ -93,6 +93,8 @@ export function normalizeCollection(
   };
   for (const key of ruleKeys) collection[key] = readRule(input, key, existing?.[key] ?? null, problems);
   if (type === 'auth') readAuthOptions(input, existing, collection, problems);
+  // against fields that are themselves invalid, a rule's problems would only mislead
+  if (problems.empty) Object.assign(problems.details, ruleProblems(collection, options.getCollection));
 
   if (!problems.empty) throw new InvalidPayloadError('Failed to validate the collection.', problems.details);
   return collection;

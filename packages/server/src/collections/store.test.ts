@@ -43,7 +43,7 @@ describe.each(dialects)('collection store (%s)', (dialect) => {
     expect(loaded.find((collection) => collection.id === members.id)).toEqual(members);
     expect(loaded.find((collection) => collection.id === posts.id)).toEqual(posts);
 
-    const renamed = normalizeCollection({ name: 'articles', viewRule: 'x = 1' }, posts);
+    const renamed = normalizeCollection({ name: 'articles', viewRule: 'title = "x"' }, posts);
     await database.transaction((trx) => updateCollection(trx, renamed));
     const afterUpdate = await loadCollections(database.reader);
     expect(afterUpdate.find((collection) => collection.id === posts.id)).toEqual(renamed);

@@ -11,6 +11,8 @@ export interface ExtensionEntry {
   plugin: string;
   /** The file to load. */
   path: string;
+  /** Set for a Directus endpoint extension (`endpoints/<id>`), which adds routes, not hooks. */
+  endpoint?: true;
 }
 
 /** Entry files, in the order one is chosen when several exist. */
@@ -75,6 +77,17 @@ export function discoverExtensions(dir: string): ExtensionEntry[] {
     }
   }
   return entries;
+}
+
+/** Directus' endpoint extensions, `<dir>/endpoints/<id>/index.*`, by id; each is mounted at `/<id>`. */
+export function discoverEndpoints(dir: string): ExtensionEntry[] {
+  return hooksIn(join(dir, 'endpoints')).map(({ id, path }) => ({
+    id,
+    owner: `endpoints/${id}`,
+    plugin: id,
+    path,
+    endpoint: true,
+  }));
 }
 
 /**

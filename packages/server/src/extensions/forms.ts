@@ -4,6 +4,7 @@ import { directus } from './vocabularies/directus.ts';
 import { directusLegacy, type LegacyHooks } from './vocabularies/directus-legacy.ts';
 import { kuzzle } from './vocabularies/kuzzle.ts';
 import { pocketbase } from './vocabularies/pocketbase.ts';
+import { pocketbaseRouter } from './vocabularies/pocketbase-router.ts';
 import { qelos } from './vocabularies/qelos.ts';
 
 export const VOCABULARIES: readonly VocabularyName[] = [
@@ -38,7 +39,7 @@ const isHookObject = (value: unknown): value is LegacyHooks =>
  * Registers a hook file's export in its form; returns the vocabulary it was read in.
  *
  * - `export const vocabulary = 'pocketbase' | 'kuzzle' | 'qelos'` calls the default export with
- *   that platform's surface: the `on…` functions and `$app` (the context), Kuzzle's `app`, or
+ *   that platform's surface: the `on…` functions, `routerAdd` and `$app` (the context), Kuzzle's `app`, or
  *   `{ registerToHook, getSdk }` and the context.
  * - Otherwise (`'canonical'`, `'directus'`, `'directus-legacy'` or no marker) the function is
  *   called as `(register, context)`, `register` holding `filter`/`action`/`init`/`schedule` and
@@ -69,7 +70,11 @@ export async function registerHookModule(
   }
   switch (marker) {
     case 'pocketbase':
-      await exported({ ...pocketbase(vocabularyContext), $app: context });
+      await exported({
+        ...pocketbase(vocabularyContext),
+        routerAdd: pocketbaseRouter(vocabularyContext.routes ?? []),
+        $app: context,
+      });
       return 'pocketbase';
     case 'kuzzle':
       await exported(kuzzle(vocabularyContext));

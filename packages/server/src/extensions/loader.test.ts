@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discoverExtensions } from './discover.ts';
 import { ExtensionLoadError, loadExtensions } from './loader.ts';
@@ -176,5 +177,22 @@ describe('loadExtensions', () => {
       expect.stringMatching(/Unknown vocabulary "strapi"/),
       expect.stringMatching(/must export a function/),
     ]);
+  });
+
+  it('names the extension once on each line an extension logs', async () => {
+    const { hooks } = setupHooks();
+    const written: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void written.push(line) });
+    const dir = extensionsDir({
+      'hooks/logs.mjs': `
+        export const vocabulary = 'kuzzle';
+        export default (app) => { app.log.info('hello from kuzzle'); };`,
+      'hooks/directus.mjs': `export default (_register, { logger }) => { logger.info('hello from directus'); };`,
+    });
+    await loadExtensions({ dir, hooks, logger, context: { env: {} } });
+    const lines = written.filter((line) => line.includes('hello from'));
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line.match(/"extension":/g)).toHaveLength(1);
+    expect(lines.map((line) => JSON.parse(line).extension)).toEqual(['hooks/directus', 'hooks/logs']);
   });
 });

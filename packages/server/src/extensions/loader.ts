@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { type Catalogue, exceptions, type Hooks, type Logger } from '@sluice/hooks';
 import { createJiti } from 'jiti';
-import { discoverExtensions, type ExtensionEntry } from './discover.ts';
+import type { CustomRoute, CustomRoutes } from './custom-routes.ts';
+import { discoverEndpoints, discoverExtensions, type ExtensionEntry } from './discover.ts';
+import { endpointRoutes } from './endpoints.ts';
 import { hookModuleOf, registerHookModule } from './forms.ts';
 import { pluginEventSender, toPluginEvent } from './plugin-events.ts';
 import type { ExtensionContext, PluginEventSender, VocabularyContext, VocabularyName } from './types.ts';
@@ -19,6 +21,8 @@ export interface LoadOptions {
   mustLoad?: boolean;
   /** Where dispatched custom events go. Default: the `plugin.event` action. */
   sendEvent?: PluginEventSender;
+  /** Where the extensions' own routes go (PocketBase's `routerAdd`, Directus endpoints), by owner. */
+  routes?: CustomRoutes;
   /**
    * Hot reload: the owner's current hooks stay registered while the file is evaluated and are
    * swapped for the new ones in the same turn, so no operation runs without either.
@@ -53,7 +57,7 @@ function childLogger(logger: Logger, owner: string): Logger {
 }
 
 /**
- * Loads one hook file and registers its hooks under its owner. A failure unregisters whatever
+ * Loads one hook file and registers its hooks under its owner (an endpoint: its routes). A failure unregisters whatever
  * the owner has registered (with `replace`, its previous hooks too), is logged with the path,
  * and is returned as `error` (thrown as `ExtensionLoadError` when `mustLoad`).
  */
@@ -78,25 +82,34 @@ export async function loadExtension(entry: ExtensionEntry, options: LoadOptions)
     logger: extensionLogger,
     events: { dispatch },
   };
+  const routes: CustomRoute[] = [];
   const vocabularyContext: VocabularyContext = {
     hooks,
     catalogue,
     owner: entry.owner,
     logger: extensionLogger,
     dispatch,
+    routes,
   };
   const loaded: LoadedExtension = { id: entry.id, owner: entry.owner, path: entry.path };
   try {
     const namespace = await evaluate(entry.path);
-    // Nothing is awaited between removing the old hooks and calling the new register function.
-    if (options.replace) hooks.unregisterOwner(entry.owner);
-    loaded.vocabulary = await registerHookModule(hookModuleOf(namespace), vocabularyContext, context);
+    if (entry.endpoint) {
+      routes.push(...(await endpointRoutes(hookModuleOf(namespace).exported, entry.id, context)));
+      loaded.vocabulary = 'directus';
+    } else {
+      // Nothing is awaited between removing the old hooks and calling the new register function.
+      if (options.replace) hooks.unregisterOwner(entry.owner);
+      loaded.vocabulary = await registerHookModule(hookModuleOf(namespace), vocabularyContext, context);
+    }
+    options.routes?.set(entry.owner, routes);
     logger.debug(
       { extension: entry.owner, path: entry.path, vocabulary: loaded.vocabulary },
       'Extension loaded.',
     );
   } catch (cause) {
     hooks.unregisterOwner(entry.owner);
+    options.routes?.delete(entry.owner);
     const error = cause instanceof Error ? cause : new Error(String(cause));
     logger.error(
       { extension: entry.owner, path: entry.path, err: error },
@@ -126,11 +139,12 @@ function mustLoadFromEnv(options: LoadOptions): boolean {
 
 /**
  * Loads every hook file of an extensions folder, one after another in the fixed order of
- * `discoverExtensions` (hooks/ before bundles/, then by name). A file that fails is reported
- * and the others still load, unless `mustLoad`.
+ * `discoverExtensions` (hooks/ before bundles/, then by name), then the endpoints. A file that
+ * fails is reported and the others still load, unless `mustLoad`.
  */
 export async function loadExtensions(options: LoadOptions): Promise<LoadedExtension[]> {
   const loaded: LoadedExtension[] = [];
-  for (const entry of discoverExtensions(options.dir)) loaded.push(await loadExtension(entry, options));
+  for (const entry of [...discoverExtensions(options.dir), ...discoverEndpoints(options.dir)])
+    loaded.push(await loadExtension(entry, options));
   return loaded;
 }

@@ -1,4 +1,5 @@
 import type { Catalogue, exceptions, Hooks, Logger } from '@sluice/hooks';
+import type { CustomRoute } from './custom-routes.ts';
 
 /** The source forms an extension file may be written in (DESIGN §2). */
 export type VocabularyName = 'canonical' | 'directus' | 'directus-legacy' | 'pocketbase' | 'kuzzle' | 'qelos';
@@ -70,6 +71,9 @@ export interface VocabularyContext {
   catalogue: Catalogue;
   /** Every hook the adapter registers carries it, so hot reload can remove them together. */
   owner: string;
+  /** Already names the extension on each line: an adapter adds no `extension` key of its own. */
   logger: Logger;
   dispatch: DispatchEvent;
+  /** Where PocketBase's `routerAdd` puts the extension's routes. */
+  routes?: CustomRoute[];
 }

@@ -18,3 +18,10 @@ export function invalidParameter(parameter: QueryParameter, reason: string): Inv
 export function invalidFilter(reason: string): InvalidParameterError {
   return invalidParameter('filter', reason);
 }
+
+/** Why a filter was refused, for a caller that reports it under another name (an API rule). */
+export function filterErrorReason(error: unknown): string | undefined {
+  if (!(error instanceof InvalidPayloadError)) return undefined;
+  const message = error.details.filter?.message;
+  return message?.slice('Invalid filter: '.length, -'.'.length);
+}

@@ -1,3 +1,4 @@
+import { isStopped } from '@sluice/hooks';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app/types.ts';
 import { accountabilityFromHeader } from '../auth/accountability.ts';
@@ -86,13 +87,21 @@ export function registerMiddlewares(app: App, secret: () => string): void {
 
   http.setNotFoundHandler(async (request, reply) => {
     const ctx = app.context({ accountability: request.accountability ?? guest, request, reply });
+    let handled: unknown;
     try {
-      await app.hooks.runFilter('request.not_found', false, { request, response: reply }, ctx);
+      const outcome = await app.hooks.runFilter(
+        'request.not_found',
+        false,
+        { request, response: reply },
+        ctx,
+      );
+      handled = isStopped(outcome) ? outcome.payload : outcome;
     } catch (hookError) {
       if (reply.sent) return reply;
       return sendError(app, request, reply, toSluiceError(hookError).error, hookError);
     }
-    if (reply.sent) return reply;
+    // anything but `false`: a hook answers the request, perhaps once this handler has returned
+    if (handled !== false || reply.sent) return reply;
     return sendError(app, request, reply, toSluiceError({ code: 'FST_ERR_NOT_FOUND' }).error, undefined);
   });
 

@@ -19,7 +19,13 @@ import { findRecordById, type RecordRow } from '../records/store.ts';
 import type { RealtimeBroker, RecordChange } from './broker.ts';
 import { authKeyOf, frameLength, type Outgoing, RealtimeClient, sseFrame } from './client.ts';
 import { ChangeMessages } from './messages.ts';
-import { parseSubscriptions, type Subscription, subscriptionList } from './subscriptions.ts';
+import {
+  invalidSubscription,
+  parseSubscriptions,
+  type Subscription,
+  subscriptionList,
+} from './subscriptions.ts';
+import { checkSubscriptionFilter } from './visibility.ts';
 
 export const OWNER = 'system:realtime';
 
@@ -191,6 +197,7 @@ export class Realtime {
     const outcome = await this.app.hooks.runFilter('realtime.subscribe', topics, meta, ctx);
     topics = subscriptionList(isStopped(outcome) ? outcome.payload : outcome, maxSubscriptions);
     const parsed = parseSubscriptions(topics, maxOptions);
+    for (const subscription of parsed) this.#check(subscription, who);
     const tokenKey = await this.#tokenKeyOf(request, who);
     if (client.closed) throw new NotFoundError('Missing or invalid client id.');
 
@@ -201,6 +208,28 @@ export class Realtime {
     this.#index(client);
     client.touch();
     this.app.hooks.runAction('realtime.subscribe', { ...meta, subscriptions: topics }, ctx);
+  }
+
+  /**
+   * Refuses a subscription that could never get a message: its collection is unknown, or its
+   * `filter` option does not compile for this client.
+   */
+  #check(subscription: Subscription, who: Accountability): void {
+    const { schema } = this.app;
+    const collection = schema.get(subscription.target);
+    if (!collection)
+      throw invalidSubscription(
+        subscription.topic,
+        `unknown collection ${JSON.stringify(subscription.target)}.`,
+      );
+    try {
+      checkSubscriptionFilter(collection, subscription, who, this.app.database.dialect, (idOrName) =>
+        schema.get(idOrName),
+      );
+    } catch (error) {
+      if (error instanceof InvalidPayloadError) throw invalidSubscription(subscription.topic, error.message);
+      throw error;
+    }
   }
 
   /**

@@ -6,8 +6,8 @@ export const MAX_SUBSCRIPTION_LENGTH = 2500;
 /**
  * One subscription, as PocketBase's clients write it: `posts` or `posts/*` (every record of the
  * collection, by name or id), `posts/RECORD_ID` (one record), optionally followed by
- * `?options={"query":{…},"headers":{…}}` (URL-encoded). Any other topic is accepted and kept;
- * record changes never match it.
+ * `?options={"query":{…},"headers":{…}}` (URL-encoded). A topic naming no collection is refused
+ * when the client subscribes (see `Realtime.subscribe`).
  */
 export interface Subscription {
   /** The subscription exactly as the client sent it: messages are sent under this name. */
@@ -28,6 +28,11 @@ export interface Subscription {
 
 const invalid = (code: string, message: string) =>
   new InvalidPayloadError('Failed to set the subscriptions.', { subscriptions: { code, message } });
+
+/** The 400 for one subscription that could never get a message, naming it and why. */
+export function invalidSubscription(topic: string, reason: string): InstanceType<typeof InvalidPayloadError> {
+  return invalid('validation_invalid_subscription', `Subscription ${JSON.stringify(topic)}: ${reason}`);
+}
 
 /** Checks the body's `subscriptions` (a list of strings, or nothing for none), at most `max` of them. */
 export function subscriptionList(value: unknown, max: number): string[] {

@@ -48,7 +48,42 @@ export function visibilityCondition(
   dialect: Dialect,
   getCollection: (idOrName: string) => Collection | undefined,
 ): Expression<SqlBool> | false | undefined {
-  const base: FilterContext = {
+  const base = filterContext(collection, subscription, who, dialect, getCollection);
+  const conditions: Expression<SqlBool>[] = [];
+  if (!who.admin) {
+    const rule = subscription.recordId === '*' ? collection.listRule : collection.viewRule;
+    if (rule === null) return false;
+    if (rule.trim() !== '') conditions.push(compileFilter(rule, { ...base, allowHiddenFields: true }));
+  }
+  const filter = optionFilter(base, subscription, who);
+  if (filter) conditions.push(filter);
+  if (conditions.length === 0) return undefined;
+  return conditions.length === 1 ? conditions[0] : sql<SqlBool>`(${sql.join(conditions, sql` AND `)})`;
+}
+
+/**
+ * Compiles the subscription's `filter` option as this client may write it, so that a filter that
+ * does not parse or names a field the client may not read is refused when it subscribes rather
+ * than silently matching nothing. Throws the filter compiler's InvalidPayloadError.
+ */
+export function checkSubscriptionFilter(
+  collection: Collection,
+  subscription: Subscription,
+  who: Accountability,
+  dialect: Dialect,
+  getCollection: (idOrName: string) => Collection | undefined,
+): void {
+  optionFilter(filterContext(collection, subscription, who, dialect, getCollection), subscription, who);
+}
+
+function filterContext(
+  collection: Collection,
+  subscription: Subscription,
+  who: Accountability,
+  dialect: Dialect,
+  getCollection: (idOrName: string) => Collection | undefined,
+): FilterContext {
+  return {
     dialect,
     collection,
     getCollection,
@@ -59,20 +94,16 @@ export function visibilityCondition(
     body: {},
     tableAlias: ALIAS,
   };
-  const conditions: Expression<SqlBool>[] = [];
-  if (!who.admin) {
-    const rule = subscription.recordId === '*' ? collection.listRule : collection.viewRule;
-    if (rule === null) return false;
-    if (rule.trim() !== '') conditions.push(compileFilter(rule, { ...base, allowHiddenFields: true }));
-  }
+}
+
+function optionFilter(
+  base: FilterContext,
+  subscription: Subscription,
+  who: Accountability,
+): Expression<SqlBool> | undefined {
   const filter = subscription.query.filter?.trim();
-  if (filter) {
-    conditions.push(
-      compileFilter(filter, who.admin ? { ...base, allowHiddenFields: true } : callerFilterContext(base)),
-    );
-  }
-  if (conditions.length === 0) return undefined;
-  return conditions.length === 1 ? conditions[0] : sql<SqlBool>`(${sql.join(conditions, sql` AND `)})`;
+  if (!filter) return undefined;
+  return compileFilter(filter, who.admin ? { ...base, allowHiddenFields: true } : callerFilterContext(base));
 }
 
 /**

@@ -41,11 +41,12 @@ function remember(error: unknown, event: string): void {
   if (error !== null && typeof error === 'object' && !failedEvents.has(error)) failedEvents.set(error, event);
 }
 
-function kuzzleLog(logger: Logger, owner: string): KuzzleApp['log'] {
+/** `logger` already names the extension on every line (see `loadExtension`). */
+function kuzzleLog(logger: Logger): KuzzleApp['log'] {
   const at =
     (level: keyof Logger) =>
     (message: unknown): void =>
-      logger[level]({ extension: owner }, String(message));
+      logger[level]({}, String(message));
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -127,6 +128,6 @@ export function kuzzle(context: VocabularyContext): KuzzleApp {
     pipe: { register: register('filter') },
     hook: { register: register('action') },
     kerror,
-    log: kuzzleLog(logger, owner),
+    log: kuzzleLog(logger),
   };
 }
