@@ -9,8 +9,11 @@ export interface Outgoing {
   data: unknown;
   /** The event's tags: for record messages, the collection's name and id. */
   tags: readonly string[];
-  /** Runs once the message was written (e.g. the `realtime.connect` action after `PB_CONNECT`). */
-  onSent?: () => void;
+  /**
+   * Runs once the message was written or a `realtime.message` filter dropped it (the
+   * `realtime.connect` action after `PB_CONNECT`: the client is connected either way).
+   */
+  onSettled?: () => void;
 }
 
 /**

@@ -165,7 +165,7 @@ export class Realtime {
         name: 'PB_CONNECT',
         data,
         tags: NO_TAGS,
-        onSent: () => this.app.hooks.runAction('realtime.connect', meta, ctx),
+        onSettled: () => this.app.hooks.runAction('realtime.connect', meta, ctx),
       },
       bytes: frameLength(id, 'PB_CONNECT', JSON.stringify(data).length),
     });
@@ -294,7 +294,10 @@ export class Realtime {
       try {
         let outcome = this.#message.filter(message, meta, ctx, outgoing.tags);
         if (outcome instanceof Promise) outcome = await outcome;
-        if (isStopped(outcome)) return;
+        if (isStopped(outcome)) {
+          outgoing.onSettled?.();
+          return;
+        }
         message = outcome;
       } catch {
         client.close();
@@ -304,7 +307,7 @@ export class Realtime {
     if (client.closed) return;
     const drained = client.write(sseFrame(client.id, message.name, this.#serialize(message.data)));
     client.touch();
-    outgoing.onSent?.();
+    outgoing.onSettled?.();
     if (this.#message.listens('action')) this.#message.action({ ...meta, message }, ctx, outgoing.tags);
     if (drained) await drained;
   }
