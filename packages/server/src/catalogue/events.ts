@@ -210,7 +210,8 @@ type MissingFeature =
   | 'oauth2'
   | 'external auths'
   | 'settings stored at first open'
-  | 'settings reset';
+  | 'settings reset'
+  | 'database error reporting';
 
 /** PocketBase's record and admin request hooks for one write action. */
 function pocketbaseWrite(action: 'Create' | 'Update' | 'Delete'): AliasSpec[] {
@@ -1082,6 +1083,7 @@ export const events = [
   },
   {
     name: 'database.error',
+    missingFeature: 'database error reporting',
     kinds: ['filter'],
     description: 'A database query failed; the filter may replace the error.',
     payload: 'the database error',
