@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRED_EVENTS_DIR } from '../packages/server/src/catalogue/fired-events.ts';
 import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
@@ -214,7 +215,13 @@ describe('sluice serve', () => {
         '--extensions',
         extensions,
       ],
-      { env: { PATH: process.env.PATH, SLUICE_SHUTDOWN_TIMEOUT_MS: '200' } },
+      {
+        env: {
+          PATH: process.env.PATH,
+          SLUICE_SHUTDOWN_TIMEOUT_MS: '200',
+          [FIRED_EVENTS_DIR]: process.env[FIRED_EVENTS_DIR],
+        },
+      },
     );
     try {
       let output = '';

@@ -22,6 +22,13 @@ const catalogue = new Catalogue([
     aliases: { directus: ['items.update'] },
   },
   { name: 'server.start', kinds: ['action'], description: 'The server listens.' },
+  {
+    name: 'files.create',
+    kinds: ['filter', 'action'],
+    description: 'A file is stored.',
+    missingFeature: 'files',
+    aliases: { directus: ['files.create'] },
+  },
 ]);
 
 describe('Catalogue', () => {
@@ -29,6 +36,15 @@ describe('Catalogue', () => {
     expect(catalogue.namesMatching('filter', 'records.*')).toEqual(['records.create', 'records.update']);
     expect(catalogue.namesMatching('filter', 'server.start')).toEqual([]);
     expect(catalogue.namesMatching('action', '*.start')).toEqual(['server.start']);
+  });
+
+  it('leaves rows of missing features out of the names a pattern covers, not out of its rows', () => {
+    expect(catalogue.namesMatching('action', '*.create')).toEqual(['records.create']);
+    expect(catalogue.namesMatching('action', 'files.create')).toEqual([]);
+    expect(catalogue.rowsMatching('action', '*.create').map((row) => row.name)).toEqual([
+      'records.create',
+      'files.create',
+    ]);
   });
 
   it('resolves aliases, with their kind and tags, and * in alias segments', () => {

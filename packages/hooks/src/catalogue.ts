@@ -1,4 +1,4 @@
-import { UnknownEventError } from './errors.ts';
+import { EventUnavailableError, UnknownEventError } from './errors.ts';
 import { compilePattern, hasWildcard, isValidPattern, matchesPattern } from './names.ts';
 
 export type HookKind = 'filter' | 'action' | 'init';
@@ -48,6 +48,11 @@ export interface CatalogueRow {
   /** The names this event has in the source vocabularies. */
   readonly aliases?: Partial<Record<Exclude<Vocabulary, 'canonical'>, readonly (string | AliasSpec)[]>>;
   readonly types?: EventTypesOf<unknown, unknown, unknown>;
+  /**
+   * Names the feature the event belongs to when that feature does not exist yet (`files`,
+   * `oauth2`): nothing fires it, so registering on it fails and patterns with `*` skip it.
+   */
+  readonly missingFeature?: string;
 }
 
 type RowPayload<Row> = Row extends { types?: EventTypesOf<infer P, any, any> } ? P : unknown;
@@ -127,18 +132,22 @@ export class Catalogue {
     return [...this.#rows.values()];
   }
 
-  /** Canonical names of the given kind that a (possibly wildcard) pattern covers. */
+  /** Canonical names of the given kind that a (possibly wildcard) pattern covers, among rows that fire. */
   namesMatching(kind: HookKind, pattern: string): string[] {
+    return this.rowsMatching(kind, pattern)
+      .filter((row) => row.missingFeature === undefined)
+      .map((row) => row.name);
+  }
+
+  /** The rows of the given kind a pattern covers, whether their feature exists or not. */
+  rowsMatching(kind: HookKind, pattern: string): CatalogueRow[] {
     const row = this.#rows.get(pattern);
-    if (row) return row.kinds.includes(kind) ? [row.name] : [];
+    if (row) return row.kinds.includes(kind) ? [row] : [];
     if (!hasWildcard(pattern)) return [];
     const compiled = compilePattern(pattern);
-    const names: string[] = [];
-    for (const candidate of this.#rows.values()) {
-      if (candidate.kinds.includes(kind) && matchesPattern(compiled, candidate.name))
-        names.push(candidate.name);
-    }
-    return names;
+    return this.rows().filter(
+      (candidate) => candidate.kinds.includes(kind) && matchesPattern(compiled, candidate.name),
+    );
   }
 
   /** What a name of another vocabulary stands for; `*` segments match alias segments. */
@@ -159,4 +168,15 @@ export class Catalogue {
     }
     return targets;
   }
+}
+
+/** The error for a name, as its user wrote it, that stands only for rows of missing features. */
+export function eventUnavailable(
+  name: string,
+  rows: readonly CatalogueRow[],
+): InstanceType<typeof EventUnavailableError> {
+  const features = [...new Set(rows.map((row) => row.missingFeature))].join(', ');
+  const events = rows.map((row) => row.name).join(', ');
+  const what = events === name ? `"${name}"` : `"${name}" (${events})`;
+  return new EventUnavailableError(`${what} cannot be hooked: Sluice has no ${features} yet.`);
 }

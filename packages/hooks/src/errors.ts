@@ -116,6 +116,12 @@ export const UnknownEventError = defineError(
   'SLUICE_ERR_UNKNOWN_EVENT',
   'Unknown event name.',
 );
+export const EventUnavailableError = defineError(
+  'EventUnavailableError',
+  500,
+  'SLUICE_ERR_EVENT_UNAVAILABLE',
+  'The event belongs to a feature that does not exist yet.',
+);
 export const InvalidCronError = defineError(
   'InvalidCronError',
   500,

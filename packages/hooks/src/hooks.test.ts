@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Catalogue, type CatalogueRow, type EventMapOf, types } from './catalogue.ts';
 import {
+  EventUnavailableError,
   exceptions,
   ForbiddenError,
   HookError,
@@ -57,6 +58,40 @@ describe('registration', () => {
     expect(() => hooks.filter('records.*', () => {})).not.toThrow();
     expect(() => hooks.action('*.create', () => {})).not.toThrow();
     expect(() => hooks.action('records.create.extra', () => {})).toThrow(UnknownEventError);
+  });
+
+  it('refuses events whose feature does not exist yet, naming it; patterns skip them', async () => {
+    const hooks = createHooks({
+      catalogue: new Catalogue([
+        ...rows,
+        { name: 'files.create', kinds: ['filter', 'action'], description: '', missingFeature: 'files' },
+        { name: 'files.upload', kinds: ['action'], description: '', missingFeature: 'files' },
+      ]),
+      logger: recordingLogger().logger,
+    });
+    let refusal: unknown;
+    try {
+      hooks.action('files.upload', () => {});
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(EventUnavailableError);
+    expect(refusal).toMatchObject({
+      status: 500,
+      code: 'SLUICE_ERR_EVENT_UNAVAILABLE',
+      message: '"files.upload" cannot be hooked: Sluice has no files yet.',
+    });
+    expect(() => hooks.filter('files.*', () => {})).toThrow(
+      '"files.*" (files.create) cannot be hooked: Sluice has no files yet.',
+    );
+    expect(() => hooks.filter('files.upload', () => {})).toThrow(UnknownEventError);
+
+    const created: string[] = [];
+    hooks.action('*.create', (meta: { name: string }) => void created.push(meta.name));
+    expect(hooks.registrations().map((registration) => registration.event)).toEqual(['*.create']);
+    hooks.runAction('records.create', { name: 'records.create' });
+    await hooks.drain();
+    expect(created).toEqual(['records.create']);
   });
 
   it('returns a handle that unregisters', () => {

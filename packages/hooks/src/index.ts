@@ -7,6 +7,7 @@ export {
   type EventMap,
   type EventMapOf,
   type EventTypesOf,
+  eventUnavailable,
   type HookKind,
   types,
   type Vocabulary,

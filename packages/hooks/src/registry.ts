@@ -1,4 +1,4 @@
-import type { Catalogue, HookKind } from './catalogue.ts';
+import { type Catalogue, eventUnavailable, type HookKind } from './catalogue.ts';
 import { UnknownEventError } from './errors.ts';
 import { type CompiledPattern, compilePattern, isValidPattern, matchesPattern } from './names.ts';
 
@@ -55,6 +55,8 @@ export class Registry {
       throw new TypeError(`A ${kind} handler for "${pattern}" must be a function.`);
     if (!isValidPattern(pattern)) throw new UnknownEventError(`Invalid event name "${pattern}".`);
     if (this.catalogue && this.catalogue.namesMatching(kind, pattern).length === 0) {
+      const unavailable = this.catalogue.rowsMatching(kind, pattern);
+      if (unavailable.length > 0) throw eventUnavailable(pattern, unavailable);
       throw new UnknownEventError(`"${pattern}" names no ${kind} event in the catalogue.`);
     }
     const registration: Registration = {

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { SUPERUSERS } from '../auth/accountability.ts';
 import { registerAuthRoutes } from '../auth/routes.ts';
 import { events, type SluiceEvents } from '../catalogue/events.ts';
+import { recordFiredEvents } from '../catalogue/fired-events.ts';
 import { openCluster } from '../cluster/index.ts';
 import { type ClusterMembership, joinCluster } from '../cluster/sync.ts';
 import type { Cluster } from '../cluster/types.ts';
@@ -60,7 +61,7 @@ export function createApp(options: AppOptions = {}): App {
   const redisUrl = options.redisUrl ?? (env.SLUICE_REDIS_URL || undefined);
   let cluster: Cluster | undefined;
   let membership: ClusterMembership | undefined;
-  const hooks: Hooks<SluiceEvents, HookContext> = createHooks<SluiceEvents, HookContext>({
+  const engine = createHooks<SluiceEvents, HookContext>({
     catalogue,
     logger,
     cron: (expression, run) => new Cron(expression, { paused: true }, run),
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions = {}): App {
       ? (key, ttlMs) => cluster?.tryLock(`schedule:${key}`, ttlMs) ?? Promise.resolve(false)
       : undefined,
   });
+  const hooks: Hooks<SluiceEvents, HookContext> = recordFiredEvents(engine);
   const database = openDatabase({
     dir,
     url: options.databaseUrl ?? env.SLUICE_DATABASE_URL,

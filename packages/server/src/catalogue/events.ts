@@ -191,6 +191,27 @@ export interface SystemItemMeta {
 
 const RECORD_TAGS = 'the collection’s name and id';
 
+/**
+ * The features the catalogue has events for that Sluice does not have yet. Their rows name one
+ * in `missingFeature`: nothing fires those events, so registering a handler on one fails instead
+ * of waiting for ever. A feature leaves this list when it is built.
+ */
+type MissingFeature =
+  | 'files'
+  | 'file folders'
+  | 'relations table'
+  | 'presets'
+  | 'roles'
+  | 'permissions'
+  | 'activity log'
+  | 'revisions'
+  | 'webhooks'
+  | 'oauth2'
+  | 'external auths'
+  | 'settings stored at first open'
+  | 'settings reset'
+  | 'database error reporting';
+
 /** PocketBase's record and admin request hooks for one write action. */
 function pocketbaseWrite(action: 'Create' | 'Update' | 'Delete'): AliasSpec[] {
   return [
@@ -247,12 +268,13 @@ function systemRow<const Name extends string, const Action extends 'create' | 'u
   name: Name,
   action: Action,
   description: string,
-  options: { tags?: string; payload?: string; kuzzle?: AliasSpec[] } = {},
+  options: { tags?: string; payload?: string; kuzzle?: AliasSpec[]; missingFeature?: MissingFeature } = {},
 ) {
   return {
     name: `${name}.${action}` as `${Name}.${Action}`,
     kinds: ['filter', 'action'] as const,
     description,
+    missingFeature: options.missingFeature,
     tags: options.tags,
     payload: options.payload ?? SYSTEM_PAYLOAD[action],
     meta: SYSTEM_META[action],
@@ -531,13 +553,13 @@ export const events = [
     'settings',
     'create',
     'The settings are stored for the first time (the defaults, when a data folder is first opened).',
-    { payload: 'the settings' },
+    { payload: 'the settings', missingFeature: 'settings stored at first open' },
   ),
   systemRow(
     'settings',
     'delete',
     'The stored settings are removed, so that the defaults apply again (a reset).',
-    { payload: 'the keys of the removed settings' },
+    { payload: 'the keys of the removed settings', missingFeature: 'settings reset' },
   ),
 
   // ── auth ─────────────────────────────────────────────────────────────────
@@ -623,6 +645,7 @@ export const events = [
 
   {
     name: 'auth.oauth2',
+    missingFeature: 'oauth2',
     kinds: ['filter', 'action'],
     description:
       'Someone signs in or signs up with an OAuth2 provider. The filter runs after the code is exchanged and before the external account is linked; it may set `record` to link another existing record (null signs up a new one). The action runs after a success.',
@@ -634,6 +657,7 @@ export const events = [
   },
   {
     name: 'auth.oauth2.fail',
+    missingFeature: 'oauth2',
     kinds: ['action'],
     description:
       'An OAuth2 sign-in failed: the provider refused, the code exchange failed, or the account could not be linked or created.',
@@ -718,6 +742,7 @@ export const events = [
   },
   {
     name: 'auth.external_auths.list',
+    missingFeature: 'external auths',
     kinds: ['filter'],
     description:
       'The external (OAuth2) accounts linked to an auth record are listed; the filter may change the list before it is sent.',
@@ -729,6 +754,7 @@ export const events = [
   },
   {
     name: 'auth.external_auths.unlink',
+    missingFeature: 'external auths',
     kinds: ['filter', 'action'],
     description:
       'An external (OAuth2) account is unlinked from an auth record. The filter runs before the link is deleted; the action after commit.',
@@ -844,16 +870,19 @@ export const events = [
     'files',
     'create',
     'A file is stored: its row (name, type, size, storage key, and the record and field it belongs to) is written after the upload.',
-    { tags: RECORD_TAGS },
+    { tags: RECORD_TAGS, missingFeature: 'files' },
   ),
   systemRow('files', 'update', 'A stored file’s details (name, title, folder) are changed.', {
     tags: RECORD_TAGS,
+    missingFeature: 'files',
   }),
   systemRow('files', 'delete', 'A stored file is deleted, from the database and from storage.', {
     tags: RECORD_TAGS,
+    missingFeature: 'files',
   }),
   {
     name: 'files.upload',
+    missingFeature: 'files',
     kinds: ['action'],
     description: 'A file was uploaded and written to storage (local disk or S3).',
     tags: RECORD_TAGS,
@@ -863,6 +892,7 @@ export const events = [
   },
   {
     name: 'files.storage_error',
+    missingFeature: 'files',
     kinds: ['action'],
     description:
       'The file storage could not be reached or refused an operation (the request that needed it gets a 503).',
@@ -881,6 +911,7 @@ export const events = [
   },
   {
     name: 'files.download',
+    missingFeature: 'files',
     kinds: ['filter'],
     description:
       'A file of a record is about to be served. The filter may refuse it (throw) or change what is served.',
@@ -892,6 +923,7 @@ export const events = [
   },
   {
     name: 'files.token',
+    missingFeature: 'files',
     kinds: ['filter', 'action'],
     description:
       'A short-lived token for protected files is requested. The filter runs before it is issued; when the request is not authenticated the token is empty and a filter may issue its own.',
@@ -906,53 +938,74 @@ export const events = [
       ],
     },
   },
-  systemRow('folders', 'create', 'A folder of the file library is created.'),
-  systemRow('folders', 'update', 'A folder of the file library is renamed or moved.'),
-  systemRow('folders', 'delete', 'A folder of the file library is deleted.'),
+  systemRow('folders', 'create', 'A folder of the file library is created.', {
+    missingFeature: 'file folders',
+  }),
+  systemRow('folders', 'update', 'A folder of the file library is renamed or moved.', {
+    missingFeature: 'file folders',
+  }),
+  systemRow('folders', 'delete', 'A folder of the file library is deleted.', {
+    missingFeature: 'file folders',
+  }),
 
   // ── schema, access and history (system tables) ───────────────────────────
   systemRow(
     'relations',
     'create',
     'A relation between two collections is defined: a relation field, the collection it points to and what happens on delete.',
+    { missingFeature: 'relations table' },
   ),
-  systemRow('relations', 'update', 'A relation is changed (its target or its delete behaviour).'),
-  systemRow('relations', 'delete', 'A relation is removed.'),
+  systemRow('relations', 'update', 'A relation is changed (its target or its delete behaviour).', {
+    missingFeature: 'relations table',
+  }),
+  systemRow('relations', 'delete', 'A relation is removed.', { missingFeature: 'relations table' }),
   systemRow(
     'presets',
     'create',
     'A preset is saved: a list query (filter, sort, fields, page size) of a collection, for one user, a role or everyone.',
-    { tags: 'the collection’s name' },
+    { tags: 'the collection’s name', missingFeature: 'presets' },
   ),
-  systemRow('presets', 'update', 'A preset is changed.', { tags: 'the collection’s name' }),
-  systemRow('presets', 'delete', 'A preset is deleted.', { tags: 'the collection’s name' }),
+  systemRow('presets', 'update', 'A preset is changed.', {
+    tags: 'the collection’s name',
+    missingFeature: 'presets',
+  }),
+  systemRow('presets', 'delete', 'A preset is deleted.', {
+    tags: 'the collection’s name',
+    missingFeature: 'presets',
+  }),
   systemRow(
     'roles',
     'create',
     'A role is created: a named group of users that permissions and API rules can refer to.',
-    { kuzzle: kuzzleSecurity('CreateRole') },
+    { kuzzle: kuzzleSecurity('CreateRole'), missingFeature: 'roles' },
   ),
   systemRow('roles', 'update', 'A role is changed (its name, description or admin access).', {
     kuzzle: kuzzleSecurity('UpdateRole'),
+    missingFeature: 'roles',
   }),
   systemRow('roles', 'delete', 'A role is deleted; its users lose what it granted.', {
     kuzzle: kuzzleSecurity('DeleteRole'),
+    missingFeature: 'roles',
   }),
   systemRow(
     'permissions',
     'create',
     'A permission is granted: one action (list, view, create, update, delete) on a collection for a role, with its rule.',
+    { missingFeature: 'permissions' },
   ),
-  systemRow('permissions', 'update', 'A permission’s rule or fields are changed.'),
-  systemRow('permissions', 'delete', 'A permission is revoked.'),
+  systemRow('permissions', 'update', 'A permission’s rule or fields are changed.', {
+    missingFeature: 'permissions',
+  }),
+  systemRow('permissions', 'delete', 'A permission is revoked.', { missingFeature: 'permissions' }),
   systemRow(
     'activity',
     'create',
     'An entry is written to the activity log: who did what to which record, when and from where.',
-    { tags: 'the name of the collection the entry is about' },
+    { tags: 'the name of the collection the entry is about', missingFeature: 'activity log' },
   ),
   systemRow('activity', 'update', 'An activity log entry is changed (its comment is edited).', {
     tags: 'the name of the collection the entry is about',
+    missingFeature: 'activity log',
   }),
   systemRow(
     'activity',
@@ -960,31 +1013,36 @@ export const events = [
     'Activity log entries are deleted (retention clean-up or an admin’s request).',
     {
       tags: 'the name of the collection the entry is about',
+      missingFeature: 'activity log',
     },
   ),
   systemRow(
     'revisions',
     'create',
     'A revision is stored: the data of a record after a change, kept so that it can be compared or restored.',
-    { tags: 'the name of the collection of the record' },
+    { tags: 'the name of the collection of the record', missingFeature: 'revisions' },
   ),
   systemRow('revisions', 'update', 'A stored revision is changed.', {
     tags: 'the name of the collection of the record',
+    missingFeature: 'revisions',
   }),
   systemRow('revisions', 'delete', 'Revisions are deleted (pruning or an admin’s request).', {
     tags: 'the name of the collection of the record',
+    missingFeature: 'revisions',
   }),
   systemRow(
     'webhooks',
     'create',
     'A webhook endpoint is registered: its URL, signing secret and the events it subscribes to.',
+    { missingFeature: 'webhooks' },
   ),
   systemRow(
     'webhooks',
     'update',
     'A webhook endpoint is changed (its URL, events or whether it is enabled).',
+    { missingFeature: 'webhooks' },
   ),
-  systemRow('webhooks', 'delete', 'A webhook endpoint is removed.'),
+  systemRow('webhooks', 'delete', 'A webhook endpoint is removed.', { missingFeature: 'webhooks' }),
 
   // ── HTTP ─────────────────────────────────────────────────────────────────
   {
@@ -1025,6 +1083,7 @@ export const events = [
   },
   {
     name: 'database.error',
+    missingFeature: 'database error reporting',
     kinds: ['filter'],
     description: 'A database query failed; the filter may replace the error.',
     payload: 'the database error',
@@ -1155,6 +1214,6 @@ export const events = [
     meta: 'the event record `{id, time, source, kind, eventName, user, metadata}`',
     types: types<never, Record<string, unknown>>(),
   },
-] as const satisfies readonly CatalogueRow[];
+] as const satisfies readonly (CatalogueRow & { missingFeature?: MissingFeature })[];
 
 export type SluiceEvents = EventMapOf<typeof events>;

@@ -70,6 +70,12 @@ Directus, Kuzzle and Qelos vocabularies, which Sluice understands as well as its
 one whole segment: \`auth.*\` matches \`auth.login\` but not \`auth.password_reset.request\`
 (three segments; \`auth.*.*\` matches that one), and \`*.create\` matches every create.
 
+**Events not available yet.** Some events belong to features Sluice does not have yet
+(files, OAuth2, webhooks …). They are listed under the names they will have, marked
+*not available yet*: nothing fires them, registering a handler on one fails with
+\`SLUICE_ERR_EVENT_UNAVAILABLE\` naming the missing feature, and a pattern with \`*\` does not
+match them.
+
 **Tags.** Many events carry tags — for record events the collection's name and id, for
 model events the table name. A registration may restrict itself to tags
 (\`{ tags: ['users', 'members'] }\`): it then runs only when the event carries one of them.
@@ -169,7 +175,14 @@ function renderAlias(vocabulary: AliasVocabulary, row: CatalogueRow, alias: stri
 }
 
 function renderRow(row: CatalogueRow): string {
-  const lines = [`### ${code(row.name)}`, '', row.description, ''];
+  const lines = [`### ${code(row.name)}`, ''];
+  if (row.missingFeature) {
+    lines.push(
+      `> **Not available yet:** Sluice has no ${row.missingFeature} yet, so nothing fires this event and registering a handler on it fails with ${code('SLUICE_ERR_EVENT_UNAVAILABLE')}.`,
+      '',
+    );
+  }
+  lines.push(row.description, '');
   lines.push(`- **Kinds:** ${row.kinds.join(', ')}`);
   if (row.tags) lines.push(`- **Tags:** ${row.tags}`);
   if (row.payload) lines.push(`- **Payload:** ${row.payload}`);
@@ -196,7 +209,8 @@ export function renderEventsDoc(rows: readonly CatalogueRow[]): string {
 
   const parts = [INTRO, '## Contents', ''];
   for (const [title, members] of filled) {
-    parts.push(`- [${title}](#${slug(title)}): ${members.map((row) => code(row.name)).join(', ')}`);
+    const names = members.map((row) => code(row.name) + (row.missingFeature ? ' (not available yet)' : ''));
+    parts.push(`- [${title}](#${slug(title)}): ${names.join(', ')}`);
   }
   for (const [title, members] of filled) {
     parts.push('', `## ${title}`);

@@ -1,4 +1,4 @@
-import { exceptions, UnknownEventError } from '@sluice/hooks';
+import { EventUnavailableError, exceptions, UnknownEventError } from '@sluice/hooks';
 import { describe, expect, it } from 'vitest';
 import { handlerContext, recordEvent, runFilter, setupHooks } from '../testing.ts';
 import { directusLegacy, parseLegacyKey } from './directus-legacy.ts';
@@ -133,6 +133,16 @@ describe('directus-legacy vocabulary (an object of keys)', () => {
         'server.start.before': () => {},
       }),
     ).toThrow(UnknownEventError);
+    expect(hooks.registrations()).toEqual([]);
+  });
+
+  it('refuses a key of a feature that does not exist yet, naming the key and the feature', () => {
+    const { hooks, vocabularyContext } = setupHooks();
+    const { register } = directusLegacy(vocabularyContext());
+    expect(() => register({ 'items.create': () => {}, 'folders.create.before': () => {} })).toThrow(
+      '"folders.create.before" (folders.create) cannot be hooked: Sluice has no file folders yet.',
+    );
+    expect(() => register({ 'activity.*': () => {} })).toThrow(EventUnavailableError);
     expect(hooks.registrations()).toEqual([]);
   });
 });

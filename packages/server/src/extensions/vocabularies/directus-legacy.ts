@@ -143,6 +143,8 @@ export function directusLegacy(context: VocabularyContext): DirectusLegacyRegist
       ['directus-legacy'],
       `${parsed.context}.${parsed.action}`,
       kind,
+      undefined,
+      key,
     ).flatMap((resolved) => {
       const combined = combineTags(resolved.tags, tags);
       if (combined === null) return [];

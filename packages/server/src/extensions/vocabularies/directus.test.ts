@@ -1,4 +1,4 @@
-import { exceptions, FilterStopped, UnknownEventError } from '@sluice/hooks';
+import { EventUnavailableError, exceptions, FilterStopped, UnknownEventError } from '@sluice/hooks';
 import { describe, expect, it } from 'vitest';
 import { handlerContext, recordEvent, runFilter, setupHooks } from '../testing.ts';
 import { directus } from './directus.ts';
@@ -121,5 +121,25 @@ describe('directus vocabulary (register functions)', () => {
     expect(() => filter('recipes.items.craete', () => {})).toThrow(UnknownEventError);
     expect(() => filter('server.start', () => {})).toThrow(UnknownEventError);
     expect(() => action('routes.before', () => {})).toThrow(UnknownEventError);
+  });
+
+  it('refuses names of events whose feature does not exist yet, naming both as written', () => {
+    const { hooks, vocabularyContext } = setupHooks();
+    const { filter, action } = directus(vocabularyContext());
+    expect(() => action('files.upload', () => {})).toThrow(
+      '"files.upload" cannot be hooked: Sluice has no files yet.',
+    );
+    expect(() => filter('roles.create', () => {})).toThrow(EventUnavailableError);
+    expect(() => action('webhooks.*', () => {})).toThrow(
+      '"webhooks.*" (webhooks.create, webhooks.update, webhooks.delete) cannot be hooked: Sluice has no webhooks yet.',
+    );
+    expect(hooks.registrations()).toEqual([]);
+    action('*.create', () => {});
+    expect(hooks.registrations().map((registration) => registration.event)).toEqual([
+      'records.create',
+      'model.create',
+      'collections.create',
+      'fields.create',
+    ]);
   });
 });

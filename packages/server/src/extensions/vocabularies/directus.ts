@@ -47,7 +47,7 @@ function resolveScoped(context: VocabularyContext, name: string, kind: HookKind)
   if (direct.length > 0) return direct;
   const [scope, ...rest] = name.split('.');
   if (scope && scope !== '*' && rest[0] === 'items' && rest.length >= 2) {
-    const scoped = resolveOrThrow(context.catalogue, VOCABULARIES, rest.join('.'), kind);
+    const scoped = resolveOrThrow(context.catalogue, VOCABULARIES, rest.join('.'), kind, undefined, name);
     return scoped.flatMap((resolved) => {
       const tags = combineTags(resolved.tags, [scope]);
       return tags === null ? [] : [{ ...resolved, tags }];

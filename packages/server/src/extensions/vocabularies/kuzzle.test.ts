@@ -1,4 +1,4 @@
-import { HookError } from '@sluice/hooks';
+import { EventUnavailableError, HookError } from '@sluice/hooks';
 import { describe, expect, it } from 'vitest';
 import { handlerContext, recordEvent, runFilter, setupHooks } from '../testing.ts';
 import { kuzzle } from './kuzzle.ts';
@@ -113,6 +113,16 @@ describe('kuzzle vocabulary (app.pipe / app.hook)', () => {
     expect(users).toEqual([{ id: 'u1', name: 'Ann' }]);
     expect(errors).toEqual([['hooks/audit', 'security:afterCreateRestrictedUser', 'audit service down']]);
     expect(lines.filter((line) => line.level === 'error')).toHaveLength(2);
+  });
+
+  it('refuses events of features that do not exist yet, naming the event as written', () => {
+    const { hooks, vocabularyContext } = setupHooks();
+    const app = kuzzle(vocabularyContext());
+    expect(() => app.pipe.register('security:beforeCreateRole', () => {})).toThrow(
+      '"security:beforeCreateRole" (roles.create) cannot be hooked: Sluice has no roles yet.',
+    );
+    expect(() => app.hook.register('security:afterDeleteRole', () => {})).toThrow(EventUnavailableError);
+    expect(hooks.registrations()).toEqual([]);
   });
 
   it('logs through app.log', () => {

@@ -1,4 +1,4 @@
-import { exceptions, FilterStopped } from '@sluice/hooks';
+import { EventUnavailableError, exceptions, FilterStopped } from '@sluice/hooks';
 import { describe, expect, it } from 'vitest';
 import { handlerContext, recordEvent, runFilter, setupHooks } from '../testing.ts';
 import { pocketbase, pocketbaseHookNames } from './pocketbase.ts';
@@ -238,6 +238,17 @@ describe('pocketbase vocabulary (on… functions)', () => {
       undefined,
     );
     expect(sent).toBeInstanceOf(FilterStopped);
+  });
+
+  it('refuses hooks of features that do not exist yet, naming the hook and the feature', () => {
+    const { hooks, vocabularyContext } = setupHooks();
+    const pb = pocketbase(vocabularyContext());
+    expect(() => pb.onFileDownloadRequest!(() => {})).toThrow(
+      '"onFileDownloadRequest" (files.download) cannot be hooked: Sluice has no files yet.',
+    );
+    expect(() => pb.onRecordBeforeAuthWithOAuth2Request!(() => {}, 'users')).toThrow(EventUnavailableError);
+    expect(() => pb.onRecordListExternalAuthsRequest!(() => {})).toThrow(/no external auths yet/);
+    expect(hooks.registrations()).toEqual([]);
   });
 
   it('runs after-hooks as actions and app hooks as init handlers', async () => {

@@ -1,4 +1,4 @@
-import { UnknownEventError } from '@sluice/hooks';
+import { EventUnavailableError, UnknownEventError } from '@sluice/hooks';
 import { describe, expect, it } from 'vitest';
 import { handlerContext, recordEvent, setupHooks } from '../testing.ts';
 import { qelos } from './qelos.ts';
@@ -34,7 +34,7 @@ describe('qelos vocabulary (registerToHook)', () => {
     expect(seen[0].body.id).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('accepts * in each field, and the event names the alias it was tagged for', async () => {
+  it('accepts * in each field, and the event names the alias it reached', async () => {
     const { hooks, vocabularyContext } = setupHooks();
     const { registerToHook } = qelos(vocabularyContext());
     const names: string[] = [];
@@ -47,22 +47,21 @@ describe('qelos vocabulary (registerToHook)', () => {
       ({ body }) => void names.push(`auth:${body.eventName}`),
     );
     registerToHook(
-      { source: '*', kind: 'failed-social-login', eventName: '*' },
-      ({ body }) => void names.push(`social:${body.eventName}`),
+      { source: '*', kind: 'signup', eventName: '*' },
+      ({ body }) => void names.push(`signup:${body.eventName}`),
     );
     const users = recordEvent('users', 'update', { keys: ['u1'] });
     hooks.runAction('records.update', users.meta, handlerContext(), users.tags);
     const articles = recordEvent('articles', 'update', { keys: ['a1'] });
     hooks.runAction('records.update', articles.meta, handlerContext(), articles.tags);
-    hooks.runAction('auth.oauth2.fail', { collection: 'users', provider: 'google' }, handlerContext(), [
+    hooks.runAction('auth.signup', { collection: 'users', record: { id: 'u2' } }, handlerContext(), [
       'users',
-      'google',
     ]);
     await hooks.drain();
     expect(names.sort()).toEqual([
-      'auth:failed-google-login',
+      'auth:user-registered',
       'auth:user-updated',
-      'social:failed-google-login',
+      'signup:user-registered',
       'users:user-updated',
     ]);
   });
@@ -113,6 +112,20 @@ describe('qelos vocabulary (registerToHook)', () => {
       'any plugin:x',
       'any plugin:my-plugin',
     ]);
+  });
+
+  it('refuses a triple that matches only events of missing features, naming the triple and the features', () => {
+    const { vocabularyContext } = setupHooks();
+    const { registerToHook } = qelos(vocabularyContext());
+    expect(() =>
+      registerToHook({ source: 'assets', kind: 'asset-operation', eventName: 'asset-uploaded' }, () => {}),
+    ).toThrow(
+      '"{source: "assets", kind: "asset-operation", eventName: "asset-uploaded"}" (files.upload) cannot be hooked: Sluice has no files yet.',
+    );
+    expect(() =>
+      registerToHook({ source: 'auth', kind: 'failed-social-login', eventName: '*' }, () => {}),
+    ).toThrow(EventUnavailableError);
+    expect(() => registerToHook({ source: 'auth', kind: '*', eventName: '*' }, () => {})).not.toThrow();
   });
 
   it('refuses a triple that matches nothing', () => {

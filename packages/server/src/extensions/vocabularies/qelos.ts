@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UnknownEventError, type Unregister } from '@sluice/hooks';
+import { type CatalogueRow, eventUnavailable, UnknownEventError, type Unregister } from '@sluice/hooks';
 import { PLUGIN_EVENT } from '../plugin-events.ts';
 import type { DispatchEvent, HandlerContext, PluginEvent, VocabularyContext } from '../types.ts';
 import { unregisterAll } from './resolve.ts';
@@ -77,6 +77,7 @@ export function qelos(context: VocabularyContext): QelosPlugin {
     const kind = wildcard(filter?.kind);
     const eventName = wildcard(filter?.eventName);
     const unregisters: Unregister[] = [];
+    const unavailable = new Set<CatalogueRow>();
 
     if (!source.startsWith(PLUGIN_PREFIX)) {
       // One registration per alias, so the body names the alias the event was tagged for
@@ -84,6 +85,10 @@ export function qelos(context: VocabularyContext): QelosPlugin {
       const once = oncePerEvent();
       for (const target of catalogue.resolveAlias('qelos', `${source}.${kind}.${eventName}`)) {
         if ((target.kind && target.kind !== 'action') || !target.row.kinds.includes('action')) continue;
+        if (target.row.missingFeature !== undefined) {
+          unavailable.add(target.row);
+          continue;
+        }
         unregisters.push(
           hooks.action(
             target.row.name,
@@ -120,6 +125,11 @@ export function qelos(context: VocabularyContext): QelosPlugin {
     }
 
     if (unregisters.length === 0) {
+      if (unavailable.size > 0) {
+        throw eventUnavailable(`{source: "${source}", kind: "${kind}", eventName: "${eventName}"}`, [
+          ...unavailable,
+        ]);
+      }
       throw new UnknownEventError(
         `No event matches {source: "${source}", kind: "${kind}", eventName: "${eventName}"}.`,
       );

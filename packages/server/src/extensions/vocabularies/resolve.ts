@@ -1,6 +1,7 @@
 import {
   type AliasTarget,
   type Catalogue,
+  eventUnavailable,
   type HookKind,
   UnknownEventError,
   type Vocabulary,
@@ -16,10 +17,34 @@ export interface ResolvedEvent {
   tags: readonly string[] | undefined;
 }
 
+/** The catalogue rows of `kind` a name of the vocabularies stands for, with the alias that reached each. */
+function targetsOf(
+  catalogue: Catalogue,
+  vocabularies: readonly Vocabulary[],
+  name: string,
+  kind: HookKind,
+  kindOf: (target: AliasTarget) => HookKind | undefined,
+): AliasTarget[] {
+  const targets: AliasTarget[] = [];
+  for (const vocabulary of vocabularies) {
+    const reached: readonly AliasTarget[] =
+      vocabulary === 'canonical'
+        ? catalogue.rowsMatching(kind, name).map((row) => ({ row, alias: row.name }))
+        : catalogue.resolveAlias(vocabulary, name);
+    for (const target of reached) {
+      const targetKind = kindOf(target);
+      if (targetKind !== undefined && targetKind !== kind) continue;
+      if (target.row.kinds.includes(kind)) targets.push(target);
+    }
+  }
+  return targets;
+}
+
 /**
  * Resolves a name of `vocabulary` (with `*` segments) to the canonical events of `kind` it
  * stands for, once, at registration. Two aliases of one event become one registration, so an
- * operation never runs a handler twice because it is known under two names.
+ * operation never runs a handler twice because it is known under two names. Events of a
+ * feature Sluice does not have yet are left out.
  */
 export function resolveEvents(
   catalogue: Catalogue,
@@ -29,40 +54,39 @@ export function resolveEvents(
   kindOf: (target: AliasTarget) => HookKind | undefined = (target) => target.kind,
 ): ResolvedEvent[] {
   const byEvent = new Map<string, ResolvedEvent>();
-  for (const vocabulary of vocabularies) {
-    const targets: readonly AliasTarget[] =
-      vocabulary === 'canonical'
-        ? catalogue.namesMatching(kind, name).map((event) => ({ row: catalogue.get(event)!, alias: event }))
-        : catalogue.resolveAlias(vocabulary, name);
-    for (const target of targets) {
-      const targetKind = kindOf(target);
-      if (targetKind !== undefined && targetKind !== kind) continue;
-      if (!target.row.kinds.includes(kind)) continue;
-      const known = byEvent.get(target.row.name);
-      if (!known) {
-        byEvent.set(target.row.name, { event: target.row.name, alias: target.alias, tags: target.tags });
-      } else if (known.tags !== undefined) {
-        const tags = target.tags === undefined ? undefined : [...new Set([...known.tags, ...target.tags])];
-        byEvent.set(target.row.name, { ...known, tags });
-      }
+  for (const target of targetsOf(catalogue, vocabularies, name, kind, kindOf)) {
+    if (target.row.missingFeature !== undefined) continue;
+    const known = byEvent.get(target.row.name);
+    if (!known) {
+      byEvent.set(target.row.name, { event: target.row.name, alias: target.alias, tags: target.tags });
+    } else if (known.tags !== undefined) {
+      const tags = target.tags === undefined ? undefined : [...new Set([...known.tags, ...target.tags])];
+      byEvent.set(target.row.name, { ...known, tags });
     }
   }
   return [...byEvent.values()];
 }
 
-/** Like `resolveEvents`, but a name that stands for nothing fails at registration. */
+/**
+ * Like `resolveEvents`, but a name that stands for nothing fails at registration: with
+ * `EventUnavailableError` when it stands only for events of features Sluice does not have yet.
+ * `written` is the name as the user wrote it, for the message.
+ */
 export function resolveOrThrow(
   catalogue: Catalogue,
   vocabularies: readonly Vocabulary[],
   name: string,
   kind: HookKind,
-  kindOf?: (target: AliasTarget) => HookKind | undefined,
+  kindOf: (target: AliasTarget) => HookKind | undefined = (target) => target.kind,
+  written = name,
 ): ResolvedEvent[] {
   const resolved = resolveEvents(catalogue, vocabularies, name, kind, kindOf);
-  if (resolved.length === 0) {
-    throw new UnknownEventError(`"${name}" names no ${kind} event (${vocabularies.join(', ')} names).`);
-  }
-  return resolved;
+  if (resolved.length > 0) return resolved;
+  const unavailable = new Set(
+    targetsOf(catalogue, vocabularies, name, kind, kindOf).map((target) => target.row),
+  );
+  if (unavailable.size > 0) throw eventUnavailable(written, [...unavailable]);
+  throw new UnknownEventError(`"${written}" names no ${kind} event (${vocabularies.join(', ')} names).`);
 }
 
 /**
