@@ -1,4 +1,4 @@
-import { ForbiddenError, type Unregister } from '@sluice/hooks';
+import { ConflictError, ForbiddenError, type Unregister } from '@sluice/hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type {
   CollectionMeta,
@@ -803,5 +803,37 @@ describe.each(dialects)('hook back-pressure (%s)', (dialect: Dialect) => {
       body: { n: 1 },
     });
     expect(created.status).toBe(200);
+  });
+});
+
+describe.each(dialects)('database.error (%s)', (dialect: Dialect) => {
+  let server: TestServer;
+  const seen: Array<{ client: string }> = [];
+
+  beforeAll(async () => {
+    server = await startServer(dialect, {
+      setup(app) {
+        app.hooks.init('routes.custom.before', (meta: { app: any }) => {
+          meta.app.get('/broken-query', () =>
+            app.database.db.selectFrom('no_such_table').selectAll().execute(),
+          );
+        });
+        app.hooks.filter('database.error', (_error, meta) => {
+          seen.push({ client: meta.client });
+          return new ConflictError('The query could not run.');
+        });
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('lets a filter replace a database error that reached the HTTP layer with a typed one', async () => {
+    const answer = await server.request('GET', '/broken-query');
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({ code: 'SLUICE_ERR_CONFLICT', message: 'The query could not run.' });
+    expect(seen).toEqual([{ client: dialect }]);
   });
 });

@@ -207,10 +207,7 @@ type MissingFeature =
   | 'revisions'
   | 'webhooks'
   | 'oauth2'
-  | 'external auths'
-  | 'settings stored at first open'
-  | 'settings reset'
-  | 'database error reporting';
+  | 'external auths';
 
 /** PocketBase's record and admin request hooks for one write action. */
 function pocketbaseWrite(action: 'Create' | 'Update' | 'Delete'): AliasSpec[] {
@@ -553,13 +550,13 @@ export const events = [
     'settings',
     'create',
     'The settings are stored for the first time (the defaults, when a data folder is first opened).',
-    { payload: 'the settings', missingFeature: 'settings stored at first open' },
+    { payload: 'the settings' },
   ),
   systemRow(
     'settings',
     'delete',
-    'The stored settings are removed, so that the defaults apply again (a reset).',
-    { payload: 'the keys of the removed settings', missingFeature: 'settings reset' },
+    'A group of settings is reset to its defaults (`DELETE /api/settings/{group}`).',
+    { payload: 'the groups reset (`[group]`)' },
   ),
 
   // ── auth ─────────────────────────────────────────────────────────────────
@@ -1083,9 +1080,9 @@ export const events = [
   },
   {
     name: 'database.error',
-    missingFeature: 'database error reporting',
     kinds: ['filter'],
-    description: 'A database query failed; the filter may replace the error.',
+    description:
+      'A database query failed and its error reached the HTTP layer unhandled; the filter may replace the error with a typed one (its status and message answer).',
     payload: 'the database error',
     meta: '`client`',
     types: types<unknown, { client: string }>(),

@@ -140,6 +140,7 @@ describe('directus vocabulary (register functions)', () => {
       'model.create',
       'collections.create',
       'fields.create',
+      'settings.create',
     ]);
   });
 });
