@@ -52,6 +52,7 @@ export async function runWrite<Input, Row, Stored>(
   const row = await write.prepare(input);
   const modelMeta = { event: modelEvent, table: write.table, ...write.modelMeta, action: write.action };
   const stored = await write.store(await filterPayload(app, modelEvent, row, modelMeta, tx, write.modelTags));
+  if (app.recorders.size === 0 && !listened(app, tx, modelEvent, contextEvent)) return stored;
   const { record, payload, keys, previous } = write.outcome(stored, input);
   if (app.recorders.size > 0) {
     const collection = write.modelMeta?.collection as string | undefined;
@@ -73,4 +74,9 @@ export async function runWrite<Input, Row, Stored>(
   const key = write.action === 'create' ? { key: keys[0] } : undefined;
   emitAction(app, contextEvent, { ...meta, payload, ...key, ...changed }, tx, write.tags);
   return stored;
+}
+
+/** Whether an action of the write has a listener: if not, nothing needs its outcome. */
+function listened(app: Core, tx: HookContext, ...names: string[]): boolean {
+  return tx.emitEvents && names.some((name) => app.hooks.event(name).listens('action'));
 }
