@@ -1,7 +1,7 @@
 import type { ActionScope } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
 import type { HookContext } from '../context.ts';
-import { clientSignal } from '../http/client-signal.ts';
+import { callerOf } from '../http/caller.ts';
 import type { Core } from './core.ts';
 
 /** The action scope of each open transaction, so a call given only `{ database }` finds it. */
@@ -36,7 +36,7 @@ export async function inTransaction<T>(
         scopes.set(trx, scope);
         return fn({ ...ctx, database: trx, scope });
       },
-      { signal: clientSignal(ctx.request) },
+      { caller: callerOf(ctx.request) },
     );
     scope.commit();
     return result;

@@ -2,7 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isQueryTimeout, withoutQueryTimeout } from './deadline.ts';
 import { dialects, openTestDatabase } from './testing.ts';
-import type { Database } from './types.ts';
+import type { Caller, Database } from './types.ts';
+
+/** A caller that is gone once `signal` aborts. */
+function callerOf(signal: AbortSignal): Caller {
+  return { gone: () => signal.aborted, signal: () => signal };
+}
 
 describe.each(dialects)('database (%s)', (dialect) => {
   let database: Database;
@@ -159,7 +164,7 @@ describe.each(dialects)('database limits (%s)', (dialect) => {
   it('drops a write whose caller has gone before it takes a connection', async () => {
     await expect(
       database.transaction((trx) => trx.insertInto('items').values({ id: 1003 }).execute(), {
-        signal: AbortSignal.abort(),
+        caller: callerOf(AbortSignal.abort()),
       }),
     ).rejects.toMatchObject({ status: 503 });
     const row = await database.db.selectFrom('items').select('id').where('id', '=', 1003).executeTakeFirst();
@@ -244,7 +249,7 @@ describe('cancellation on PostgreSQL', () => {
   it('cancels the running statement of a caller whose signal aborts', async () => {
     const controller = new AbortController();
     const running = database
-      .cancellable(controller.signal, () => sql`SELECT pg_sleep(30) AS slept`.execute(database.db))
+      .cancellable(callerOf(controller.signal), () => sql`SELECT pg_sleep(30) AS slept`.execute(database.db))
       .catch((error: unknown) => error);
     const sleeping = async () => {
       const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
@@ -258,7 +263,7 @@ describe('cancellation on PostgreSQL', () => {
 
   it('drops a statement whose caller went before it started', async () => {
     const error = await database
-      .cancellable(AbortSignal.abort(), () => sql`SELECT 1`.execute(database.db))
+      .cancellable(callerOf(AbortSignal.abort()), () => sql`SELECT 1`.execute(database.db))
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 503 });
   });

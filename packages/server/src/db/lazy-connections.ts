@@ -9,11 +9,12 @@ import type {
   TransactionSettings,
 } from 'kysely';
 import type { Gate } from './gate.ts';
+import type { Caller } from './types.ts';
 
 export interface LazyConnectionOptions {
   gate: Gate;
-  /** The signal of the caller whose statements run here, if it has one. */
-  signal(): AbortSignal | undefined;
+  /** Who the statements that run here are for, if known. */
+  caller(): Caller | undefined;
   /** Stops the statement running on `connection` (PostgreSQL); absent where that cannot be done. */
   cancel?(connection: DatabaseConnection): void;
 }
@@ -51,11 +52,11 @@ class LazyConnection implements DatabaseConnection {
   }
 
   async #open(): Promise<DatabaseConnection> {
-    const { gate, signal } = this.options;
+    const { gate, caller } = this.options;
     await gate.acquire();
     let real: DatabaseConnection | undefined;
     try {
-      if (signal()?.aborted) throw gone();
+      if (caller()?.gone()) throw gone();
       real = await this.driver.acquireConnection();
       if (this.#begin) await this.driver.beginTransaction(real, this.#begin);
     } catch (error) {
@@ -71,8 +72,8 @@ class LazyConnection implements DatabaseConnection {
     const real = this.#real;
     if (!real) return this.open().then(() => this.executeQuery(query));
     if (!this.options.cancel) return real.executeQuery(query);
-    const signal = this.options.signal();
-    return signal ? this.#executeUntil(real, signal, query) : real.executeQuery(query);
+    const caller = this.options.caller();
+    return caller ? this.#executeUntil(real, caller.signal(), query) : real.executeQuery(query);
   }
 
   async #executeUntil<R>(

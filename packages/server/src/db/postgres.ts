@@ -58,14 +58,14 @@ export function createPostgresDatabase(url: string, limits: DatabaseLimits = {})
     if (pid !== undefined) cancelBackend(url, pid);
   };
   const db = new Kysely<any>({
-    dialect: withLazyConnections(dialect, { gate, signal: scopes.signal, cancel }),
+    dialect: withLazyConnections(dialect, { gate, caller: scopes.caller, cancel }),
   });
   return {
     dialect: 'postgres',
     db,
     reader: db,
-    transaction: (fn, options) => scopes.transaction(db, fn, options?.signal),
-    cancellable: (signal, fn) => scopes.withSignal(signal, fn),
+    transaction: (fn, options) => scopes.transaction(db, fn, options?.caller),
+    cancellable: (caller, fn) => scopes.withCaller(caller, fn),
     close: () => db.destroy(),
   };
 }

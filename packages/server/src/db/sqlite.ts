@@ -52,7 +52,7 @@ export function createSqliteDatabase(file: string, limits: DatabaseLimits = {}):
   const scopes = createScopes();
   const gate = new Gate({ capacity: 1, maxWaiting, waitMs });
   const dialect = new SqliteDialect({ database: withStatementCache(writer, queryTimeoutMs) });
-  const db = new Kysely<any>({ dialect: withLazyConnections(dialect, { gate, signal: scopes.signal }) });
+  const db = new Kysely<any>({ dialect: withLazyConnections(dialect, { gate, caller: scopes.caller }) });
   const readerStatements = withStatementCache(readerHandle, queryTimeoutMs);
   const reader = new Kysely<any>({ dialect: new SqliteDialect({ database: readerStatements }) });
   allowDirectReads(reader, (sql, parameters) => readerStatements.prepare(sql).all(parameters) as RecordRow[]);
@@ -61,9 +61,9 @@ export function createSqliteDatabase(file: string, limits: DatabaseLimits = {}):
     dialect: 'sqlite',
     db,
     reader,
-    transaction: (fn, options) => scopes.transaction(db, fn, options?.signal),
+    transaction: (fn, options) => scopes.transaction(db, fn, options?.caller),
     // Reads run synchronously on the reader to their end; the query timeout bounds them.
-    cancellable: (_signal, fn) => fn(),
+    cancellable: (_caller, fn) => fn(),
     async close() {
       await reader.destroy();
       await db.destroy();

@@ -14,20 +14,28 @@ export interface Database {
    */
   transaction<T>(fn: (trx: Kysely<any>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
-   * Runs `fn`, whose statements stop when `signal` aborts: on PostgreSQL a running statement is
-   * cancelled, and on both a statement still waiting for a connection is dropped. SQLite's reads
-   * run to their end (each is bounded by the query timeout).
+   * Runs `fn`, whose statements stop when `caller` goes: on PostgreSQL a running statement is
+   * cancelled, and a statement still waiting for a connection is dropped. SQLite's reads run to
+   * their end (each is bounded by the query timeout).
    */
-  cancellable<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T>;
+  cancellable<T>(caller: Caller | undefined, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Who a transaction or a read runs for, so that its work can be dropped once they have gone. */
+export interface Caller {
+  /** Whether they have gone (their client disconnected before the answer). */
+  gone(): boolean;
+  /** Aborted when they go; made on first use, by what can stop a running statement. */
+  signal(): AbortSignal;
 }
 
 export interface TransactionOptions {
   /**
-   * Aborted when the caller has gone (its client disconnected): the write is dropped if it has
-   * not taken a connection yet, and on PostgreSQL its running statement is cancelled.
+   * When the caller has gone, the write is dropped if it has not taken a connection yet, and on
+   * PostgreSQL its running statement is cancelled.
    */
-  signal?: AbortSignal;
+  caller?: Caller;
 }
 
 /** Bounds on how long the database may make a caller wait, and how long one query may run. */

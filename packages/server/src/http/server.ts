@@ -3,8 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app/types.ts';
 import { accountabilityFromHeader } from '../auth/accountability.ts';
 import { type Accountability, guest } from '../context.ts';
+import { decorateCaller } from './caller.ts';
 import { clientErrorHandler } from './client-errors.ts';
-import { decorateClientSignal } from './client-signal.ts';
 import { errorBody, isDatabaseError, toSluiceError } from './errors.ts';
 import { registerBrowserHeaders } from './headers.ts';
 
@@ -55,7 +55,7 @@ export function createHttp({ bodyLimit, trustedProxies, origins }: HttpOptions):
 export function registerMiddlewares(app: App, secret: () => string): void {
   const http = app.http;
   http.decorateRequest('accountability', null as unknown as Accountability);
-  decorateClientSignal(http);
+  decorateCaller(http);
 
   http.addHook('onRequest', (request, reply, done) => {
     request.rawResponse = reply.raw;

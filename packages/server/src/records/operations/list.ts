@@ -4,7 +4,7 @@ import type { ListResult } from '../../catalogue/events.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { directReads } from '../../db/direct.ts';
-import type { Dialect } from '../../db/types.ts';
+import type { Caller, Dialect } from '../../db/types.ts';
 import {
   callerFilterContext,
   compileFilter,
@@ -12,7 +12,7 @@ import {
   parseFieldsParam,
   pickFields,
 } from '../../filter/index.ts';
-import { clientSignal } from '../../http/client-signal.ts';
+import { callerOf } from '../../http/caller.ts';
 import { decodeRecord } from '../encoding.ts';
 import { expandRecords } from '../expand.ts';
 import type { ListQuery } from '../query.ts';
@@ -53,7 +53,7 @@ export async function listRecords(
   let select = executor.selectFrom(collection.name);
   let rowsQuery: CompiledQuery<RecordRow>;
   // Only a page that a rule, filter or sort makes costly may be worth stopping for a gone client.
-  let signal: AbortSignal | undefined;
+  let caller: Caller | undefined;
   if (!rule && query.filter === '' && query.sort === '') {
     // The common page (no rule, filter or sort): its SQL is the same every time.
     rowsQuery = CompiledQuery.raw(plainPageSql(executor, collection, dialect), [query.perPage, offset]);
@@ -67,10 +67,10 @@ export async function listRecords(
     let rows = select.selectAll().limit(query.perPage).offset(offset);
     for (const term of compileSort(query.sort || '', filterCtx)) rows = rows.orderBy(term);
     rowsQuery = rows.compile();
-    signal = clientSignal(ctx.request);
+    caller = callerOf(ctx.request);
   }
   const read = directReads(executor);
-  const [rows, total] = await app.database.cancellable(signal, () =>
+  const [rows, total] = await app.database.cancellable(caller, () =>
     Promise.all([
       read ? read(rowsQuery.sql, rowsQuery.parameters) : executor.executeQuery(rowsQuery).then(rowsOf),
       query.skipTotal
