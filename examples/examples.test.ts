@@ -9,6 +9,7 @@ import {
   recordEvent,
   runFilter,
   setupHooks,
+  withoutServer,
 } from '../packages/server/src/extensions/testing.ts';
 
 // These drive the examples through the engine as the server emits events; tests through HTTP
@@ -42,7 +43,7 @@ async function load(example: string, env: Record<string, string> = {}) {
     dir: join(here, example),
     hooks: setup.hooks,
     logger: setup.logger,
-    context: { env, services: {} },
+    context: { ...withoutServer, env },
   });
   expect(loaded.filter((extension) => extension.error)).toEqual([]);
   const events = setup.hooks

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discoverExtensions } from './discover.ts';
 import { ExtensionLoadError, loadExtensions } from './loader.ts';
-import { handlerContext, recordEvent, runFilter, setupHooks } from './testing.ts';
+import { handlerContext, recordEvent, runFilter, setupHooks, withoutServer } from './testing.ts';
 
 const defineHookPath = join(dirname(fileURLToPath(import.meta.url)), 'define.ts');
 const dirs: string[] = [];
@@ -91,7 +91,12 @@ describe('loadExtensions', () => {
   it('loads TypeScript, ESM and CommonJS in every form, each hook under its owner, in order', async () => {
     const { hooks, logger } = setupHooks();
     const dir = extensionsDir(FILES);
-    const loaded = await loadExtensions({ dir, hooks, logger, context: { services: { name: 'services' } } });
+    const loaded = await loadExtensions({
+      dir,
+      hooks,
+      logger,
+      context: { ...withoutServer, services: { name: 'services' } as never },
+    });
     expect(loaded.map(({ id, vocabulary, error }) => ({ id, vocabulary, error }))).toEqual([
       { id: 'a-legacy', vocabulary: 'directus-legacy', error: undefined },
       { id: 'b-typescript', vocabulary: 'directus', error: undefined },
@@ -119,7 +124,7 @@ describe('loadExtensions', () => {
   it('gives dispatched events the extension’s plugin: source', async () => {
     const { hooks, logger } = setupHooks();
     const dir = extensionsDir(FILES);
-    await loadExtensions({ dir, hooks, logger });
+    await loadExtensions({ dir, hooks, logger, context: withoutServer });
     const dispatched: unknown[] = [];
     hooks.action('plugin.event', (event: unknown) => void dispatched.push(event));
     const users = recordEvent('users', 'create', { key: 'u1', record: { id: 'u1' } });
@@ -136,7 +141,7 @@ describe('loadExtensions', () => {
       'hooks/c-throws/index.js': `module.exports = ({ action }) => { action('items.create', () => {}); action('items.craete', () => {}); };`,
       'hooks/d-good/index.mjs': `export default ({ action }) => { action('items.update', () => {}); };`,
     });
-    const loaded = await loadExtensions({ dir, hooks, logger, context: { env: {} } });
+    const loaded = await loadExtensions({ dir, hooks, logger, context: { ...withoutServer, env: {} } });
     expect(loaded.map((extension) => [extension.id, extension.error === undefined])).toEqual([
       ['a-good', true],
       ['b-syntax', false],
@@ -159,10 +164,19 @@ describe('loadExtensions', () => {
     const { hooks, logger } = setupHooks();
     const dir = extensionsDir({ 'hooks/broken/index.js': `throw new Error('boom');` });
     const path = join(dir, 'hooks/broken/index.js');
-    await expect(loadExtensions({ dir, hooks, logger, mustLoad: true })).rejects.toThrow(ExtensionLoadError);
-    await expect(loadExtensions({ dir, hooks, logger, mustLoad: true })).rejects.toThrow(path);
     await expect(
-      loadExtensions({ dir, hooks, logger, context: { env: { SLUICE_EXTENSIONS_MUST_LOAD: 'true' } } }),
+      loadExtensions({ dir, hooks, logger, mustLoad: true, context: withoutServer }),
+    ).rejects.toThrow(ExtensionLoadError);
+    await expect(
+      loadExtensions({ dir, hooks, logger, mustLoad: true, context: withoutServer }),
+    ).rejects.toThrow(path);
+    await expect(
+      loadExtensions({
+        dir,
+        hooks,
+        logger,
+        context: { ...withoutServer, env: { SLUICE_EXTENSIONS_MUST_LOAD: 'true' } },
+      }),
     ).rejects.toThrow(path);
   });
 
@@ -172,7 +186,7 @@ describe('loadExtensions', () => {
       'hooks/a/index.mjs': `export const vocabulary = 'strapi'; export default () => {};`,
       'hooks/b/index.mjs': `export default 42;`,
     });
-    const loaded = await loadExtensions({ dir, hooks, logger, context: { env: {} } });
+    const loaded = await loadExtensions({ dir, hooks, logger, context: { ...withoutServer, env: {} } });
     expect(loaded.map((extension) => extension.error?.message)).toEqual([
       expect.stringMatching(/Unknown vocabulary "strapi"/),
       expect.stringMatching(/must export a function/),
@@ -189,7 +203,7 @@ describe('loadExtensions', () => {
         export default (app) => { app.log.info('hello from kuzzle'); };`,
       'hooks/directus.mjs': `export default (_register, { logger }) => { logger.info('hello from directus'); };`,
     });
-    await loadExtensions({ dir, hooks, logger, context: { env: {} } });
+    await loadExtensions({ dir, hooks, logger, context: { ...withoutServer, env: {} } });
     const lines = written.filter((line) => line.includes('hello from'));
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line.match(/"extension":/g)).toHaveLength(1);

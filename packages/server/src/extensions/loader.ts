@@ -6,7 +6,13 @@ import { discoverEndpoints, discoverExtensions, type ExtensionEntry } from './di
 import { endpointRoutes } from './endpoints.ts';
 import { hookModuleOf, registerHookModule } from './forms.ts';
 import { pluginEventSender, toPluginEvent } from './plugin-events.ts';
-import type { ExtensionContext, PluginEventSender, VocabularyContext, VocabularyName } from './types.ts';
+import type {
+  ExtensionContext,
+  PluginEventSender,
+  ServerContext,
+  VocabularyContext,
+  VocabularyName,
+} from './types.ts';
 
 export interface LoadOptions {
   /** The extensions folder: `<dir>/hooks/…` and `<dir>/bundles/…`. */
@@ -14,8 +20,8 @@ export interface LoadOptions {
   hooks: Hooks<any, any>;
   /** Defaults to the engine's catalogue. */
   catalogue?: Catalogue;
-  /** What hook files receive as their context; `exceptions` and `events` are filled in. */
-  context?: Partial<Omit<ExtensionContext, 'events'>>;
+  /** What hook files receive as their context; `exceptions`, `env` and `events` are filled in. */
+  context: ServerContext & Partial<Pick<ExtensionContext, 'env' | 'logger' | 'exceptions'>>;
   logger: Logger;
   /** Throw on the first file that fails to load. Default: `SLUICE_EXTENSIONS_MUST_LOAD=true`. */
   mustLoad?: boolean;
@@ -73,9 +79,6 @@ export async function loadExtension(entry: ExtensionEntry, options: LoadOptions)
     return event;
   };
   const context: ExtensionContext = {
-    services: undefined,
-    database: undefined,
-    getSchema: async () => undefined,
     env: process.env,
     exceptions,
     ...options.context,

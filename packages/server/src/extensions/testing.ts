@@ -2,7 +2,7 @@ import { Catalogue, createHooks, type Hooks, type Logger } from '@sluice/hooks';
 import { Cron } from 'croner';
 import { events } from '../catalogue/events.ts';
 import { pluginEventSender, toPluginEvent } from './plugin-events.ts';
-import type { HandlerContext, VocabularyContext } from './types.ts';
+import type { HandlerContext, ServerContext, VocabularyContext } from './types.ts';
 
 export interface LogLine {
   level: string;
@@ -80,3 +80,13 @@ export async function runFilter(
 ) {
   return await hooks.runFilter(name, payload, meta, ctx, tags);
 }
+
+/**
+ * The server's part of the extension context, empty: for loading extensions in tests without a
+ * server. A hook file that uses a service at load time meets empty objects.
+ */
+export const withoutServer: ServerContext = {
+  services: {} as ServerContext['services'],
+  database: {} as ServerContext['database'],
+  getSchema: async () => ({}) as Awaited<ReturnType<ServerContext['getSchema']>>,
+};

@@ -1,4 +1,7 @@
 import type { Catalogue, exceptions, Hooks, Logger } from '@sluice/hooks';
+import type { Kysely } from 'kysely';
+import type { SchemaCache } from '../collections/store.ts';
+import type { HookServices } from '../context.ts';
 import type { CustomRoute } from './custom-routes.ts';
 
 /** The source forms an extension file may be written in (DESIGN §2). */
@@ -56,10 +59,12 @@ export type PluginEventSender = (event: PluginEvent, ctx?: HandlerContext) => vo
 
 /** The second argument of a hook file's register function (DESIGN §3). */
 export interface ExtensionContext {
-  services: unknown;
+  /** `records`, `collections`, `settings`, `mail`, `MailService`: pass a hook's `ctx` to join its transaction. */
+  services: HookServices;
   exceptions: typeof exceptions;
-  database: unknown;
-  getSchema: () => Promise<unknown>;
+  /** The database (Kysely); inside a filter, prefer `ctx.database`, the operation's transaction. */
+  database: Kysely<any>;
+  getSchema: () => Promise<SchemaCache>;
   env: Record<string, string | undefined>;
   logger: Logger;
   events: { dispatch: DispatchEvent };
@@ -77,3 +82,6 @@ export interface VocabularyContext {
   /** Where PocketBase's `routerAdd` puts the extension's routes. */
   routes?: CustomRoute[];
 }
+
+/** The parts of the extension context only the server has. */
+export type ServerContext = Pick<ExtensionContext, 'services' | 'database' | 'getSchema'>;

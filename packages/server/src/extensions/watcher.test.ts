@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LoadedExtension, loadExtensions } from './loader.ts';
-import { handlerContext, recordEvent, runFilter, setupHooks } from './testing.ts';
+import { handlerContext, recordEvent, runFilter, setupHooks, withoutServer } from './testing.ts';
 import { type ExtensionWatcher, watchExtensions } from './watcher.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -28,11 +28,12 @@ async function watched() {
   const reloads: { reloaded: LoadedExtension[]; removed: string[] }[] = [];
   let notify: (() => void) | undefined;
   const nextReload = () => new Promise<void>((resolve) => (notify = resolve));
-  await loadExtensions({ dir, hooks: setup.hooks, logger: setup.logger });
+  await loadExtensions({ dir, hooks: setup.hooks, logger: setup.logger, context: withoutServer });
   const watcher: ExtensionWatcher = await watchExtensions({
     dir,
     hooks: setup.hooks,
     logger: setup.logger,
+    context: withoutServer,
     onReload: (reloaded, removed) => {
       reloads.push({ reloaded, removed });
       notify?.();
