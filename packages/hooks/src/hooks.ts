@@ -42,9 +42,10 @@ export interface ScopedContext {
   scope?: ActionScope;
 }
 
-type Payload<E extends EventMap, N> = N extends keyof E['filter'] ? E['filter'][N]['payload'] : any;
-type FilterMeta<E extends EventMap, N> = N extends keyof E['filter'] ? E['filter'][N]['meta'] : any;
-type ActionMeta<E extends EventMap, N> = N extends keyof E['action'] ? E['action'][N] : any;
+/** The payload of event `N`'s filters in the event map `E` (`any` for a name it does not know). */
+export type Payload<E extends EventMap, N> = N extends keyof E['filter'] ? E['filter'][N]['payload'] : any;
+export type FilterMeta<E extends EventMap, N> = N extends keyof E['filter'] ? E['filter'][N]['meta'] : any;
+export type ActionMeta<E extends EventMap, N> = N extends keyof E['action'] ? E['action'][N] : any;
 type InitMeta<E extends EventMap, N> = N extends keyof E['init'] ? E['init'][N] : any;
 
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler with no return statement keeps the payload

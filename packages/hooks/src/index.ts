@@ -16,12 +16,15 @@ export * from './errors.ts';
 export type { FilterOutcome } from './filters.ts';
 export {
   type ActionHandler,
+  type ActionMeta,
   createHooks,
   type FilterHandler,
+  type FilterMeta,
   type FilterResult,
   type Hooks,
   type HooksOptions,
   type InitHandler,
+  type Payload,
   type Point,
   type RegistrationInfo,
   type ScopedContext,

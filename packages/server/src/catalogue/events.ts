@@ -58,7 +58,8 @@ export interface ReadMeta {
   event: string;
   collection: string;
   collectionId: string;
-  query: Record<string, unknown>;
+  /** The list or view parameters (`filter`, `sort`, `page`, `expand`, `fields`…). */
+  query: object;
 }
 export interface AuthResponse {
   token: string;
@@ -79,6 +80,8 @@ export interface AuthMeta {
   status?: 'success' | 'fail';
   user?: RecordData | null;
   error?: string;
+  /** Actions of a password login: the identity, never the password. */
+  payload?: { identity: string };
 }
 export interface CollectionMeta {
   event: string;
@@ -499,7 +502,11 @@ export const events = [
     kinds: ['filter', 'action'],
     description: 'Collections are imported in one transaction (created, updated and, when asked, deleted).',
     payload: '`{collections, deleteMissing}`',
-    types: types<{ collections: unknown[]; deleteMissing: boolean }, { event: string }>(),
+    types: types<
+      { collections: unknown[]; deleteMissing: boolean },
+      { event: string },
+      { event: string; payload: { collections: unknown[]; deleteMissing: boolean } }
+    >(),
     aliases: {
       pocketbase: [
         { name: 'onCollectionsBeforeImportRequest', kind: 'filter' },
@@ -1057,7 +1064,7 @@ export const events = [
     kinds: ['filter', 'action'],
     description: 'A request failed. The filter may change the errors before they are answered.',
     payload: 'the request errors',
-    types: types<unknown[], { request: unknown }>(),
+    types: types<unknown[], { request: unknown }, { request: unknown; payload: unknown[] }>(),
     aliases: { directus: ['request.error'], 'directus-legacy': [{ name: 'server.error', kind: 'action' }] },
   },
   {
@@ -1069,7 +1076,12 @@ export const events = [
     meta: '`request`, `error`',
     types: types<
       { status: number; message: string; data: Record<string, unknown> },
-      { request: unknown; error: unknown }
+      { request: unknown; error: unknown },
+      {
+        request: unknown;
+        error: unknown;
+        payload: { status: number; message: string; data: Record<string, unknown> };
+      }
     >(),
     aliases: {
       pocketbase: [

@@ -150,7 +150,7 @@ async function sendError(
   }
   if (reply.sent) return reply;
   reply.status(body.status).send(body);
-  app.hooks.runAction('api.error', { request, error: original ?? error, payload: body } as never, ctx);
-  app.hooks.runAction('request.error', { request, payload: [body] } as never, ctx);
+  app.hooks.runAction('api.error', { request, error: original ?? error, payload: body }, ctx);
+  app.hooks.runAction('request.error', { request, payload: [body] }, ctx);
   return reply;
 }

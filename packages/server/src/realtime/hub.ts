@@ -79,7 +79,7 @@ export class Realtime {
     private readonly broker: RealtimeBroker,
     private readonly options: RealtimeOptions,
   ) {
-    this.#message = app.hooks.event('realtime.message') as never;
+    this.#message = app.hooks.event('realtime.message');
   }
 
   /**
@@ -102,7 +102,7 @@ export class Realtime {
         (meta, ctx) => this.#deleted(meta as RecordDeleteMeta & { keys: string[] }, ctx),
         options,
       ),
-      hooks.filter('records.delete', (_payload, meta, ctx) => this.#readDeleted(meta as never, ctx), {
+      hooks.filter('records.delete', (_payload, meta, ctx) => this.#readDeleted(meta, ctx), {
         ...options,
         // first, so that no other filter stopping the chain keeps it from running
         priority: -1_000_000,

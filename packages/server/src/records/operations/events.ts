@@ -1,5 +1,6 @@
-import { isStopped } from '@sluice/hooks';
+import { type ActionMeta, type FilterMeta, isStopped, type Payload } from '@sluice/hooks';
 import type { Core } from '../../app/core.ts';
+import type { SluiceEvents } from '../../catalogue/events.ts';
 import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 
@@ -18,51 +19,51 @@ const tagCache = new WeakMap<Collection, readonly string[]>();
  * Runs a filter unless the caller asked for no events; a stop keeps the payload as it was then.
  * Synchronous when every filter that ran was (callers await it either way).
  */
-export function filterPayload<P>(
+export function filterPayload<N extends string, P extends Payload<SluiceEvents, N>>(
   app: Core,
-  name: string,
+  name: N,
   payload: P,
-  meta: object,
+  meta: FilterMeta<SluiceEvents, N>,
   ctx: HookContext,
   tags: readonly string[],
 ): P | Promise<P> {
   if (!ctx.emitEvents) return payload;
-  const outcome = app.hooks.runFilter(name as never, payload as never, meta as never, ctx, tags) as unknown;
+  const outcome = app.hooks.runFilter(name, payload, meta, ctx, tags) as unknown;
   return outcome instanceof Promise ? outcome.then(settledPayload<P>) : settledPayload<P>(outcome);
 }
 
 /** Like `filterPayload`, for callers to whom a stop means something: `stopped` says a handler returned `false`. */
-export async function filterOutcome<P>(
+export async function filterOutcome<N extends string, P extends Payload<SluiceEvents, N>>(
   app: Core,
-  name: string,
+  name: N,
   payload: P,
-  meta: object,
+  meta: FilterMeta<SluiceEvents, N>,
   ctx: HookContext,
   tags: readonly string[],
 ): Promise<{ payload: P; stopped: boolean }> {
   if (!ctx.emitEvents) return { payload, stopped: false };
-  const outcome = await app.hooks.runFilter(name as never, payload as never, meta as never, ctx, tags);
-  if (isStopped(outcome as never)) return { payload: (outcome as { payload: P }).payload, stopped: true };
+  const outcome: unknown = await app.hooks.runFilter(name, payload, meta, ctx, tags);
+  if (isStopped(outcome)) return { payload: outcome.payload as P, stopped: true };
   return { payload: outcome as P, stopped: false };
 }
 
 function settledPayload<P>(outcome: unknown): P {
-  return (isStopped(outcome as never) ? (outcome as { payload: P }).payload : outcome) as P;
+  return (isStopped(outcome) ? outcome.payload : outcome) as P;
 }
 
 /**
  * Emits an action; inside a transaction it is held until the commit. By the time it runs the
  * transaction is over, so its context carries the database instead (DESIGN §1.7).
  */
-export function emitAction(
+export function emitAction<N extends string>(
   app: Core,
-  name: string,
-  meta: object,
+  name: N,
+  meta: ActionMeta<SluiceEvents, N>,
   ctx: HookContext,
   tags: readonly string[],
 ): void {
   if (!ctx.emitEvents) return;
   const point = app.hooks.event(name);
   if (!point.listens('action')) return;
-  point.action(meta as never, ctx.database.isTransaction ? { ...ctx, database: app.database.db } : ctx, tags);
+  point.action(meta, ctx.database.isTransaction ? { ...ctx, database: app.database.db } : ctx, tags);
 }

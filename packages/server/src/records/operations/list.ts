@@ -89,7 +89,7 @@ export async function listRecords(
   await expandRecords(app.database, collection, items, query.expand, ctx);
   const tags = recordTags(collection);
   const meta = { event: 'records.list', collection: collection.name, collectionId: collection.id, query };
-  const result = await filterPayload<ListResult>(
+  const result: ListResult = await filterPayload(
     app,
     'records.list',
     {
