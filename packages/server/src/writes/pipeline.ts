@@ -61,6 +61,7 @@ export async function runWrite<Input, Row, Stored>(
         context: write.context,
         action: write.action,
         table: write.table,
+        tags: write.tags,
         collection,
         keys,
         record,

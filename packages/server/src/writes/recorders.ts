@@ -8,6 +8,8 @@ export interface WriteRecord {
   context: string;
   action: WriteAction;
   table: string;
+  /** The tags of the context event (a record's: its collection's name and id). */
+  tags: readonly string[];
   /** The collection of a record write. */
   collection?: string;
   keys: string[];
