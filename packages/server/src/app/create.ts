@@ -32,6 +32,7 @@ import { createLogger } from '../logger.ts';
 import { registerRealtimeRoutes } from '../realtime/routes.ts';
 import { registerRecordRoutes } from '../records/routes.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
+import { registerWebhookRoutes } from '../webhooks/routes.ts';
 import { WriteRecorders } from '../writes/recorders.ts';
 import { createServices, type Services } from './services.ts';
 import { Shutdown } from './shutdown.ts';
@@ -186,6 +187,7 @@ export function createApp(options: AppOptions = {}): App {
             reloadExtensions: options.dev ? reloadOwners : undefined,
           });
         await schema.reload(database.db);
+        await app.services.webhooks.subscribers.reload(database.db);
         await app.services.settings.storeDefaults(app.context());
         secret = await app.services.settings.secret(database.db);
         await createAdminFromEnv(app);
@@ -211,6 +213,7 @@ export function createApp(options: AppOptions = {}): App {
       registerRecordRoutes(app);
       registerRealtimeRoutes(app, membership?.broker);
       registerSettingsRoutes(app);
+      registerWebhookRoutes(app);
       registerHookRoutes(app);
       await hooks.runInit('routes.after', { app: fastify });
       await hooks.runInit('routes.custom.before', { app: fastify });

@@ -12,6 +12,7 @@ import { updateRecord } from '../records/operations/update.ts';
 import { type ViewQuery, viewRecord } from '../records/operations/view.ts';
 import { parseListQuery } from '../records/query.ts';
 import { SettingsService } from '../settings/service.ts';
+import { WebhooksService } from '../webhooks/service.ts';
 import type { Core } from './core.ts';
 
 /**
@@ -66,6 +67,8 @@ export interface Services {
   records: RecordsService;
   collections: CollectionsService;
   settings: SettingsService;
+  /** The webhook endpoints committed events are delivered to. */
+  webhooks: WebhooksService;
   /** Email over SMTP (the settings' `smtp`): `send`, templates, the auth flows' emails. */
   mail: Mailer;
   /** Directus' `new MailService({ schema }).send({ to, template: { name, data } })`. */
@@ -80,6 +83,7 @@ export function createServices(core: Core, extensions: string | false | undefine
     records: new RecordsService(core),
     collections: new CollectionsService(core),
     settings,
+    webhooks: new WebhooksService(core),
     mail,
     MailService: mailServiceClass(mail),
   };

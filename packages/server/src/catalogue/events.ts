@@ -208,7 +208,6 @@ type MissingFeature =
   | 'permissions'
   | 'activity log'
   | 'revisions'
-  | 'webhooks'
   | 'oauth2'
   | 'external auths';
 
@@ -1038,15 +1037,13 @@ export const events = [
     'webhooks',
     'create',
     'A webhook endpoint is registered: its URL, signing secret and the events it subscribes to.',
-    { missingFeature: 'webhooks' },
   ),
   systemRow(
     'webhooks',
     'update',
     'A webhook endpoint is changed (its URL, events or whether it is enabled).',
-    { missingFeature: 'webhooks' },
   ),
-  systemRow('webhooks', 'delete', 'A webhook endpoint is removed.', { missingFeature: 'webhooks' }),
+  systemRow('webhooks', 'delete', 'A webhook endpoint is removed.'),
 
   // ── HTTP ─────────────────────────────────────────────────────────────────
   {

@@ -53,8 +53,10 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
       'updated',
     ]);
 
-    const migrations = await database.reader.selectFrom('_migrations').selectAll().execute();
-    expect(migrations).toHaveLength(1);
+    const migrations = await database.reader.selectFrom('_migrations').select('file').execute();
+    expect(migrations.map((row) => row.file).sort()).toEqual(['1_default_collections', '2_webhooks_outbox']);
+    expect(await database.reader.selectFrom('_webhooks').selectAll().execute()).toEqual([]);
+    expect(await database.reader.selectFrom('_outbox').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_params').selectAll().execute()).toEqual([]);
   });
 

@@ -70,6 +70,36 @@ export const migrations: readonly Migration[] = [
       });
     },
   },
+  {
+    file: '2_webhooks_outbox',
+    async up(trx) {
+      await sql`CREATE TABLE "_webhooks" (
+        "id" TEXT PRIMARY KEY NOT NULL,
+        "url" TEXT NOT NULL,
+        "events" TEXT NOT NULL DEFAULT '[]',
+        "tags" TEXT NOT NULL DEFAULT '[]',
+        "secret" TEXT NOT NULL,
+        "enabled" INTEGER NOT NULL DEFAULT 1,
+        "description" TEXT NOT NULL DEFAULT '',
+        "created" TEXT NOT NULL DEFAULT '',
+        "updated" TEXT NOT NULL DEFAULT ''
+      )`.execute(trx);
+      await sql`CREATE TABLE "_outbox" (
+        "id" TEXT PRIMARY KEY NOT NULL,
+        "webhook" TEXT NOT NULL,
+        "eventId" TEXT NOT NULL,
+        "name" TEXT NOT NULL,
+        "payload" TEXT NOT NULL,
+        "status" TEXT NOT NULL DEFAULT 'pending',
+        "attempts" TEXT NOT NULL DEFAULT '[]',
+        "nextAttemptAt" TEXT NOT NULL DEFAULT '',
+        "created" TEXT NOT NULL DEFAULT '',
+        "updated" TEXT NOT NULL DEFAULT ''
+      )`.execute(trx);
+      await sql`CREATE INDEX "_outbox_due" ON "_outbox" ("status", "nextAttemptAt")`.execute(trx);
+      await sql`CREATE INDEX "_outbox_webhook" ON "_outbox" ("webhook", "created")`.execute(trx);
+    },
+  },
 ];
 
 /** Creates the system tables and applies pending migrations; safe to run on every start, by any instance. */

@@ -130,8 +130,8 @@ describe('directus vocabulary (register functions)', () => {
       '"files.upload" cannot be hooked: Sluice has no files yet.',
     );
     expect(() => filter('roles.create', () => {})).toThrow(EventUnavailableError);
-    expect(() => action('webhooks.*', () => {})).toThrow(
-      '"webhooks.*" (webhooks.create, webhooks.update, webhooks.delete) cannot be hooked: Sluice has no webhooks yet.',
+    expect(() => action('presets.*', () => {})).toThrow(
+      '"presets.*" (presets.create, presets.update, presets.delete) cannot be hooked: Sluice has no presets yet.',
     );
     expect(hooks.registrations()).toEqual([]);
     action('*.create', () => {});
@@ -141,6 +141,7 @@ describe('directus vocabulary (register functions)', () => {
       'collections.create',
       'fields.create',
       'settings.create',
+      'webhooks.create',
     ]);
   });
 });

@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import { CompiledSubscription } from './patterns.ts';
+import { enabledWebhooks } from './store.ts';
+
+/**
+ * The enabled webhooks, kept in memory so that a write nobody subscribes to costs one loop over
+ * them and no query. Reloaded after each webhook write made here and periodically (the writes
+ * of other instances).
+ */
+export class WebhookSubscribers {
+  #subscriptions: { id: string; subscription: CompiledSubscription }[] = [];
+  /** Bumped by each reload, so that an older reload finishing last does not win. */
+  #generation = 0;
+
+  get size(): number {
+    return this.#subscriptions.length;
+  }
+
+  async reload(executor: Kysely<any>): Promise<void> {
+    const generation = ++this.#generation;
+    const webhooks = await enabledWebhooks(executor);
+    if (generation !== this.#generation) return;
+    this.#subscriptions = webhooks.map((webhook) => ({
+      id: webhook.id,
+      subscription: new CompiledSubscription(webhook),
+    }));
+  }
+
+  /** The ids of the enabled webhooks an event matches. */
+  matching(name: string, tags: readonly string[]): string[] {
+    const ids: string[] = [];
+    for (const { id, subscription } of this.#subscriptions)
+      if (subscription.matches(name, tags)) ids.push(id);
+    return ids;
+  }
+}
