@@ -1,5 +1,17 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dialect, dialects, startServer, type TestServer } from './helpers.ts';
+import {
+  createCollection,
+  createStorage,
+  type Dialect,
+  dialects,
+  sleep,
+  startServer,
+  type TestServer,
+  until,
+} from './helpers.ts';
 
 const ALLOW_PRIVATE = { SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true' };
 
@@ -110,3 +122,218 @@ describe('webhook targets without SLUICE_WEBHOOKS_ALLOW_PRIVATE', () => {
     }
   });
 });
+
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+}
+
+/** An HTTP receiver on 127.0.0.1; `answer` says how to answer the n-th request (from 1). */
+async function startReceiver(answer: (n: number) => Answer | Promise<Answer> = () => ({ status: 200 })) {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', async () => {
+      received.push({
+        headers: request.headers as Record<string, string>,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      const { status, headers } = await answer(received.length);
+      response.writeHead(status, headers).end(`answer ${received.length}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const DELIVERY_ENV = {
+  ...ALLOW_PRIVATE,
+  SLUICE_WEBHOOKS_RETRY_MS: '0,0,0',
+  SLUICE_WEBHOOKS_POLL_MS: '50',
+};
+
+describe.each(dialects)('webhook deliveries (%s)', (dialect: Dialect) => {
+  let server: TestServer;
+  const receivers: { close(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    server = await startServer(dialect, { env: DELIVERY_ENV });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    for (const receiver of receivers) await receiver.close();
+  });
+
+  async function receiver(answer?: (n: number) => Answer | Promise<Answer>) {
+    const started = await startReceiver(answer);
+    receivers.push(started);
+    return started;
+  }
+
+  async function webhookFor(url: string, collection: string, events = ['records.create']) {
+    await createCollection(server, { name: collection, fields: [{ name: 'title', type: 'text' }] });
+    const response = await server.request('POST', '/api/webhooks', {
+      token: server.adminToken,
+      body: { url, events, tags: [collection] },
+    });
+    expect(response.status).toBe(200);
+    return response.body as { id: string; secret: string };
+  }
+
+  const createRecord = (collection: string, title: string) =>
+    server.request('POST', `/api/collections/${collection}/records`, {
+      token: server.adminToken,
+      body: { title },
+    });
+
+  async function deliveriesOf(webhook: string) {
+    const rows = await server.app.database.db
+      .selectFrom('_outbox')
+      .selectAll()
+      .where('webhook', '=', webhook)
+      .execute();
+    return rows.map((row) => ({
+      status: String(row.status),
+      attempts: JSON.parse(String(row.attempts)) as unknown[],
+    }));
+  }
+
+  it('delivers a created record once, signed per Standard Webhooks', async () => {
+    const target = await receiver();
+    const webhook = await webhookFor(target.url, 'signed');
+    const created = await createRecord('signed', 'Hello');
+    expect(created.status).toBe(200);
+    await until(() => target.received.length === 1, 5000, 'the delivery');
+    const [delivery] = target.received;
+    const event = new Webhook(webhook.secret).verify(delivery!.body, delivery!.headers) as Record<
+      string,
+      unknown
+    >;
+    expect(event).toMatchObject({
+      name: 'records.create',
+      source: 'records',
+      kind: 'signed',
+      eventName: 'create',
+      tags: ['signed', expect.any(String)],
+      user: expect.any(String),
+      metadata: { id: created.body.id, title: 'Hello' },
+    });
+    expect(delivery!.headers['webhook-id']).toMatch(/^msg_/);
+    const rows = await deliveriesOf(webhook.id);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('retries a failed delivery with the same webhook-id', async () => {
+    const target = await receiver((n) => ({ status: n === 1 ? 500 : 200 }));
+    const webhook = await webhookFor(target.url, 'retried');
+    await createRecord('retried', 'Again');
+    await until(() => target.received.length === 2, 5000, 'the retry');
+    const [first, second] = target.received;
+    expect(second!.headers['webhook-id']).toBe(first!.headers['webhook-id']);
+    await untilAsync(async () => (await deliveriesOf(webhook.id))[0]?.status === 'delivered');
+    const [row] = await deliveriesOf(webhook.id);
+    expect(row!.attempts).toEqual([
+      expect.objectContaining({ status: 500, response: 'answer 1' }),
+      expect.objectContaining({ status: 200, response: 'answer 2' }),
+    ]);
+  });
+
+  it('disables a webhook whose target answers 410 Gone', async () => {
+    const target = await receiver(() => ({ status: 410 }));
+    const webhook = await webhookFor(target.url, 'gone');
+    await createRecord('gone', 'Bye');
+    await untilAsync(async () => {
+      const response = await server.request('GET', `/api/webhooks/${webhook.id}`, {
+        token: server.adminToken,
+      });
+      return response.body.enabled === false;
+    });
+    expect(target.received).toHaveLength(1);
+    expect((await deliveriesOf(webhook.id))[0]?.status).toBe('failed');
+  });
+
+  it('delivers nothing for a write a filter rolled back', async () => {
+    const target = await receiver();
+    const webhook = await webhookFor(target.url, 'rolled');
+    const off = server.app.hooks.filter('records.create', (payload) => {
+      if ((payload as { title?: string }).title === 'refused') throw new Error('no');
+      return payload;
+    });
+    try {
+      expect((await createRecord('rolled', 'refused')).status).not.toBe(200);
+      expect((await createRecord('rolled', 'kept')).status).toBe(200);
+    } finally {
+      off();
+    }
+    await until(() => target.received.length === 1, 5000, 'the kept delivery');
+    expect(JSON.parse(target.received[0]!.body).metadata.title).toBe('kept');
+    expect(await deliveriesOf(webhook.id)).toHaveLength(1);
+  });
+});
+
+describe.each(dialects)('webhook deliveries across a restart (%s)', (dialect: Dialect) => {
+  it('sends after a restart what was left unsent, with the same webhook-id', async () => {
+    const storage = await createStorage(dialect);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const target = await startReceiver(async (n) => {
+      if (n === 1) await held;
+      return { status: 200 };
+    });
+    try {
+      const first = await startServer(dialect, { storage, env: DELIVERY_ENV });
+      try {
+        await createCollection(first, { name: 'kept', fields: [{ name: 'title', type: 'text' }] });
+        const response = await first.request('POST', '/api/webhooks', {
+          token: first.adminToken,
+          body: { url: target.url, events: ['records.create'] },
+        });
+        expect(response.status).toBe(200);
+        await first.request('POST', '/api/collections/kept/records', {
+          token: first.adminToken,
+          body: { title: 'in flight' },
+        });
+        await until(() => target.received.length === 1, 5000, 'the first try');
+      } finally {
+        await first.stop();
+        release();
+      }
+      const second = await startServer(dialect, { storage, env: DELIVERY_ENV });
+      try {
+        await until(() => target.received.length === 2, 5000, 'the delivery after the restart');
+        expect(target.received[1]!.headers['webhook-id']).toBe(target.received[0]!.headers['webhook-id']);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await target.close();
+      await storage.destroy();
+    }
+  });
+});
+
+/** Polls an async check until it holds. */
+async function untilAsync(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('Timed out waiting for a condition.');
+    await sleep(20);
+  }
+}

@@ -27,6 +27,7 @@ const MAX_QUEUED_JOBS = 256;
  */
 export class ActionScope {
   #held: ActionJob[] = [];
+  #onCommit: (() => void)[] = [];
   #open = true;
 
   constructor(
@@ -42,20 +43,32 @@ export class ActionScope {
     this.#held.push(job);
   }
 
+  /** Runs `fn` once the outermost scope commits; never when one of them rolls back. */
+  onCommit(fn: () => void): void {
+    this.#onCommit.push(fn);
+  }
+
   commit(): void {
     if (!this.#open) return;
     this.#open = false;
     const held = this.#held;
+    const onCommit = this.#onCommit;
     this.#held = [];
+    this.#onCommit = [];
     for (const job of held) {
       if (this.parent?.open) this.parent.hold(job);
       else this.dispatcher.dispatch(job);
+    }
+    for (const fn of onCommit) {
+      if (this.parent?.open) this.parent.onCommit(fn);
+      else fn();
     }
   }
 
   rollback(): void {
     this.#open = false;
     this.#held = [];
+    this.#onCommit = [];
   }
 }
 

@@ -438,6 +438,23 @@ describe('actions', () => {
     expect(seen).toEqual([]);
   });
 
+  it('runs onCommit callbacks when the outermost scope commits, never after a rollback', () => {
+    const { hooks } = setup();
+    const ran: string[] = [];
+    const outer = hooks.scope();
+    const inner = hooks.scope(outer);
+    inner.onCommit(() => ran.push('inner'));
+    inner.commit();
+    expect(ran).toEqual([]);
+    outer.commit();
+    expect(ran).toEqual(['inner']);
+    const dropped = hooks.scope();
+    dropped.onCommit(() => ran.push('dropped'));
+    dropped.rollback();
+    dropped.commit();
+    expect(ran).toEqual(['inner']);
+  });
+
   it('runs actions before a loop that never yields to the event loop ends, past a bound', async () => {
     const { hooks } = setup();
     let ran = 0;

@@ -29,6 +29,8 @@ import { ANY_ORIGIN } from '../http/headers.ts';
 import { createHttp, registerMiddlewares } from '../http/server.ts';
 import { registerSystemRoutes } from '../http/system-routes.ts';
 import { createLogger } from '../logger.ts';
+import { outboxRecorder } from '../outbox/recorder.ts';
+import { DeliveryWorker } from '../outbox/worker.ts';
 import { registerRealtimeRoutes } from '../realtime/routes.ts';
 import { registerRecordRoutes } from '../records/routes.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
@@ -188,6 +190,7 @@ export function createApp(options: AppOptions = {}): App {
           });
         await schema.reload(database.db);
         await app.services.webhooks.subscribers.reload(database.db);
+        app.recorders.add(outboxRecorder(app, app.services.webhooks.subscribers, () => deliveries.nudge()));
         await app.services.settings.storeDefaults(app.context());
         secret = await app.services.settings.secret(database.db);
         await createAdminFromEnv(app);
@@ -227,6 +230,7 @@ export function createApp(options: AppOptions = {}): App {
       const actualPort = typeof address === 'object' && address ? address.port : port;
       app.url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
       hooks.start();
+      deliveries.start();
       hooks.runAction('server.start', { server: fastify.server }, app.context());
       logger.info({ url: app.url, dialect: database.dialect }, 'Sluice is listening.');
     },
@@ -245,6 +249,7 @@ export function createApp(options: AppOptions = {}): App {
         await shutdown.step('the pending actions and mails', () => settled(app));
         await shutdown.step('app.terminate', () => hooks.runInit('app.terminate', { app }));
         await shutdown.step('the actions and mails from app.terminate', () => settled(app));
+        await shutdown.step('the webhook deliveries being sent', () => deliveries.stop());
       }
       await shutdown.step('closing the cluster connection', leaveCluster);
       await shutdown.step('closing the database', () => database.close());
@@ -291,6 +296,7 @@ export function createApp(options: AppOptions = {}): App {
     cluster = undefined;
   }
   (app as { services: Services }).services = createServices(app, options.extensions);
+  const deliveries = new DeliveryWorker(app, app.services.webhooks);
   return app;
 }
 

@@ -1,0 +1,152 @@
+import type { Core } from '../app/core.ts';
+import { formatDate, nowDate } from '../records/dates.ts';
+import type { WebhooksService } from '../webhooks/service.ts';
+import { findWebhook } from '../webhooks/store.ts';
+import { nextRetryDelay, retryDelaysFrom } from './schedule.ts';
+import { send } from './send.ts';
+import { claimDue, type Delivery, pruneDelivered, saveOutcome } from './store.ts';
+
+const BATCH = 20;
+const TIMEOUT_MS = 15_000;
+/** Longer than a send may take, so that a lease only runs out when its worker is gone. */
+const LEASE_MS = 60_000;
+const RETENTION_MS = 7 * 24 * 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
+/** How often the webhooks other instances changed are picked up. */
+const REFRESH_EVERY_MS = 30_000;
+const DEFAULT_POLL_MS = 5_000;
+
+/**
+ * Sends the outbox's due deliveries: when nudged after a commit that wrote some, and every poll
+ * (`SLUICE_WEBHOOKS_POLL_MS`) for retries and for rows other instances or an earlier run left.
+ * Also prunes old delivered rows and refreshes the cached webhooks now and then.
+ */
+export class DeliveryWorker {
+  readonly #delays: readonly number[];
+  readonly #pollMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #started = false;
+  #stopping = new AbortController();
+  #prunedAt = 0;
+  #refreshedAt = Date.now();
+
+  constructor(
+    private readonly core: Core,
+    private readonly webhooks: WebhooksService,
+  ) {
+    this.#delays = retryDelaysFrom(core.env.SLUICE_WEBHOOKS_RETRY_MS);
+    const poll = Number(core.env.SLUICE_WEBHOOKS_POLL_MS);
+    this.#pollMs = Number.isFinite(poll) && poll > 0 ? poll : DEFAULT_POLL_MS;
+  }
+
+  start(): void {
+    this.#started = true;
+    this.#stopping = new AbortController();
+    this.nudge();
+  }
+
+  /** Sends what is due now (again, if a run is going on). */
+  nudge(): void {
+    if (!this.#started) return;
+    if (this.#running) this.#again = true;
+    else this.#schedule(0);
+  }
+
+  /** Stops polling; sends in flight are cut off and their deliveries given back, due at once. */
+  async stop(): Promise<void> {
+    this.#started = false;
+    clearTimeout(this.#timer);
+    this.#stopping.abort();
+    await this.#running;
+  }
+
+  #schedule(ms: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#run(), ms);
+    this.#timer.unref();
+  }
+
+  #run(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.#work()
+      .catch((error: unknown) => this.core.logger.error({ err: error }, 'Sending webhook deliveries failed.'))
+      .finally(() => {
+        this.#running = undefined;
+        if (this.#started) this.#schedule(this.#again ? 0 : this.#pollMs);
+        this.#again = false;
+      });
+  }
+
+  async #work(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#refreshedAt >= REFRESH_EVERY_MS) {
+      this.#refreshedAt = now;
+      await this.webhooks.subscribers.reload(this.core.database.db);
+    }
+    if (now - this.#prunedAt >= PRUNE_EVERY_MS) {
+      this.#prunedAt = now;
+      await pruneDelivered(this.core.database.db, formatDate(new Date(now - RETENTION_MS)));
+    }
+    let claimed: Delivery[];
+    do {
+      this.#again = false;
+      claimed = await claimDue(
+        this.core.database,
+        nowDate(),
+        formatDate(new Date(Date.now() + LEASE_MS)),
+        BATCH,
+      );
+      await Promise.all(claimed.map((delivery) => this.#deliver(delivery)));
+    } while (this.#started && (claimed.length === BATCH || this.#again));
+  }
+
+  async #deliver(delivery: Delivery): Promise<void> {
+    const db = this.core.database.db;
+    const webhook = await findWebhook(db, delivery.webhook);
+    if (!webhook) return;
+    let result: Awaited<ReturnType<typeof send>>;
+    try {
+      result = await send(webhook, delivery.id, JSON.stringify(delivery.payload), {
+        timeoutMs: TIMEOUT_MS,
+        allowPrivate: this.webhooks.allowPrivate,
+        stopping: this.#stopping.signal,
+      });
+    } catch (error) {
+      if (!this.#stopping.signal.aborted) throw error;
+      await saveOutcome(db, delivery.id, {
+        status: delivery.status,
+        attempts: delivery.attempts,
+        nextAttemptAt: nowDate(),
+      });
+      return;
+    }
+    const attempts = [...delivery.attempts, result.attempt];
+    const { status } = result.attempt;
+    if (status >= 200 && status < 300) {
+      await saveOutcome(db, delivery.id, { status: 'delivered', attempts, nextAttemptAt: '' });
+      return;
+    }
+    if (status === 410) {
+      await saveOutcome(db, delivery.id, { status: 'failed', attempts, nextAttemptAt: '' });
+      await this.webhooks.update(webhook.id, { enabled: false }, this.core.context());
+      this.core.logger.warn({ webhook: webhook.id }, 'A webhook answered 410 Gone: it is now disabled.');
+      return;
+    }
+    const delay = nextRetryDelay(attempts.length, this.#delays, result.retryAfterMs);
+    if (delay === undefined) {
+      await saveOutcome(db, delivery.id, { status: 'failed', attempts, nextAttemptAt: '' });
+      return;
+    }
+    await saveOutcome(db, delivery.id, {
+      status: 'retrying',
+      attempts,
+      nextAttemptAt: formatDate(new Date(Date.now() + delay)),
+    });
+    if (delay < this.#pollMs) setTimeout(() => this.nudge(), delay).unref();
+  }
+}
