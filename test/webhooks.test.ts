@@ -251,6 +251,40 @@ describe.each(dialects)('webhook deliveries (%s)', (dialect: Dialect) => {
       expect.objectContaining({ status: 500, response: 'answer 1' }),
       expect.objectContaining({ status: 200, response: 'answer 2' }),
     ]);
+
+    const listed = await server.request('GET', `/api/webhooks/${webhook.id}/deliveries`, {
+      token: server.adminToken,
+      query: { filter: "status='delivered'" },
+    });
+    expect(listed.body).toMatchObject({ page: 1, totalItems: 1, totalPages: 1 });
+    const [delivery] = listed.body.items;
+    expect(delivery).toMatchObject({
+      id: first!.headers['webhook-id'],
+      name: 'records.create',
+      status: 'delivered',
+      payload: { name: 'records.create', metadata: { title: 'Again' } },
+    });
+    const failed = await server.request('GET', `/api/webhooks/${webhook.id}/deliveries`, {
+      token: server.adminToken,
+      query: { status: 'failed' },
+    });
+    expect(failed.body.totalItems).toBe(0);
+
+    const replayed = await server.request(
+      'POST',
+      `/api/webhooks/${webhook.id}/deliveries/${delivery.id}/replay`,
+      { token: server.adminToken },
+    );
+    expect(replayed.status).toBe(200);
+    await until(() => target.received.length === 3, 5000, 'the replay');
+    expect(target.received[2]!.headers['webhook-id']).toBe(delivery.id);
+    expect(
+      (
+        await server.request('POST', `/api/webhooks/${webhook.id}/deliveries/nope/replay`, {
+          token: server.adminToken,
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('disables a webhook whose target answers 410 Gone', async () => {

@@ -297,6 +297,7 @@ export function createApp(options: AppOptions = {}): App {
   }
   (app as { services: Services }).services = createServices(app, options.extensions);
   const deliveries = new DeliveryWorker(app, app.services.webhooks);
+  app.services.webhooks.deliveriesDue = () => deliveries.nudge();
   return app;
 }
 

@@ -2,6 +2,7 @@ import { InvalidPayloadError } from '@sluice/hooks';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../app/types.ts';
 import { objectBody, requireSuperuser } from '../http/guards.ts';
+import type { DeliveryStatus } from '../outbox/store.ts';
 
 const MAX_PER_PAGE = 500;
 
@@ -18,6 +19,28 @@ export function pageOf(query: unknown): { page: number; perPage: number } {
       perPage: { code: 'validation_invalid_number', message: `Must be from 1 to ${MAX_PER_PAGE}.` },
     });
   return parsed;
+}
+
+const STATUSES: readonly string[] = ['pending', 'retrying', 'delivered', 'failed'];
+const STATUS_FILTER = /^\s*status\s*=\s*['"](\w+)['"]\s*$/;
+
+/** `?status=failed` or PocketBase's `?filter=status='failed'`: the one filter deliveries take. */
+export function statusOf(query: unknown): DeliveryStatus | undefined {
+  const { status, filter } = (query ?? {}) as Record<string, string | undefined>;
+  let wanted = status;
+  if (filter !== undefined && filter !== '') {
+    wanted = STATUS_FILTER.exec(filter)?.[1];
+    if (wanted === undefined)
+      throw new InvalidPayloadError('Invalid filter.', {
+        filter: { code: 'validation_invalid_filter', message: "Only status = '…' is supported." },
+      });
+  }
+  if (wanted === undefined || wanted === '') return undefined;
+  if (!STATUSES.includes(wanted))
+    throw new InvalidPayloadError('Invalid status.', {
+      status: { code: 'validation_invalid_status', message: `Must be one of ${STATUSES.join(', ')}.` },
+    });
+  return wanted as DeliveryStatus;
 }
 
 /** `/api/webhooks`: superusers only (docs/webhooks.md). */
@@ -44,4 +67,15 @@ export function registerWebhookRoutes(app: App): void {
     await webhooks.delete(request.params.id, contextOf(request));
     return reply.status(204).send();
   });
+  app.http.get<ById>('/api/webhooks/:id/deliveries', (request) => {
+    contextOf(request);
+    return webhooks.deliveries(request.params.id, pageOf(request.query), statusOf(request.query));
+  });
+  app.http.post<{ Params: { id: string; deliveryId: string } }>(
+    '/api/webhooks/:id/deliveries/:deliveryId/replay',
+    (request) => {
+      contextOf(request);
+      return webhooks.replay(request.params.id, request.params.deliveryId);
+    },
+  );
 }

@@ -3,7 +3,7 @@ import type { Core } from '../app/core.ts';
 import { inTransaction } from '../app/transaction.ts';
 import { newId } from '../collections/ids.ts';
 import type { HookContext } from '../context.ts';
-import { OUTBOX } from '../outbox/store.ts';
+import { type Delivery, type DeliveryStatus, deliveryFromRow, OUTBOX } from '../outbox/store.ts';
 import { nowDate } from '../records/dates.ts';
 import { runWrite } from '../writes/pipeline.ts';
 import type { WriteAction } from '../writes/recorders.ts';
@@ -21,6 +21,8 @@ function withoutSecret({ secret: _secret, ...webhook }: Webhook): Omit<Webhook, 
 /** `/api/webhooks`: endpoints that committed events are delivered to (docs/webhooks.md). */
 export class WebhooksService {
   readonly subscribers = new WebhookSubscribers();
+  /** Told when deliveries become due outside a write (a replay), so that they go at once. */
+  deliveriesDue: () => void = () => {};
 
   constructor(private readonly app: Core) {}
 
@@ -37,6 +39,38 @@ export class WebhooksService {
     const webhook = await findWebhook(this.app.database.reader, id);
     if (!webhook) throw new NotFoundError(`Missing webhook "${id}".`);
     return webhook;
+  }
+
+  /** A webhook's deliveries, oldest first, of one status if given. */
+  async deliveries(id: string, page: { page: number; perPage: number }, status?: DeliveryStatus) {
+    await this.view(id);
+    return listPage(
+      this.app.database.reader,
+      OUTBOX,
+      status ? { webhook: id, status } : { webhook: id },
+      page,
+      deliveryFromRow,
+    );
+  }
+
+  /** Sends a delivery again, now, whatever became of it; its earlier attempts are kept. */
+  async replay(id: string, deliveryId: string): Promise<Delivery> {
+    const db = this.app.database.db;
+    const updated = await db
+      .updateTable(OUTBOX)
+      .set({ status: 'pending', nextAttemptAt: nowDate(), updated: nowDate() })
+      .where('id', '=', deliveryId)
+      .where('webhook', '=', id)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n)
+      throw new NotFoundError(`Missing delivery "${deliveryId}" of webhook "${id}".`);
+    this.deliveriesDue();
+    const row = await db
+      .selectFrom(OUTBOX)
+      .selectAll()
+      .where('id', '=', deliveryId)
+      .executeTakeFirstOrThrow();
+    return deliveryFromRow(row);
   }
 
   async create(body: Record<string, unknown>, ctx: HookContext): Promise<Webhook> {
