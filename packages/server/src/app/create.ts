@@ -190,7 +190,11 @@ export function createApp(options: AppOptions = {}): App {
           });
         await schema.reload(database.db);
         await app.services.webhooks.subscribers.reload(database.db);
-        app.recorders.add(outboxRecorder(app, app.services.webhooks.subscribers, () => deliveries.nudge()));
+        const subscribers = app.services.webhooks.subscribers;
+        app.recorders.add(
+          outboxRecorder(app, subscribers, () => deliveries.nudge()),
+          () => subscribers.size > 0,
+        );
         await app.services.settings.storeDefaults(app.context());
         secret = await app.services.settings.secret(database.db);
         await createAdminFromEnv(app);

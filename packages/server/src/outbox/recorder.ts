@@ -9,7 +9,8 @@ import { OUTBOX } from './store.ts';
 /**
  * The transactional outbox (DESIGN §4): inside a write's transaction, one `_outbox` row per
  * enabled webhook its event matches, so a rolled-back write delivers nothing and a committed
- * one is delivered even after a crash. A write nobody subscribes to writes nothing. `nudge`
+ * one is delivered even after a crash. A write nobody subscribes to writes nothing (and with no
+ * enabled webhook at all the recorder is not even run: see `wanted`). `nudge`
  * runs once the write commits, so delivery does not wait for the next poll.
  */
 export function outboxRecorder(
@@ -18,7 +19,6 @@ export function outboxRecorder(
   nudge: () => void,
 ): WriteRecorder {
   return async (write, tx) => {
-    if (subscribers.size === 0) return;
     const name = `${write.context}.${write.action}`;
     const webhooks = subscribers.matching(name, write.tags);
     if (webhooks.length === 0) return;

@@ -105,6 +105,25 @@ describe('the write pipeline, against a core on SQLite', () => {
     expect((await app.services.records.list('notes', { filter: "title = 'kept?'" })).totalItems).toBe(0);
   });
 
+  it('skips a recorder that wants no write, and builds no outcome when none does', async () => {
+    const seen: string[] = [];
+    let wanted = false;
+    const off = app.recorders.add(
+      (write) => void seen.push(write.action),
+      () => wanted,
+    );
+    try {
+      expect(app.recorders.active).toBe(false);
+      const { id } = await app.services.records.create('notes', { title: 'unseen' });
+      wanted = true;
+      expect(app.recorders.active).toBe(true);
+      await app.services.records.update('notes', String(id), { title: 'seen' });
+    } finally {
+      off();
+    }
+    expect(seen).toEqual(['update']);
+  });
+
   it('records collection and settings writes too', async () => {
     const seen: string[] = [];
     const off = app.recorders.add(

@@ -52,9 +52,10 @@ export async function runWrite<Input, Row, Stored>(
   const row = await write.prepare(input);
   const modelMeta = { event: modelEvent, table: write.table, ...write.modelMeta, action: write.action };
   const stored = await write.store(await filterPayload(app, modelEvent, row, modelMeta, tx, write.modelTags));
-  if (app.recorders.size === 0 && !listened(app, tx, modelEvent, contextEvent)) return stored;
+  const recorded = app.recorders.active;
+  if (!recorded && !listened(app, tx, modelEvent, contextEvent)) return stored;
   const { record, payload, keys, previous } = write.outcome(stored, input);
-  if (app.recorders.size > 0) {
+  if (recorded) {
     const collection = write.modelMeta?.collection as string | undefined;
     await app.recorders.record(
       {

@@ -27,21 +27,27 @@ export type WriteRecorder = (write: WriteRecord, tx: HookContext) => void | Prom
 
 /** The in-transaction recorders, run in the order they were added. */
 export class WriteRecorders {
-  readonly #recorders: WriteRecorder[] = [];
+  readonly #recorders: { recorder: WriteRecorder; wanted: () => boolean }[] = [];
 
-  get size(): number {
-    return this.#recorders.length;
+  /**
+   * Whether a recorder wants the next write: when none does, the pipeline skips building what
+   * recorders would get. A recorder with nothing to record (the outbox with no webhook) says so
+   * through its `wanted`.
+   */
+  get active(): boolean {
+    return this.#recorders.some((entry) => entry.wanted());
   }
 
-  add(recorder: WriteRecorder): () => void {
-    this.#recorders.push(recorder);
+  add(recorder: WriteRecorder, wanted: () => boolean = () => true): () => void {
+    const entry = { recorder, wanted };
+    this.#recorders.push(entry);
     return () => {
-      const index = this.#recorders.indexOf(recorder);
+      const index = this.#recorders.indexOf(entry);
       if (index >= 0) this.#recorders.splice(index, 1);
     };
   }
 
   async record(write: WriteRecord, tx: HookContext): Promise<void> {
-    for (const recorder of this.#recorders) await recorder(write, tx);
+    for (const { recorder, wanted } of this.#recorders) if (wanted()) await recorder(write, tx);
   }
 }
