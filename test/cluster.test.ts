@@ -80,6 +80,8 @@ describe('several instances (PostgreSQL + Redis)', () => {
       redisUrl: redisTestUrl,
       redisPrefix: prefix,
       shutdownTimeoutMs: 2000,
+      // webhook targets on 127.0.0.1, so that nothing is looked up or sent elsewhere
+      env: { SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true' },
     });
 
   beforeAll(async () => {
@@ -151,6 +153,22 @@ describe('several instances (PostgreSQL + Redis)', () => {
     const after = await b.request('GET', '/api/settings', { token: b.adminToken });
     expect(after.body.meta.appName).toBe('Clustered');
     expect(before.body.meta.appName).not.toBe('Clustered');
+  });
+
+  it('matches writes on one instance against a webhook created through the other', async () => {
+    const created = await a.request('POST', '/api/webhooks', {
+      token: a.adminToken,
+      body: { url: 'http://127.0.0.1:9/hook', events: ['settings.update'] },
+    });
+    expect(created.status, created.text).toBe(200);
+    await until(
+      () => b.app.services.webhooks.subscribers.matching('settings.update', []).includes(created.body.id),
+      5000,
+      'the webhook on the other instance',
+    );
+    const removed = await a.request('DELETE', `/api/webhooks/${created.body.id}`, { token: a.adminToken });
+    expect(removed.status).toBe(204);
+    await until(() => b.app.services.webhooks.subscribers.size === 0, 5000, 'the webhook gone there too');
   });
 
   it('sends a record created through one instance to the realtime clients of the other, by their rules', async () => {

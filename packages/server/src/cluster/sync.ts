@@ -18,8 +18,8 @@ export interface JoinOptions {
 }
 
 /**
- * Keeps this instance's in-memory state in step with the others: the schema is reloaded and the
- * settings cache dropped when another instance announces a change (and after Redis comes back,
+ * Keeps this instance's in-memory state in step with the others: the schema and the enabled
+ * webhooks are reloaded and the settings cache dropped when another instance announces a change (and after Redis comes back,
  * since notices may have been lost). Until a schema reload is over, requests and realtime
  * changes from other instances wait for it, so a collection created through one instance can be
  * used through another as soon as the creating request has answered.
@@ -51,11 +51,18 @@ export async function joinCluster(
     return reloading;
   };
   const forgetSettings = () => app.services.settings.forget();
+  const reloadWebhooks = () =>
+    app.services.webhooks.subscribers
+      .reload(app.database.db)
+      .catch((error: unknown) =>
+        app.logger.error({ err: error }, 'Reloading the webhooks another instance changed failed.'),
+      );
 
   let reloadingExtensions: Promise<void> = Promise.resolve();
   const unsubscribe = await Promise.all([
     cluster.subscribe('schema', () => reloadSchema()),
     cluster.subscribe('settings', forgetSettings),
+    cluster.subscribe('webhooks', reloadWebhooks),
     ...(options.reloadExtensions
       ? [
           cluster.subscribe(EXTENSIONS_CHANNEL, (message) => {
@@ -77,6 +84,7 @@ export async function joinCluster(
   const offReconnect = cluster.onReconnect(() => {
     void reloadSchema();
     forgetSettings();
+    void reloadWebhooks();
   });
   app.http.addHook('onRequest', (_request, _reply, done) => {
     // A notice published before the request was sent is already in the subscriber's socket, but

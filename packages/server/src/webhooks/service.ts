@@ -1,6 +1,7 @@
 import { NotFoundError } from '@sluice/hooks';
 import type { Core } from '../app/core.ts';
 import { inTransaction } from '../app/transaction.ts';
+import { announce } from '../cluster/announce.ts';
 import { newId } from '../collections/ids.ts';
 import type { HookContext } from '../context.ts';
 import { type Delivery, type DeliveryStatus, deliveryFromRow, OUTBOX } from '../outbox/store.ts';
@@ -155,9 +156,10 @@ export class WebhooksService {
     });
   }
 
-  /** Refreshes the subscribers this instance matches writes against once a change committed. */
+  /** Refreshes the webhooks writes are matched against, here and on the other instances. */
   async #changed<T>(result: T): Promise<T> {
     await this.subscribers.reload(this.app.database.db);
+    await announce(this.app, 'webhooks');
     return result;
   }
 }
