@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -169,6 +171,54 @@ describe('several instances (PostgreSQL + Redis)', () => {
     const removed = await a.request('DELETE', `/api/webhooks/${created.body.id}`, { token: a.adminToken });
     expect(removed.status).toBe(204);
     await until(() => b.app.services.webhooks.subscribers.size === 0, 5000, 'the webhook gone there too');
+  });
+
+  it('sends each webhook delivery once between the instances, whichever wrote it', async () => {
+    const ids: string[] = [];
+    const receiver = createServer((request, response) => {
+      ids.push(String(request.headers['webhook-id']));
+      request.resume().on('end', () => response.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      await createCollection(a, { name: 'delivered_once', fields: [{ name: 'title', type: 'text' }] });
+      const { port } = receiver.address() as AddressInfo;
+      const created = await a.request('POST', '/api/webhooks', {
+        token: a.adminToken,
+        body: { url: `http://127.0.0.1:${port}/hook`, events: ['records.create'], tags: ['delivered_once'] },
+      });
+      expect(created.status, created.text).toBe(200);
+      await until(
+        () => b.app.services.webhooks.subscribers.matching('records.create', ['delivered_once']).length > 0,
+        5000,
+        'the webhook on the other instance',
+      );
+      const writes = Array.from({ length: 20 }, (_, n) =>
+        (n % 2 === 0 ? a : b).request('POST', '/api/collections/delivered_once/records', {
+          token: (n % 2 === 0 ? a : b).adminToken,
+          body: { title: `record ${n}` },
+        }),
+      );
+      for (const written of await Promise.all(writes)) expect(written.status, written.text).toBe(200);
+      const outbox = () =>
+        a.app.database.db
+          .selectFrom('_outbox')
+          .select('status')
+          .where('webhook', '=', created.body.id)
+          .execute();
+      const end = Date.now() + 10_000;
+      while ((await outbox()).some((row) => row.status !== 'delivered')) {
+        if (Date.now() > end) throw new Error('Timed out waiting for the deliveries.');
+        await sleep(20);
+      }
+      expect(await outbox()).toHaveLength(20);
+      expect(ids).toHaveLength(20);
+      expect(new Set(ids).size).toBe(20);
+      await a.request('DELETE', `/api/webhooks/${created.body.id}`, { token: a.adminToken });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('sends a record created through one instance to the realtime clients of the other, by their rules', async () => {
