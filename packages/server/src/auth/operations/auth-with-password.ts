@@ -2,7 +2,7 @@ import { ForbiddenError, InvalidPayloadError } from '@sluice/hooks';
 import { sql } from 'kysely';
 import type { Core } from '../../app/core.ts';
 import type { AuthResponse, LoginPayload } from '../../catalogue/events.ts';
-import type { Collection, RecordData } from '../../collections/types.ts';
+import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { decodeRecord } from '../../records/encoding.ts';
 import { emitAction, filterPayload, recordTags } from '../../records/operations/events.ts';
@@ -57,7 +57,7 @@ export async function authWithPassword(
     tags,
   );
   rememberLoginPassword(ctx.state, credentials.password);
-  const row = await chosenRow(app, collection, credentials, identity, foundRecord, found, body.identityField);
+  const row = await chosenRow(app, collection, credentials, identity, found, body.identityField);
   const stored = row ? String(row.password) : await unmatchableHash();
   const matches = await verifyPassword(credentials.password, stored);
   if (!row || !matches) {
@@ -97,12 +97,11 @@ async function chosenRow(
   collection: Collection,
   credentials: LoginPayload,
   identity: string,
-  foundRecord: RecordData | null,
   found: Record<string, unknown> | undefined,
   identityField: unknown,
 ): Promise<Record<string, unknown> | undefined> {
   const picked = credentials.record;
-  if (picked && picked !== foundRecord && typeof picked.id === 'string') {
+  if (picked && typeof picked.id === 'string' && picked.id !== found?.id) {
     return findRecordById(app.database.reader, collection, picked.id, true);
   }
   if (credentials.identity !== identity) {
