@@ -123,8 +123,8 @@ export class SettingsService {
         problems,
       );
       if (Object.keys(problems).length > 0) throw new InvalidPayloadError('Invalid settings.', problems);
-      const action = (await this.#stored(tx.database)) ? 'update' : 'create';
-      await this.#save(tx, action, merged, { previous: redact(previous) });
+      // bootstrap stored the defaults (`storeDefaults`): every save after it is an update
+      await this.#save(tx, 'update', merged, { previous: redact(previous) });
     });
     return this.#changed();
   }
