@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalogue } from '@sluice/hooks';
 import { isJsonObject } from '../json.ts';
+import { SECRET_INPUTS } from '../records/secrets.ts';
 import type { WriteRecord } from '../writes/recorders.ts';
 
 /** A committed event as it leaves the process (DESIGN §4): what a webhook receives. */
@@ -21,8 +22,8 @@ export interface EventRecord {
   metadata: unknown;
 }
 
-/** Keys never sent out, whatever the table: passwords, their hashes, tokens and signing secrets. */
-const SECRET_KEY = /^(password|passwordConfirm|oldPassword|passwordHash|tokenKey|token|secret)$/;
+/** Keys never sent out, whatever the table: the secret inputs, password hashes and signing secrets. */
+const SECRET_KEYS: ReadonlySet<string> = new Set([...SECRET_INPUTS, 'passwordHash', 'secret']);
 
 /**
  * The Qelos triple of an event: the catalogue's Qelos alias whose tags the event carries
@@ -49,7 +50,7 @@ export function withoutSecretKeys(value: unknown): unknown {
   if (!isJsonObject(value)) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (!SECRET_KEY.test(key)) copy[key] = withoutSecretKeys(item);
+    if (!SECRET_KEYS.has(key)) copy[key] = withoutSecretKeys(item);
   }
   return copy;
 }

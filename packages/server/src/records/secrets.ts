@@ -1,5 +1,5 @@
 /** Request fields that carry a password or token: never in an action's meta, an event or a log. */
-const SECRET_INPUTS = ['password', 'passwordConfirm', 'oldPassword', 'tokenKey', 'token'];
+export const SECRET_INPUTS = ['password', 'passwordConfirm', 'oldPassword', 'tokenKey', 'token'] as const;
 
 /** `input` without its secrets (the same object when it has none). */
 export function withoutSecrets(input: Record<string, unknown>): Record<string, unknown> {
