@@ -4,6 +4,15 @@ import { isQueryTimeout, withoutQueryTimeout } from './deadline.ts';
 import { dialects, openTestDatabase } from './testing.ts';
 import type { Caller, Database } from './types.ts';
 
+/** A promise and what resolves it. */
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
 /** A caller that is gone once `signal` aborts. */
 function callerOf(signal: AbortSignal): Caller {
   return { gone: () => signal.aborted, signal: () => signal };
@@ -134,14 +143,6 @@ describe.each(dialects)('database limits (%s)', (dialect) => {
   });
   afterAll(() => cleanup());
 
-  function deferred() {
-    let resolve!: () => void;
-    const promise = new Promise<void>((done) => {
-      resolve = done;
-    });
-    return { promise, resolve };
-  }
-
   it('takes a connection at the first statement, so a transaction still waiting holds none', async () => {
     const release = deferred();
     let slowDone = false;
@@ -207,25 +208,19 @@ describe('the single SQLite writer', () => {
   afterAll(() => cleanup());
 
   it('makes other writers wait a bounded time, a bounded number of them, then answers 503', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let holding!: () => void;
-    const started = new Promise<void>((resolve) => {
-      holding = resolve;
-    });
+    const held = deferred();
+    const started = deferred();
     const holder = database.transaction(async (trx) => {
       await trx.insertInto('items').values({ id: 1 }).execute();
-      holding();
-      await held;
+      started.resolve();
+      await held.promise;
     });
-    await started;
+    await started.promise;
     const waiter = database.transaction((trx) => trx.insertInto('items').values({ id: 2 }).execute());
     const refusedAtOnce = database.transaction((trx) => trx.insertInto('items').values({ id: 3 }).execute());
     await expect(refusedAtOnce).rejects.toMatchObject({ status: 503 });
     await expect(waiter).rejects.toMatchObject({ status: 503 });
-    release();
+    held.resolve();
     await holder;
     await database.transaction((trx) => trx.insertInto('items').values({ id: 4 }).execute());
     const ids = await database.db.selectFrom('items').select('id').orderBy('id').execute();
