@@ -1,0 +1,40 @@
+import type { Readable } from 'node:stream';
+
+/** The drivers a storage setting may name. */
+export type StorageDriverName = 'local' | 's3' | 'ftp' | 'gcs' | 'cloudinary';
+
+/** What a stored object is, as far as serving it needs. */
+export interface StoredObject {
+  size: number;
+  contentType: string | undefined;
+  modified: Date | undefined;
+}
+
+/** One stored object's content, to be streamed to a client. */
+export interface ObjectStream extends StoredObject {
+  body: Readable;
+}
+
+/**
+ * One place to keep bytes. Keys are `/`-separated relative paths already checked by the
+ * caller (see storage/keys.ts); a driver never sees `..`, an absolute path or a backslash.
+ * A driver that cannot reach its service throws a `StorageUnavailableError` (storage/errors.ts),
+ * which the caller turns into `files.storage_error` and a 503.
+ */
+export interface StorageDriver {
+  readonly name: StorageDriverName;
+  /** Stores `body` under `key`, replacing what was there. */
+  put(key: string, body: Buffer | Readable, options: { contentType: string; size?: number }): Promise<void>;
+  /** The object under `key`, or undefined when there is none. */
+  get(key: string): Promise<ObjectStream | undefined>;
+  /** What is known of the object under `key`, or undefined when there is none. */
+  stat(key: string): Promise<StoredObject | undefined>;
+  /** Removes the object under `key`; no error when there is none. */
+  delete(key: string): Promise<void>;
+  /** Removes every object whose key starts with `prefix` (which ends with `/`). */
+  deletePrefix(prefix: string): Promise<void>;
+  /** Proves the driver can reach its service and write to it; throws when it cannot. */
+  test(): Promise<void>;
+  /** Releases connections (FTP sessions, HTTP agents). */
+  close(): Promise<void>;
+}
