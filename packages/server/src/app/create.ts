@@ -256,6 +256,7 @@ export function createApp(options: AppOptions = {}): App {
         await shutdown.step('the webhook deliveries being sent', () => deliveries.stop());
       }
       await shutdown.step('closing the cluster connection', leaveCluster);
+      await shutdown.step('closing the file storage', () => app.services.storage.close());
       await shutdown.step('closing the database', () => database.close());
       shutdown.finish();
     },
@@ -299,7 +300,7 @@ export function createApp(options: AppOptions = {}): App {
     await cluster?.close();
     cluster = undefined;
   }
-  (app as { services: Services }).services = createServices(app, options.extensions);
+  (app as { services: Services }).services = createServices(app, dir, options.extensions);
   const deliveries = new DeliveryWorker(app, app.services.webhooks);
   app.services.webhooks.deliveriesDue = () => deliveries.nudge();
   return app;

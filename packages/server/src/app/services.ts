@@ -12,6 +12,7 @@ import { updateRecord } from '../records/operations/update.ts';
 import { type ViewQuery, viewRecord } from '../records/operations/view.ts';
 import { parseListQuery } from '../records/query.ts';
 import { SettingsService } from '../settings/service.ts';
+import { StorageService } from '../storage/service.ts';
 import { WebhooksService } from '../webhooks/service.ts';
 import type { Core } from './core.ts';
 
@@ -69,14 +70,16 @@ export interface Services {
   settings: SettingsService;
   /** The webhook endpoints committed events are delivered to. */
   webhooks: WebhooksService;
+  /** Where files are kept: the driver the settings choose (local disk by default). */
+  storage: StorageService;
   /** Email over SMTP (the settings' `smtp`): `send`, templates, the auth flows' emails. */
   mail: Mailer;
   /** Directus' `new MailService({ schema }).send({ to, template: { name, data } })`. */
   MailService: MailServiceClass;
 }
 
-/** `extensions`: the extensions folder, where the mailer finds its templates. */
-export function createServices(core: Core, extensions: string | false | undefined): Services {
+/** `dir`: the data folder; `extensions`: the extensions folder, where the mailer finds its templates. */
+export function createServices(core: Core, dir: string, extensions: string | false | undefined): Services {
   const settings = new SettingsService(core);
   const mail = new Mailer(core, settings, extensions);
   return {
@@ -84,6 +87,7 @@ export function createServices(core: Core, extensions: string | false | undefine
     collections: new CollectionsService(core),
     settings,
     webhooks: new WebhooksService(core),
+    storage: new StorageService(core, settings, dir),
     mail,
     MailService: mailServiceClass(mail),
   };

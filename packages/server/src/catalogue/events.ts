@@ -180,6 +180,7 @@ export interface FileUploadMeta {
 export interface StorageErrorMeta {
   event: string;
   storage: string;
+  driver: string;
   operation: string;
   error: unknown;
 }
@@ -895,12 +896,11 @@ export const events = [
   },
   {
     name: 'files.storage_error',
-    missingFeature: 'files',
     kinds: ['action'],
     description:
       'The file storage could not be reached or refused an operation (the request that needed it gets a 503).',
     tags: 'the storage driver (`local`, `s3`, …)',
-    meta: '`storage`, `operation`, `error`',
+    meta: '`storage` and `driver` (its name), `operation`, `error`',
     types: types<never, StorageErrorMeta>(),
     aliases: {
       qelos: (['s3', 'gcs', 'ftp', 'cloudinary'] as const).map(

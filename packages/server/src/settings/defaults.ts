@@ -1,3 +1,5 @@
+import { STORAGE_DRIVERS, type StorageDriverName } from '../storage/types.ts';
+
 /** The settings and their defaults. Every key a client may set is here, with its type. */
 export function defaultSettings() {
   return {
@@ -18,6 +20,8 @@ export function defaultSettings() {
       tls: false,
       localName: '',
     },
+    /** Where files are kept: `local` (the data folder), `s3`, `ftp`, `gcs` or `cloudinary`. */
+    storage: { driver: 'local' as StorageDriverName },
     s3: {
       enabled: false,
       bucket: '',
@@ -40,3 +44,8 @@ export const secretPaths = [
   ['smtp', 'password'],
   ['s3', 'secret'],
 ] as const;
+
+/** Settings that take one of a fixed list of values, by path. */
+export const settingChoices: Record<string, readonly string[]> = {
+  'storage.driver': STORAGE_DRIVERS,
+};

@@ -8,7 +8,7 @@ import { isJsonObject } from '../json.ts';
 import { nowDate } from '../records/dates.ts';
 import { filterPayload } from '../records/operations/events.ts';
 import { runWrite } from '../writes/pipeline.ts';
-import { defaultSettings, type Settings, secretPaths } from './defaults.ts';
+import { defaultSettings, type Settings, secretPaths, settingChoices } from './defaults.ts';
 
 const PARAMS = '_params';
 const SETTINGS_ID = 'settings';
@@ -50,6 +50,11 @@ function merge(current: Plain, input: Plain, shape: Plain, path: string, problem
       problems[where] = { code: 'validation_invalid_type', message: `Must be a ${typeof expected}.` };
     } else if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
       problems[where] = { code: 'validation_invalid_number', message: 'Must be a number of 0 or more.' };
+    } else if (typeof value === 'string' && settingChoices[where] && !settingChoices[where].includes(value)) {
+      problems[where] = {
+        code: 'validation_invalid_value',
+        message: `Must be one of ${settingChoices[where].join(', ')}.`,
+      };
     } else {
       result[key] = value;
     }

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 
 /** The drivers a storage setting may name. */
-export type StorageDriverName = 'local' | 's3' | 'ftp' | 'gcs' | 'cloudinary';
+export const STORAGE_DRIVERS = ['local', 's3', 'ftp', 'gcs', 'cloudinary'] as const;
+export type StorageDriverName = (typeof STORAGE_DRIVERS)[number];
 
 /** What a stored object is, as far as serving it needs. */
 export interface StoredObject {
