@@ -95,16 +95,22 @@ function isPlainValue(value: unknown): boolean {
   return value === null || type === 'string' || type === 'number' || type === 'bigint' || type === 'boolean';
 }
 
+/** Inserts a record and returns the row as stored (defaults filled), in one statement. */
 export async function insertRecord(
   executor: Kysely<any>,
   collection: Collection,
   values: RecordRow,
-): Promise<void> {
+): Promise<RecordRow> {
   const columns = Object.keys(values);
   const parameters = columns.map((column) => values[column]);
   if (!parameters.every(isPlainValue)) {
-    await executor.insertInto(collection.name).values(values).execute().catch(rethrowNotUnique);
-    return;
+    const row = await executor
+      .insertInto(collection.name)
+      .values(values)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+      .catch(rethrowNotUnique);
+    return row as RecordRow;
   }
   // Plain values are all bound as parameters in column order, so the SQL Kysely compiles for one
   // set of columns serves every insert of that shape.
@@ -117,10 +123,13 @@ export async function insertRecord(
   const key = `${dialect}\0${columns.join('\0')}`;
   let text = shapes.get(key);
   if (text === undefined) {
-    text = executor.insertInto(collection.name).values(values).compile().sql;
+    text = executor.insertInto(collection.name).values(values).returningAll().compile().sql;
     if (shapes.size < INSERT_SHAPES) shapes.set(key, text);
   }
-  await executor.executeQuery(CompiledQuery.raw(text, parameters)).catch(rethrowNotUnique);
+  const result = await executor
+    .executeQuery<RecordRow>(CompiledQuery.raw(text, parameters))
+    .catch(rethrowNotUnique);
+  return result.rows[0]!;
 }
 
 /** Returns whether a record with that id existed. */

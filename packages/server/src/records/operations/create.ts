@@ -7,13 +7,7 @@ import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import { assertRuleNotLocked, collectionLookup, recordMatches, ruleCondition } from '../rules.ts';
 import { withoutSecrets } from '../secrets.ts';
-import {
-  assertEmailFree,
-  assertRelationsExist,
-  findRecordById,
-  insertRecord,
-  type RecordRow,
-} from '../store.ts';
+import { assertEmailFree, assertRelationsExist, insertRecord } from '../store.ts';
 import { emitAction, recordTags } from './events.ts';
 
 /**
@@ -52,12 +46,12 @@ export async function createRecord(
         const id = String(row.id);
         await assertRelationsExist(tx.database, collection, row, getCollection, true);
         await assertEmailFree(tx.database, collection, row, id);
-        await insertRecord(tx.database, collection, row);
+        const inserted = await insertRecord(tx.database, collection, row);
         const condition = ruleCondition(collection, 'createRule', tx, app.database.dialect, data);
         if (condition && !(await recordMatches(tx.database, collection, id, condition))) {
           throw new InvalidPayloadError('Failed to create record.');
         }
-        return (await findRecordById(tx.database, collection, id)) as RecordRow;
+        return inserted;
       },
       outcome: (row, filtered) => ({
         record: decodeRecord(collection, row, { isAdmin: true }),
