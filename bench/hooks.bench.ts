@@ -1,7 +1,7 @@
 /**
  * The hook engine against other event and hook libraries, side by side in one process, and
- * against `bare`: a hand-written loop doing the same work (plain calls for sync chains, an
- * `await` loop for async chains, the handlers started after the emitter returns for a fan-out).
+ * against `bare`: a hand-written loop doing the same work (a loop of plain calls for sync chains,
+ * an `await` loop for async chains, the handlers started after the emitter returns for a fan-out).
  * Each library appears only in the modes it has. The last line gives sluice ÷ bare per case.
  */
 import Emittery from 'emittery';
@@ -33,25 +33,41 @@ type Handler = (p: typeof payload) => typeof payload;
 type AsyncHandler = (p: typeof payload) => Promise<unknown>;
 
 /**
- * The bare code: what an engine with no bookkeeping at all would run, as plain calls. Each is
- * compiled apart (`new Function`), so that no call site is shared between cases.
+ * The bare code: a hand-written loop over the handlers doing the work a filter chain does (a
+ * handler's `undefined` keeps the payload, `false` stops the chain), with none of an engine's
+ * bookkeeping — no tags, no error wrapping, no registry. Each loop is compiled apart
+ * (`new Function`), so that no call site is shared between cases.
  */
 const bare = {
   sync(handlers: Handler[]): () => unknown {
-    const calls = handlers.map((_, i) => `p = h${i}(p);`).join(' ');
-    const names = handlers.map((_, i) => `h${i}`);
-    return new Function(...names, 'payload', `return () => { let p = payload; ${calls} return p; };`)(
-      ...handlers,
-      payload,
-    );
+    return new Function(
+      'handlers',
+      'payload',
+      `return () => {
+        let p = payload;
+        for (let i = 0; i < handlers.length; i++) {
+          const r = handlers[i](p);
+          if (r === false) break;
+          if (r !== undefined) p = r;
+        }
+        return p;
+      };`,
+    )(handlers, payload);
   },
   async(handlers: AsyncHandler[]): () => Promise<unknown> {
-    const calls = handlers.map((_, i) => `p = await h${i}(p);`).join(' ');
-    const names = handlers.map((_, i) => `h${i}`);
-    return new Function(...names, 'payload', `return async () => { let p = payload; ${calls} return p; };`)(
-      ...handlers,
-      payload,
-    );
+    return new Function(
+      'handlers',
+      'payload',
+      `return async () => {
+        let p = payload;
+        for (let i = 0; i < handlers.length; i++) {
+          const r = await handlers[i](p);
+          if (r === false) break;
+          if (r !== undefined) p = r;
+        }
+        return p;
+      };`,
+    )(handlers, payload);
   },
   fanout(handlers: AsyncHandler[]) {
     let pending: Promise<unknown> = Promise.resolve();
