@@ -82,7 +82,8 @@ export interface AuthOptions {
   refreshToken?: { duration: number };
 }
 
-export interface Collection {
+// a type rather than an interface, so that a collection is a `Record<string, unknown>` payload
+export type Collection = {
   id: string;
   name: string;
   type: CollectionType;
@@ -109,7 +110,7 @@ export interface Collection {
   confirmEmailChangeTemplate?: Partial<EmailTemplate>;
   created: string;
   updated: string;
-}
+};
 
 /** A stored record as the API returns it (hidden fields removed by the caller). */
 export type RecordData = Record<string, unknown> & { id: string };

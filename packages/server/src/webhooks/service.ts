@@ -112,13 +112,12 @@ export class WebhooksService {
         modelTags: MODEL_TAGS,
         meta: { collection: WEBHOOKS },
         input: [id],
-        prepare: (keys) => keys,
-        store: async (keys) => {
-          await tx.database.deleteFrom(OUTBOX).where('webhook', 'in', keys).execute();
-          await tx.database.deleteFrom(WEBHOOKS).where('id', 'in', keys).execute();
-          return keys;
+        prepare: () => withoutSecret(current),
+        store: async () => {
+          await tx.database.deleteFrom(OUTBOX).where('webhook', '=', id).execute();
+          await tx.database.deleteFrom(WEBHOOKS).where('id', '=', id).execute();
         },
-        outcome: (keys) => ({ record: withoutSecret(current), payload: keys, keys }),
+        outcome: (_stored, keys) => ({ record: withoutSecret(current), payload: keys, keys }),
       });
     });
     await this.#changed(undefined);

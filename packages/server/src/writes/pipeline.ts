@@ -1,13 +1,22 @@
+import type { Payload } from '@sluice/hooks';
 import type { Core } from '../app/core.ts';
+import type { SluiceEvents } from '../catalogue/events.ts';
 import type { HookContext } from '../context.ts';
 import { emitAction, filterPayload } from '../records/operations/events.ts';
 import type { WriteAction } from './recorders.ts';
 
+/** The contexts whose writes the catalogue has events for: `records`, `settings`, `files`… */
+export type WriteContext = {
+  [Name in keyof SluiceEvents['filter']]: Name extends `${infer Context}.create` ? Context : never;
+}[keyof SluiceEvents['filter']];
+
+type ContextEvent<C extends WriteContext, A extends WriteAction> = `${C}.${A}` & keyof SluiceEvents['filter'];
+
 /** One write, as its operation describes it to the pipeline. */
-export interface Write<Input, Row, Stored> {
+export interface Write<C extends WriteContext, A extends WriteAction, Input, Row, Stored> {
   /** `records`, `collections`, `settings`…: the context events are `<context>.<action>`. */
-  context: string;
-  action: WriteAction;
+  context: C;
+  action: A;
   /** The table of the model events. */
   table: string;
   /** Tags of the context events (a record's: its collection's name and id). */
@@ -40,13 +49,17 @@ export interface Write<Input, Row, Stored> {
  * the in-transaction recorders → (held until the commit) `model.<action>` and
  * `<context>.<action>` actions.
  */
-export async function runWrite<Input, Row, Stored>(
-  app: Core,
-  tx: HookContext,
-  write: Write<Input, Row, Stored>,
-): Promise<Stored> {
-  const contextEvent = `${write.context}.${write.action}`;
-  const modelEvent = `model.${write.action}`;
+export async function runWrite<
+  C extends WriteContext,
+  A extends WriteAction,
+  Input extends Payload<SluiceEvents, ContextEvent<C, A>>,
+  Row extends Payload<SluiceEvents, `model.${A}`>,
+  Stored,
+>(app: Core, tx: HookContext, write: Write<C, A, Input, Row, Stored>): Promise<Stored> {
+  // The operation's input and row are checked against the catalogue through the type
+  // parameters; the metas below are assembled for every context alike, so the names are plain.
+  const contextEvent: string = `${write.context}.${write.action}`;
+  const modelEvent: string = `model.${write.action}`;
   const meta = { event: contextEvent, ...write.meta, action: write.action };
   const input = await filterPayload(app, contextEvent, write.input, meta, tx, write.tags);
   const row = await write.prepare(input);
