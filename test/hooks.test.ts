@@ -661,6 +661,27 @@ describe.each(dialects)('hooks against a running server (%s)', (dialect: Dialect
       expect(missing.body.status).toBe(404);
     });
 
+    it('an error filter that stops the chain keeps what the filters before it changed', async () => {
+      using(
+        hooks().filter(
+          'request.error',
+          (errors) => [{ ...(errors[0] as object), message: 'Shaped by request.error.' }],
+          { priority: 1 },
+        ),
+      );
+      using(hooks().filter('request.error', () => false, { priority: 2 }));
+      using(hooks().filter('api.error', (body) => ({ ...body, code: 'APP_MISSING' }), { priority: 1 }));
+      using(hooks().filter('api.error', () => false, { priority: 2 }));
+      using(hooks().filter('api.error', (body) => ({ ...body, code: 'NEVER_REACHED' }), { priority: 3 }));
+      const missing = await server.request('GET', '/api/collections/no_such/records');
+      expect(missing.status).toBe(404);
+      expect(missing.body).toMatchObject({
+        status: 404,
+        code: 'APP_MISSING',
+        message: 'Shaped by request.error.',
+      });
+    });
+
     it('error hooks that throw still answer in the error shape, leaking nothing', async () => {
       using(
         hooks().filter('api.error', () => {

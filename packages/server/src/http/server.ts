@@ -140,9 +140,12 @@ async function sendError(
   const ctx = app.context({ accountability: request.accountability ?? guest, request, reply });
   let body = errorBody(error);
   try {
-    const errors = await app.hooks.runFilter('request.error', [body], { request }, ctx);
+    // a handler that stops the chain (`false`) keeps what the handlers before it made
+    const errors = settled(await app.hooks.runFilter('request.error', [body], { request }, ctx));
     if (Array.isArray(errors) && errors[0]) body = errors[0] as typeof body;
-    const filtered = await app.hooks.runFilter('api.error', body, { request, error: original ?? error }, ctx);
+    const filtered = settled(
+      await app.hooks.runFilter('api.error', body, { request, error: original ?? error }, ctx),
+    );
     if (filtered && typeof filtered === 'object' && 'status' in filtered) body = filtered as typeof body;
   } catch (hookError) {
     // A hook shaping the error failed: its own typed error answers, in the same shape.
@@ -153,4 +156,8 @@ async function sendError(
   app.hooks.runAction('api.error', { request, error: original ?? error, payload: body }, ctx);
   app.hooks.runAction('request.error', { request, payload: [body] }, ctx);
   return reply;
+}
+
+function settled(outcome: unknown): unknown {
+  return isStopped(outcome) ? outcome.payload : outcome;
 }
