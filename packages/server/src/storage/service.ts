@@ -104,6 +104,8 @@ export class StorageService {
       operation: error.operation,
       error: error.reason,
     };
-    emitAction(this.core, 'files.storage_error', meta, ctx ?? this.core.context(), [error.driver]);
+    // not held by the caller's transaction: the failure happened whether or not it commits
+    const outside = this.core.context({ accountability: ctx?.accountability, request: ctx?.request });
+    emitAction(this.core, 'files.storage_error', meta, outside, [error.driver]);
   }
 }

@@ -173,8 +173,9 @@ export class FilesLibraryService {
       height: content.height,
     };
     const key = fileKey(file);
-    stored.push(key);
+    // a put that fails leaves nothing behind (each driver sees to it): only a done one is undone
     await this.storage.put(key, content.open(), { contentType: content.type, size: content.size }, tx);
+    stored.push(key);
     emitAction(
       this.app,
       'files.upload',
