@@ -148,6 +148,9 @@ describe.each(dialects.flatMap((dialect) => drivers.map((driver) => [dialect, dr
         expect(listed.body).toMatchObject({ page: 1, perPage: 30, totalItems: 1, totalPages: 1 });
         expect(listed.body.items).toEqual([file]);
         expect((await call('GET', `/api/files/${file.id}`)).body).toEqual(file);
+        const picked = await call('GET', '/api/files?fields=id,type&skipTotal=1');
+        expect(picked.body).toMatchObject({ totalItems: -1, items: [{ id: file.id, type: 'image/png' }] });
+        expect(Object.keys(picked.body.items[0])).toEqual(['id', 'type']);
         const folders = await call(
           'GET',
           `/api/folders?filter=${encodeURIComponent(`parent = '${photos.body.id}'`)}`,

@@ -44,10 +44,7 @@ export async function serveAsset(
   return reply
     .header('content-type', file.type || 'application/octet-stream')
     .header('content-length', found.size)
-    .header(
-      'content-disposition',
-      `${disposition}; filename*=UTF-8''${encodeURIComponent(file.filenameDownload)}`,
-    )
+    .header('content-disposition', `${disposition}; filename*=UTF-8''${headerValue(file.filenameDownload)}`)
     .header('cache-control', 'private, max-age=2592000')
     .header(
       'content-security-policy',
@@ -102,4 +99,12 @@ async function thumbOf(
   if (!made) return storage.get(fileKey(file), ctx);
   await storage.put(key, made, { contentType: file.type }, ctx);
   return { size: made.length, contentType: file.type, modified: undefined, body: Readable.from([made]) };
+}
+
+/** A file name as RFC 8187 wants it in `filename*`: percent-encoded, `'()*` included. */
+function headerValue(name: string): string {
+  return encodeURIComponent(name).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Collection } from '../../collections/types.ts';
 import type { Dialect } from '../../db/types.ts';
-import { compileFilter, compileSort, type FilterContext } from '../../filter/index.ts';
+import {
+  compileFilter,
+  compileSort,
+  type FilterContext,
+  parseFieldsParam,
+  pickFields,
+} from '../../filter/index.ts';
 import { parseListQuery } from '../../records/query.ts';
 import { libraryCollection } from './store.ts';
 
@@ -15,7 +21,8 @@ export interface ListPage<T> {
 
 /**
  * One page of a library table in PocketBase's list shape: `page`, `perPage`, `filter`, `sort`
- * (newest first when none is given) and `skipTotal`, compiled by the records' filter module.
+ * (newest first when none is given), `fields` and `skipTotal`, compiled by the records' filter
+ * module.
  */
 export async function listLibrary<T>(
   executor: Kysely<any>,
@@ -24,7 +31,8 @@ export async function listLibrary<T>(
   query: Record<string, unknown>,
   map: (row: Record<string, unknown>) => T,
 ): Promise<ListPage<T>> {
-  const { page, perPage, filter, sort, skipTotal } = parseListQuery(query);
+  const { page, perPage, filter, sort, skipTotal, fields } = parseListQuery(query);
+  const selection = parseFieldsParam(fields);
   const ctx: FilterContext = {
     dialect,
     collection,
@@ -53,6 +61,6 @@ export async function listLibrary<T>(
     perPage,
     totalItems: total,
     totalPages: total < 0 ? -1 : Math.ceil(total / perPage),
-    items: found.map(map),
+    items: pickFields(found.map(map), selection),
   };
 }
