@@ -45,6 +45,20 @@ describe('FtpDriver against ftp-srv', () => {
     expect(read).toEqual(keys);
   });
 
+  it('keeps serving after a reader goes away in the middle of a download', async () => {
+    await driver.put('cut/r1/big.bin', Buffer.alloc(2_000_000, 7), {
+      contentType: 'application/octet-stream',
+    });
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const found = await driver.get('cut/r1/big.bin');
+      await new Promise<void>((resolve) => found!.body.once('data', () => resolve()));
+      found!.body.destroy();
+    }
+    await driver.put('cut/r1/small.txt', Buffer.from('still here'), { contentType: 'text/plain' });
+    expect((await buffer((await driver.get('cut/r1/small.txt'))!.body)).toString()).toBe('still here');
+    expect(await driver.stat('cut/r1/big.bin')).toMatchObject({ size: 2_000_000 });
+  });
+
   it('answers undefined for a missing key and deletes quietly', async () => {
     expect(await driver.get('c1/r1/none.txt')).toBeUndefined();
     expect(await driver.stat('c1/none/none.txt')).toBeUndefined();

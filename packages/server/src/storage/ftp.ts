@@ -66,6 +66,8 @@ export class FtpDriver implements StorageDriver {
     client.downloadTo(body, path).then(
       () => this.#release(client),
       (error: unknown) => {
+        // a download cut short (the reader went away) leaves the connection mid-transfer
+        client.close();
         this.#release(client);
         body.destroy(new StorageUnavailableError('ftp', 'read', error));
       },
