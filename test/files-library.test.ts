@@ -1,3 +1,4 @@
+import PocketBase from 'pocketbase';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../packages/server/src/index.ts';
@@ -443,6 +444,11 @@ describe.each(dialects)('a storage that cannot be reached (%s)', (dialect: Diale
   it("tests PocketBase's s3 settings at /api/settings/test/s3", async () => {
     expect((await call('PATCH', '/api/settings', { s3: s3.settings.s3 })).status).toBe(200);
     expect((await call('POST', '/api/settings/test/s3', { filesystem: 'storage' })).status).toBe(204);
+    const pb = new PocketBase(server.url);
+    pb.authStore.save(server.adminToken);
+    await expect(pb.settings.testS3('storage')).resolves.toBe(true);
+    await call('PATCH', '/api/settings', { s3: { endpoint: `http://127.0.0.1:${await closedPort()}` } });
+    await expect(pb.settings.testS3('storage')).rejects.toMatchObject({ status: 400 });
     const backups = await call('POST', '/api/settings/test/s3', { filesystem: 'backups' });
     expect(backups.status).toBe(400);
     await call('PATCH', '/api/settings', { s3: { enabled: false } });
