@@ -25,6 +25,7 @@ import {
 } from '../extensions/loader.ts';
 import { registerHookRoutes } from '../extensions/routes.ts';
 import { type ExtensionWatcher, watchExtensions } from '../extensions/watcher.ts';
+import { registerFilesLibraryRoutes } from '../files/library/routes.ts';
 import { ANY_ORIGIN } from '../http/headers.ts';
 import { createHttp, registerMiddlewares } from '../http/server.ts';
 import { registerSystemRoutes } from '../http/system-routes.ts';
@@ -34,6 +35,7 @@ import { DeliveryWorker } from '../outbox/worker.ts';
 import { registerRealtimeRoutes } from '../realtime/routes.ts';
 import { registerRecordRoutes } from '../records/routes.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
+import { registerStorageTestRoutes } from '../storage/routes.ts';
 import { registerWebhookRoutes } from '../webhooks/routes.ts';
 import { WriteRecorders } from '../writes/recorders.ts';
 import { createServices, type Services } from './services.ts';
@@ -220,6 +222,8 @@ export function createApp(options: AppOptions = {}): App {
       registerRecordRoutes(app);
       registerRealtimeRoutes(app, membership?.broker);
       registerSettingsRoutes(app);
+      registerStorageTestRoutes(app);
+      registerFilesLibraryRoutes(app);
       registerWebhookRoutes(app);
       registerHookRoutes(app);
       await hooks.runInit('routes.after', { app: fastify });

@@ -3,6 +3,8 @@ import type { ListResult } from '../catalogue/events.ts';
 import { CollectionsService } from '../collections/service.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
 import type { CallOptions, HookContext } from '../context.ts';
+import { FoldersService } from '../files/library/folders.ts';
+import { FilesLibraryService } from '../files/library/service.ts';
 import { type MailServiceClass, mailServiceClass } from '../mailer/directus.ts';
 import { Mailer } from '../mailer/service.ts';
 import { createRecord } from '../records/operations/create.ts';
@@ -72,6 +74,10 @@ export interface Services {
   webhooks: WebhooksService;
   /** Where files are kept: the driver the settings choose (local disk by default). */
   storage: StorageService;
+  /** The files library (`/api/files`, Directus' files), content in `storage`. */
+  filesLibrary: FilesLibraryService;
+  /** The folders of the files library. */
+  folders: FoldersService;
   /** Email over SMTP (the settings' `smtp`): `send`, templates, the auth flows' emails. */
   mail: Mailer;
   /** Directus' `new MailService({ schema }).send({ to, template: { name, data } })`. */
@@ -82,12 +88,16 @@ export interface Services {
 export function createServices(core: Core, dir: string, extensions: string | false | undefined): Services {
   const settings = new SettingsService(core);
   const mail = new Mailer(core, settings, extensions);
+  const storage = new StorageService(core, settings, dir);
+  const filesLibrary = new FilesLibraryService(core, storage);
   return {
     records: new RecordsService(core),
     collections: new CollectionsService(core),
     settings,
     webhooks: new WebhooksService(core),
-    storage: new StorageService(core, settings, dir),
+    storage,
+    filesLibrary,
+    folders: new FoldersService(core, filesLibrary),
     mail,
     MailService: mailServiceClass(mail),
   };

@@ -202,7 +202,6 @@ const RECORD_TAGS = 'the collection’s name and id';
  */
 type MissingFeature =
   | 'files'
-  | 'file folders'
   | 'relations table'
   | 'presets'
   | 'roles'
@@ -873,20 +872,24 @@ export const events = [
   systemRow(
     'files',
     'create',
-    'A file is stored: its row (name, type, size, storage key, and the record and field it belongs to) is written after the upload.',
-    { tags: RECORD_TAGS, missingFeature: 'files' },
+    'A file is added to the files library: its content is stored, then its row written.',
+    {
+      tags: '`_files`',
+    },
   ),
-  systemRow('files', 'update', 'A stored file’s details (name, title, folder) are changed.', {
-    tags: RECORD_TAGS,
-    missingFeature: 'files',
+  systemRow('files', 'update', 'A file of the library is changed: its details, its folder or its content.', {
+    tags: '`_files`',
   }),
-  systemRow('files', 'delete', 'A stored file is deleted, from the database and from storage.', {
-    tags: RECORD_TAGS,
-    missingFeature: 'files',
-  }),
+  systemRow(
+    'files',
+    'delete',
+    'Files of the library are deleted; their content goes once the delete is committed.',
+    {
+      tags: '`_files`',
+    },
+  ),
   {
     name: 'files.upload',
-    missingFeature: 'files',
     kinds: ['action'],
     description: 'A file was uploaded and written to storage (local disk or S3).',
     tags: RECORD_TAGS,
@@ -941,15 +944,9 @@ export const events = [
       ],
     },
   },
-  systemRow('folders', 'create', 'A folder of the file library is created.', {
-    missingFeature: 'file folders',
-  }),
-  systemRow('folders', 'update', 'A folder of the file library is renamed or moved.', {
-    missingFeature: 'file folders',
-  }),
-  systemRow('folders', 'delete', 'A folder of the file library is deleted.', {
-    missingFeature: 'file folders',
-  }),
+  systemRow('folders', 'create', 'A folder of the file library is created.'),
+  systemRow('folders', 'update', 'A folder of the file library is renamed or moved.'),
+  systemRow('folders', 'delete', 'A folder of the file library is deleted, with the folders inside it.'),
 
   // ── schema, access and history (system tables) ───────────────────────────
   systemRow(

@@ -54,9 +54,15 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
     ]);
 
     const migrations = await database.reader.selectFrom('_migrations').select('file').execute();
-    expect(migrations.map((row) => row.file).sort()).toEqual(['1_default_collections', '2_webhooks_outbox']);
+    expect(migrations.map((row) => row.file).sort()).toEqual([
+      '1_default_collections',
+      '2_webhooks_outbox',
+      '3_files_library',
+    ]);
     expect(await database.reader.selectFrom('_webhooks').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_outbox').selectAll().execute()).toEqual([]);
+    expect(await database.reader.selectFrom('_files').selectAll().execute()).toEqual([]);
+    expect(await database.reader.selectFrom('_folders').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_params').selectAll().execute()).toEqual([]);
   });
 

@@ -100,6 +100,35 @@ export const migrations: readonly Migration[] = [
       await sql`CREATE INDEX "_outbox_webhook" ON "_outbox" ("webhook", "created")`.execute(trx);
     },
   },
+  {
+    file: '3_files_library',
+    async up(trx) {
+      await sql`CREATE TABLE "_folders" (
+        "id" TEXT PRIMARY KEY NOT NULL,
+        "name" TEXT NOT NULL,
+        "parent" TEXT NOT NULL DEFAULT '',
+        "created" TEXT NOT NULL DEFAULT '',
+        "updated" TEXT NOT NULL DEFAULT ''
+      )`.execute(trx);
+      await sql`CREATE TABLE "_files" (
+        "id" TEXT PRIMARY KEY NOT NULL,
+        "storage" TEXT NOT NULL,
+        "filenameDisk" TEXT NOT NULL,
+        "filenameDownload" TEXT NOT NULL,
+        "title" TEXT NOT NULL DEFAULT '',
+        "type" TEXT NOT NULL DEFAULT '',
+        "filesize" BIGINT NOT NULL DEFAULT 0,
+        "width" INTEGER NOT NULL DEFAULT 0,
+        "height" INTEGER NOT NULL DEFAULT 0,
+        "folder" TEXT NOT NULL DEFAULT '',
+        "uploadedBy" TEXT NOT NULL DEFAULT '',
+        "created" TEXT NOT NULL DEFAULT '',
+        "updated" TEXT NOT NULL DEFAULT ''
+      )`.execute(trx);
+      await sql`CREATE INDEX "_folders_parent" ON "_folders" ("parent")`.execute(trx);
+      await sql`CREATE INDEX "_files_folder" ON "_files" ("folder", "created")`.execute(trx);
+    },
+  },
 ];
 
 /** Creates the system tables and applies pending migrations; safe to run on every start, by any instance. */

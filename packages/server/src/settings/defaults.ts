@@ -31,6 +31,12 @@ export function defaultSettings() {
       secret: '',
       forcePathStyle: false,
     },
+    /** The `ftp` storage driver: files under `root` on an FTP (or, with `secure`, FTPS) server. */
+    ftp: { host: '', port: 21, user: '', password: '', secure: false, root: '/' },
+    /** The `gcs` storage driver: a Google Cloud Storage bucket; `endpoint` for an emulator or a private endpoint. */
+    gcs: { bucket: '', projectId: '', endpoint: '', clientEmail: '', privateKey: '' },
+    /** The `cloudinary` storage driver: raw assets of a cloud; `apiHost` replaces https://api.cloudinary.com. */
+    cloudinary: { cloudName: '', apiKey: '', apiSecret: '', apiHost: '', folder: '' },
     logs: { maxDays: 5, minLevel: 0, logIP: true, logAuthId: false },
     rateLimits: { enabled: true, maxAuthAttemptsPerMinute: 20 },
     trustedProxy: { headers: [] as string[], useLeftmostIP: false },
@@ -43,6 +49,9 @@ export type Settings = ReturnType<typeof defaultSettings>;
 export const secretPaths = [
   ['smtp', 'password'],
   ['s3', 'secret'],
+  ['ftp', 'password'],
+  ['gcs', 'privateKey'],
+  ['cloudinary', 'apiSecret'],
 ] as const;
 
 /** Settings that take one of a fixed list of values, by path. */

@@ -62,6 +62,20 @@ function merge(current: Plain, input: Plain, shape: Plain, path: string, problem
   return result;
 }
 
+/** `current` with a checked partial update merged in; a 400 naming each bad setting otherwise. */
+function mergedSettings(current: Settings, input: Plain): Settings {
+  const problems: ErrorDetails = {};
+  const merged = merge(
+    current as unknown as Plain,
+    input,
+    defaultSettings() as unknown as Plain,
+    '',
+    problems,
+  );
+  if (Object.keys(problems).length > 0) throw new InvalidPayloadError('Invalid settings.', problems);
+  return merged as unknown as Settings;
+}
+
 export function redact(settings: Settings): Plain {
   const copy = structuredClone(settings) as unknown as Plain;
   for (const [group, key] of secretPaths) delete (copy[group] as Plain)[key];
@@ -114,22 +128,20 @@ export class SettingsService {
     this.forget();
   }
 
+  /** The settings a partial update would make, checked, without saving them (a storage test). */
+  async preview(input: unknown): Promise<Settings> {
+    if (!isJsonObject(input)) throw new InvalidPayloadError('The settings must be a JSON object.');
+    return mergedSettings(await this.current(), input);
+  }
+
   /** Merges a partial update; hooks see the new values and (in meta) the previous ones. */
   async update(input: unknown, ctx: HookContext): Promise<Plain> {
     if (!isJsonObject(input)) throw new InvalidPayloadError('The settings must be a JSON object.');
     await inTransaction(this.app, ctx, async (tx) => {
       const previous = await this.current(tx.database);
-      const problems: ErrorDetails = {};
-      const merged = merge(
-        previous as unknown as Plain,
-        input,
-        defaultSettings() as unknown as Plain,
-        '',
-        problems,
-      );
-      if (Object.keys(problems).length > 0) throw new InvalidPayloadError('Invalid settings.', problems);
+      const merged = mergedSettings(previous, input);
       // bootstrap stored the defaults (`storeDefaults`): every save after it is an update
-      await this.#save(tx, 'update', merged, { previous: redact(previous) });
+      await this.#save(tx, 'update', merged as unknown as Plain, { previous: redact(previous) });
     });
     return this.#changed();
   }

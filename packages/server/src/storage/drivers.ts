@@ -1,13 +1,21 @@
 import { join } from 'node:path';
 import type { Settings } from '../settings/defaults.ts';
+import { CloudinaryDriver } from './cloudinary.ts';
+import { FtpDriver } from './ftp.ts';
+import { GcsDriver } from './gcs.ts';
 import { LocalDriver } from './local.ts';
+import { S3Driver } from './s3.ts';
 import type { StorageDriver, StorageDriverName } from './types.ts';
 
 /** Builds a driver from the settings; `dir` is the data folder. */
 type DriverFactory = (settings: Settings, dir: string) => StorageDriver;
 
-const factories: Partial<Record<StorageDriverName, DriverFactory>> = {
+const factories: Record<StorageDriverName, DriverFactory> = {
   local: (_settings, dir) => new LocalDriver(join(dir, 'storage')),
+  s3: (settings) => new S3Driver(settings.s3),
+  ftp: (settings) => new FtpDriver(settings.ftp),
+  gcs: (settings) => new GcsDriver(settings.gcs),
+  cloudinary: (settings) => new CloudinaryDriver(settings.cloudinary),
 };
 
 /** The driver the settings choose: `storage.driver`, or `s3` when PocketBase's `s3.enabled` is set. */
@@ -24,7 +32,5 @@ export function driverFingerprint(settings: Settings): string {
 
 export function createDriver(settings: Settings, dir: string): StorageDriver {
   const name = chosenDriver(settings);
-  const factory = factories[name];
-  if (!factory) throw new Error(`The "${name}" storage driver is not available.`);
-  return factory(settings, dir);
+  return factories[name](settings, dir);
 }

@@ -4,7 +4,9 @@ import { text } from 'node:stream/consumers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bootstrapTestApp } from '../app/testing.ts';
 import type { App } from '../app/types.ts';
+import { qelos } from '../extensions/vocabularies/qelos.ts';
 import { StorageUnavailableError } from './errors.ts';
+import { closedPort } from './testing.ts';
 
 let cleanup: (() => Promise<void>) | undefined;
 
@@ -53,5 +55,36 @@ describe('StorageService', () => {
     expect(seen).toEqual([
       expect.objectContaining({ storage: 'local', driver: 'local', operation: 'write', error: 'disk full' }),
     ]);
+  });
+});
+
+describe('files.storage_error in Qelos words', () => {
+  it('reaches <driver>-connection-error of the driver that failed only, and the request gets a 503', async () => {
+    const app = await testApp();
+    const { registerToHook } = qelos({
+      hooks: app.hooks,
+      catalogue: app.catalogue,
+      owner: 'hooks/test',
+      logger: app.logger,
+      dispatch: () => {
+        throw new Error('not used');
+      },
+    });
+    const seen: string[] = [];
+    for (const driver of ['ftp', 's3'])
+      registerToHook(
+        { source: 'assets', kind: 'storage-connection-error', eventName: `${driver}-connection-error` },
+        ({ body }) => void seen.push(`${body.eventName}: ${body.metadata.operation}`),
+      );
+    const port = await closedPort();
+    await app.services.settings.update(
+      { storage: { driver: 'ftp' }, ftp: { host: '127.0.0.1', port, user: 'u', password: 'p' } },
+      app.context(),
+    );
+    await expect(
+      app.services.storage.put('c1/r1/a.txt', Buffer.from('x'), { contentType: 'text/plain' }),
+    ).rejects.toMatchObject({ status: 503, driver: 'ftp' });
+    await app.hooks.drain();
+    expect(seen).toEqual(['ftp-connection-error: write']);
   });
 });

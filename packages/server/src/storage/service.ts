@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Core } from '../app/core.ts';
 import type { HookContext } from '../context.ts';
 import { emitAction } from '../records/operations/events.ts';
+import type { Settings } from '../settings/defaults.ts';
 import type { SettingsService } from '../settings/service.ts';
 import { createDriver, driverFingerprint } from './drivers.ts';
 import { StorageUnavailableError } from './errors.ts';
@@ -58,9 +59,18 @@ export class StorageService {
     return this.#run(ctx, (driver) => driver.deletePrefix(prefix));
   }
 
-  /** Tries the configured driver: connects, writes and removes a probe. */
-  test(ctx?: HookContext): Promise<void> {
-    return this.#run(ctx, (driver) => driver.test());
+  /**
+   * Tries a driver: connects, writes and removes a probe. Without `settings`, the configured one;
+   * with them, a driver built from them for this test only.
+   */
+  async test(ctx?: HookContext, settings?: Settings): Promise<void> {
+    if (!settings) return this.#run(ctx, (driver) => driver.test());
+    const driver = createDriver(settings, this.dir);
+    try {
+      await this.#run(ctx, () => driver.test(), driver);
+    } finally {
+      await driver.close().catch(() => {});
+    }
   }
 
   async close(): Promise<void> {
@@ -68,8 +78,12 @@ export class StorageService {
     this.#current = undefined;
   }
 
-  async #run<T>(ctx: HookContext | undefined, operation: (driver: StorageDriver) => Promise<T>): Promise<T> {
-    const driver = await this.driver();
+  async #run<T>(
+    ctx: HookContext | undefined,
+    operation: (driver: StorageDriver) => Promise<T>,
+    given?: StorageDriver,
+  ): Promise<T> {
+    const driver = given ?? (await this.driver());
     try {
       return await operation(driver);
     } catch (error) {
@@ -90,6 +104,8 @@ export class StorageService {
       operation: error.operation,
       error: error.reason,
     };
-    emitAction(this.core, 'files.storage_error', meta, ctx ?? this.core.context(), [error.driver]);
+    // not held by the caller's transaction: the failure happened whether or not it commits
+    const outside = this.core.context({ accountability: ctx?.accountability, request: ctx?.request });
+    emitAction(this.core, 'files.storage_error', meta, outside, [error.driver]);
   }
 }

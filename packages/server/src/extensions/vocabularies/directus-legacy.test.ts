@@ -139,8 +139,8 @@ describe('directus-legacy vocabulary (an object of keys)', () => {
   it('refuses a key of a feature that does not exist yet, naming the key and the feature', () => {
     const { hooks, vocabularyContext } = setupHooks();
     const { register } = directusLegacy(vocabularyContext());
-    expect(() => register({ 'items.create': () => {}, 'folders.create.before': () => {} })).toThrow(
-      '"folders.create.before" (folders.create) cannot be hooked: Sluice has no file folders yet.',
+    expect(() => register({ 'items.create': () => {}, 'presets.create.before': () => {} })).toThrow(
+      '"presets.create.before" (presets.create) cannot be hooked: Sluice has no presets yet.',
     );
     expect(() => register({ 'activity.*': () => {} })).toThrow(EventUnavailableError);
     expect(hooks.registrations()).toEqual([]);

@@ -1,0 +1,127 @@
+import { ConflictError, NotFoundError } from '@sluice/hooks';
+import type { Kysely } from 'kysely';
+import type { Core } from '../../app/core.ts';
+import { inTransaction } from '../../app/transaction.ts';
+import { newId } from '../../collections/ids.ts';
+import type { HookContext } from '../../context.ts';
+import { nowDate } from '../../records/dates.ts';
+import { runWrite } from '../../writes/pipeline.ts';
+import type { WriteAction } from '../../writes/recorders.ts';
+import { folderInput } from './input.ts';
+import { type ListPage, listLibrary } from './list.ts';
+import type { FilesLibraryService } from './service.ts';
+import { FILES, FOLDERS, type Folder, findFolder, folderFromRow, libraryCollections } from './store.ts';
+
+const TAGS = [FOLDERS] as const;
+
+/** Folders of the files library (`/api/folders`): `folders.create`, `.update` and `.delete`. */
+export class FoldersService {
+  constructor(
+    private readonly app: Core,
+    private readonly files: FilesLibraryService,
+  ) {}
+
+  list(query: Record<string, unknown>): Promise<ListPage<Folder>> {
+    const { reader } = this.app.database;
+    return listLibrary(reader, this.app.database.dialect, libraryCollections.folders, query, folderFromRow);
+  }
+
+  async view(id: string, executor: Kysely<any> = this.app.database.reader): Promise<Folder> {
+    const folder = await findFolder(executor, id);
+    if (!folder) throw new NotFoundError(`Missing folder "${id}".`);
+    return folder;
+  }
+
+  create(body: Record<string, unknown>, ctx: HookContext): Promise<Folder> {
+    return inTransaction(this.app, ctx, (tx) =>
+      this.#write(tx, 'create', body, undefined, async (input) => {
+        const now = nowDate();
+        const folder: Folder = { id: newId(), ...input, created: now, updated: now };
+        await tx.database.insertInto(FOLDERS).values(folder).execute();
+        return folder;
+      }),
+    );
+  }
+
+  update(id: string, body: Record<string, unknown>, ctx: HookContext): Promise<Folder> {
+    return inTransaction(this.app, ctx, async (tx) => {
+      const current = await this.view(id, tx.database);
+      return this.#write(tx, 'update', body, current, async (input) => {
+        const folder: Folder = { ...current, ...input, updated: nowDate() };
+        await tx.database.updateTable(FOLDERS).set(folder).where('id', '=', id).execute();
+        return folder;
+      });
+    });
+  }
+
+  /**
+   * Deletes a folder. One holding files or folders is refused (409) unless `force`: then its
+   * folders go with it, and their files are deleted (`files.delete`) first.
+   */
+  async delete(id: string, force: boolean, ctx: HookContext): Promise<void> {
+    await inTransaction(this.app, ctx, async (tx) => {
+      const folder = await this.view(id, tx.database);
+      const tree = await this.#subtree(tx.database, id);
+      const files = await tx.database.selectFrom(FILES).select('id').where('folder', 'in', tree).execute();
+      if ((tree.length > 1 || files.length > 0) && !force)
+        throw new ConflictError(
+          `The folder "${folder.name}" is not empty: delete what it holds first, or pass ?force=true.`,
+        );
+      if (files.length > 0)
+        await this.files.delete(
+          files.map((row) => String(row.id)),
+          tx,
+        );
+      await runWrite(this.app, tx, {
+        context: 'folders',
+        action: 'delete',
+        table: FOLDERS,
+        tags: [],
+        modelTags: TAGS,
+        meta: { collection: FOLDERS },
+        input: tree,
+        prepare: (keys) => keys,
+        store: async (keys) => {
+          await tx.database.deleteFrom(FOLDERS).where('id', 'in', keys).execute();
+          return keys;
+        },
+        outcome: (keys) => ({ record: folder, payload: keys, keys }),
+      });
+    });
+  }
+
+  /** The folder and every folder inside it, at any depth. */
+  async #subtree(executor: Kysely<any>, id: string): Promise<string[]> {
+    const all = [id];
+    for (let index = 0; index < all.length; index++) {
+      const children = await executor
+        .selectFrom(FOLDERS)
+        .select('id')
+        .where('parent', '=', all[index])
+        .execute();
+      for (const child of children) if (!all.includes(String(child.id))) all.push(String(child.id));
+    }
+    return all;
+  }
+
+  #write(
+    tx: HookContext,
+    action: Exclude<WriteAction, 'delete'>,
+    body: Record<string, unknown>,
+    current: Folder | undefined,
+    store: (input: Awaited<ReturnType<typeof folderInput>>) => Promise<Folder>,
+  ): Promise<Folder> {
+    return runWrite(this.app, tx, {
+      context: 'folders',
+      action,
+      table: FOLDERS,
+      tags: [],
+      modelTags: TAGS,
+      meta: current ? { collection: FOLDERS, keys: [current.id] } : { collection: FOLDERS },
+      input: body,
+      prepare: (input) => folderInput(tx.database, input, current),
+      store,
+      outcome: (folder, input) => ({ record: folder, payload: input, keys: [folder.id], previous: current }),
+    });
+  }
+}

@@ -1,0 +1,222 @@
+import { NotFoundError } from '@sluice/hooks';
+import type { Core } from '../../app/core.ts';
+import { inTransaction } from '../../app/transaction.ts';
+import { newId } from '../../collections/ids.ts';
+import type { HookContext } from '../../context.ts';
+import { nowDate } from '../../records/dates.ts';
+import { emitAction } from '../../records/operations/events.ts';
+import type { StorageService } from '../../storage/service.ts';
+import { runWrite } from '../../writes/pipeline.ts';
+import { type FileMetadata, fileMetadata } from './input.ts';
+import { type ListPage, listLibrary } from './list.ts';
+import {
+  FILES,
+  fileFromRow,
+  fileKey,
+  filePrefix,
+  findFile,
+  type LibraryFile,
+  libraryCollections,
+} from './store.ts';
+import type { UploadedContent } from './upload.ts';
+
+const TAGS = [FILES] as const;
+
+/**
+ * The files library (`/api/files`, docs/files.md): every write goes through the write pipeline
+ * as `files.create`, `files.update` or `files.delete`, and every upload emits `files.upload`.
+ * Content is stored before its row is written and removed again when the write fails; content
+ * a write replaces or deletes is removed once the write has committed.
+ */
+export class FilesLibraryService {
+  constructor(
+    private readonly app: Core,
+    private readonly storage: StorageService,
+  ) {}
+
+  list(query: Record<string, unknown>): Promise<ListPage<LibraryFile>> {
+    const { reader } = this.app.database;
+    return listLibrary(reader, this.app.database.dialect, libraryCollections.files, query, fileFromRow);
+  }
+
+  async view(id: string, ctx?: HookContext): Promise<LibraryFile> {
+    const file = await findFile(ctx?.database ?? this.app.database.reader, id);
+    if (!file) throw new NotFoundError(`Missing file "${id}".`);
+    return file;
+  }
+
+  /** Stores an upload and its row; `metadata` is what the client set (title, folder, name). */
+  async create(
+    metadata: Record<string, unknown>,
+    content: UploadedContent,
+    ctx: HookContext,
+  ): Promise<LibraryFile> {
+    const stored: string[] = [];
+    return this.#cleaningUp(stored, () =>
+      inTransaction(this.app, ctx, (tx) =>
+        runWrite(this.app, tx, {
+          context: 'files',
+          action: 'create',
+          table: FILES,
+          tags: TAGS,
+          modelTags: TAGS,
+          meta: { collection: FILES },
+          input: { filenameDownload: content.filename, ...metadata },
+          prepare: async (input) => {
+            const checked = await fileMetadata(tx.database, input);
+            const now = nowDate();
+            const file: LibraryFile = {
+              id: newId(),
+              storage: '',
+              filenameDisk: '',
+              filenameDownload: checked.filenameDownload ?? content.filename,
+              title: checked.title ?? titleOf(content.filename),
+              type: '',
+              filesize: 0,
+              width: 0,
+              height: 0,
+              folder: checked.folder ?? '',
+              uploadedBy: tx.accountability.user ?? '',
+              created: now,
+              updated: now,
+            };
+            return file;
+          },
+          store: async (row) => {
+            const file = await this.#storeContent(tx, row, content, stored);
+            await tx.database.insertInto(FILES).values(file).execute();
+            return file;
+          },
+          outcome: (file, input) => ({ record: file, payload: input, keys: [file.id] }),
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Changes a file's metadata (and moves it to another folder); with `content`, replaces what is
+   * stored, the former content going once the change is committed.
+   */
+  async update(
+    id: string,
+    metadata: Record<string, unknown>,
+    content: UploadedContent | undefined,
+    ctx: HookContext,
+  ): Promise<LibraryFile> {
+    const stored: string[] = [];
+    return this.#cleaningUp(stored, () =>
+      inTransaction(this.app, ctx, async (tx) => {
+        const current = await this.view(id, tx);
+        return runWrite(this.app, tx, {
+          context: 'files',
+          action: 'update',
+          table: FILES,
+          tags: TAGS,
+          modelTags: TAGS,
+          meta: { collection: FILES, keys: [id] },
+          input: metadata,
+          prepare: async (input): Promise<LibraryFile> => {
+            const checked: FileMetadata = await fileMetadata(tx.database, input);
+            return { ...current, ...checked, updated: nowDate() };
+          },
+          store: async (row) => {
+            const file = content ? await this.#storeContent(tx, row, content, stored) : row;
+            await tx.database.updateTable(FILES).set(file).where('id', '=', id).execute();
+            if (content)
+              this.#afterCommit(tx, () => this.#remove(fileKey(current), `${filePrefix(id)}thumbs/`));
+            return file;
+          },
+          outcome: (file, input) => ({ record: file, payload: input, keys: [id], previous: current }),
+        });
+      }),
+    );
+  }
+
+  /** Deletes files (their rows now, their content once the delete has committed). */
+  async delete(ids: string[], ctx: HookContext): Promise<void> {
+    await inTransaction(this.app, ctx, async (tx) => {
+      const found = await Promise.all(ids.map((id) => this.view(id, tx)));
+      await runWrite(this.app, tx, {
+        context: 'files',
+        action: 'delete',
+        table: FILES,
+        tags: TAGS,
+        modelTags: TAGS,
+        meta: { collection: FILES },
+        input: ids,
+        prepare: (keys) => keys,
+        store: async (keys) => {
+          if (keys.length > 0) await tx.database.deleteFrom(FILES).where('id', 'in', keys).execute();
+          this.#afterCommit(tx, () => this.#remove(...keys.map(filePrefix)));
+          return keys;
+        },
+        outcome: (keys) => ({ record: found.length === 1 ? found[0] : found, payload: keys, keys }),
+      });
+    });
+  }
+
+  /** Stores an upload under a new name for `row`, and says so with `files.upload` (held until commit). */
+  async #storeContent(
+    tx: HookContext,
+    row: LibraryFile,
+    content: UploadedContent,
+    stored: string[],
+  ): Promise<LibraryFile> {
+    const driver = await this.storage.driver();
+    const file: LibraryFile = {
+      ...row,
+      storage: driver.name,
+      filenameDisk: `${newId()}${content.extension}`,
+      type: content.type,
+      filesize: content.size,
+      width: content.width,
+      height: content.height,
+    };
+    const key = fileKey(file);
+    // a put that fails leaves nothing behind (each driver sees to it): only a done one is undone
+    await this.storage.put(key, content.open(), { contentType: content.type, size: content.size }, tx);
+    stored.push(key);
+    emitAction(
+      this.app,
+      'files.upload',
+      { event: 'files.upload', payload: { ...file }, key: file.id, collection: FILES, storage: driver.name },
+      tx,
+      TAGS,
+    );
+    return file;
+  }
+
+  /** Runs `write`; when it fails, removes the content it stored (nothing half-written remains). */
+  async #cleaningUp<T>(stored: string[], write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      for (const key of stored) await this.storage.delete(key).catch(() => {});
+      throw error;
+    }
+  }
+
+  #afterCommit(tx: HookContext, fn: () => Promise<void>): void {
+    const run = () => void fn();
+    if (tx.scope) tx.scope.onCommit(run);
+    else run();
+  }
+
+  /** Removes keys (a prefix when one ends with `/`); a failure is logged (and emitted), not thrown. */
+  async #remove(...keys: string[]): Promise<void> {
+    for (const key of keys) {
+      try {
+        if (key.endsWith('/')) await this.storage.deletePrefix(key);
+        else await this.storage.delete(key);
+      } catch (error) {
+        this.app.logger.warn({ err: error, key }, 'A file of the library could not be removed from storage.');
+      }
+    }
+  }
+}
+
+/** A title from a file name: without its extension, `_` and `-` as spaces. */
+function titleOf(filename: string): string {
+  const dot = filename.lastIndexOf('.');
+  return (dot > 0 ? filename.slice(0, dot) : filename).replace(/[_-]+/g, ' ').trim();
+}
