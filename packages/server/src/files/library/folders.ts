@@ -80,8 +80,9 @@ export class FoldersService {
         modelTags: TAGS,
         meta: { collection: FOLDERS },
         input: tree,
-        prepare: (keys) => keys,
-        store: async (keys) => {
+        // the model filter gets a row, as for every table: here, the keys being removed
+        prepare: (keys) => ({ keys }),
+        store: async ({ keys }) => {
           await tx.database.deleteFrom(FOLDERS).where('id', 'in', keys).execute();
           return keys;
         },

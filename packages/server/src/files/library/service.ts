@@ -144,8 +144,9 @@ export class FilesLibraryService {
         modelTags: TAGS,
         meta: { collection: FILES },
         input: ids,
-        prepare: (keys) => keys,
-        store: async (keys) => {
+        // the model filter gets a row, as for every table: here, the keys being removed
+        prepare: (keys) => ({ keys }),
+        store: async ({ keys }) => {
           if (keys.length > 0) await tx.database.deleteFrom(FILES).where('id', 'in', keys).execute();
           this.#afterCommit(tx, () => this.#remove(...keys.map(filePrefix)));
           return keys;

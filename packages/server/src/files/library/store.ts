@@ -5,7 +5,7 @@ export const FILES = '_files';
 export const FOLDERS = '_folders';
 
 /** A file of the library (Directus' `directus_files`, in PocketBase's camel case). */
-export interface LibraryFile {
+export type LibraryFile = {
   id: string;
   /** The driver the content was stored with (`local`, `s3`, …). */
   storage: string;
@@ -26,16 +26,16 @@ export interface LibraryFile {
   uploadedBy: string;
   created: string;
   updated: string;
-}
+};
 
-export interface Folder {
+export type Folder = {
   id: string;
   name: string;
   /** The parent folder's id, or '' at the root. */
   parent: string;
   created: string;
   updated: string;
-}
+};
 
 /** Where a file's content (and its thumbs) are kept. */
 export function fileKey(file: Pick<LibraryFile, 'id' | 'filenameDisk'>): string {
