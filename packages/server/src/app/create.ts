@@ -25,6 +25,7 @@ import {
 } from '../extensions/loader.ts';
 import { registerHookRoutes } from '../extensions/routes.ts';
 import { type ExtensionWatcher, watchExtensions } from '../extensions/watcher.ts';
+import { registerFileRoutes } from '../files/routes.ts';
 import { ANY_ORIGIN } from '../http/headers.ts';
 import { createHttp, registerMiddlewares } from '../http/server.ts';
 import { registerSystemRoutes } from '../http/system-routes.ts';
@@ -218,6 +219,7 @@ export function createApp(options: AppOptions = {}): App {
       registerCollectionRoutes(app);
       registerAuthRoutes(app);
       registerRecordRoutes(app);
+      registerFileRoutes(app);
       registerRealtimeRoutes(app, membership?.broker);
       registerSettingsRoutes(app);
       registerWebhookRoutes(app);
