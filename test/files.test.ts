@@ -304,6 +304,18 @@ describe.each(dialects)('record files with the PocketBase SDK (%s)', (dialect: D
     });
   });
 
+  it('removes a deleted collection’s files after the commit', async () => {
+    const temp = await admin.collections.create({
+      name: 'temp_files',
+      type: 'base',
+      fields: [{ name: 'doc', type: 'file', maxSelect: 1 }],
+    });
+    await admin.collection('temp_files').create({ doc: file('t', 't.txt') });
+    expect(existsSync(join(storageDir, temp.id))).toBe(true);
+    await admin.collections.delete(temp.id);
+    await vi.waitFor(() => expect(existsSync(join(storageDir, temp.id))).toBe(false));
+  });
+
   describe('downloads', () => {
     let record: RecordModel;
     let original: Buffer;

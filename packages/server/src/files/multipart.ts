@@ -46,9 +46,9 @@ function add(input: Record<string, unknown>, key: string, value: unknown): void 
 /**
  * The input of a record write sent as `multipart/form-data`, the way PocketBase's SDK sends it:
  * files as parts named after their field (`field`, `field+`), other values as plain parts and in
- * `@jsonPayload` parts (JSON objects merged in). Files become `UploadedFile`s; a file larger than
- * its field allows, or a body larger than the collection's file fields and `otherFields` allow,
- * is a 400 naming the field, read no further.
+ * `@jsonPayload` parts (JSON objects merged in). Files become `UploadedFile`s. A file larger than
+ * its field allows, files larger than every file field full, or other values larger than
+ * `otherFields` bytes: a 400 naming the field, and the body is read no further.
  */
 export async function multipartInput(
   request: FastifyRequest,
@@ -57,15 +57,16 @@ export async function multipartInput(
 ): Promise<Record<string, unknown>> {
   const fields = new Map(fileFields(collection).map((field) => [field.name, field]));
   const largest = Math.max(0, ...[...fields.values()].map(maxFileSize));
-  const bodyLimit = multipartBodyLimit(collection, otherFields);
+  const filesLimit = multipartBodyLimit(collection, 0);
   const input: Record<string, unknown> = {};
-  let received = 0;
+  let textReceived = 0;
+  let filesReceived = 0;
   const parts = request.parts({ limits: { fileSize: largest + 1, fieldSize: otherFields, parts: 1000 } });
   for await (const part of parts) {
     if (part.type === 'field') {
       const text = String(part.value);
-      received += text.length;
-      if (received > bodyLimit)
+      textReceived += Buffer.byteLength(text);
+      if (textReceived > otherFields)
         throw invalid(part.fieldname, 'body_size_limit', 'The request body is too large.');
       if (part.fieldname === '@jsonPayload') Object.assign(input, jsonPayload(text));
       else add(input, part.fieldname, inferFormValue(text));
@@ -81,9 +82,9 @@ export async function multipartInput(
     let size = 0;
     for await (const chunk of part.file as AsyncIterable<Buffer>) {
       size += chunk.length;
-      received += chunk.length;
+      filesReceived += chunk.length;
       if (size > limit || part.file.truncated) throw tooLarge(field);
-      if (received > bodyLimit)
+      if (filesReceived > filesLimit)
         throw invalid(field.name, 'body_size_limit', 'The request body is too large.');
       chunks.push(chunk);
     }

@@ -177,9 +177,16 @@ export function removeRecordFiles(
   collection: Collection,
   recordId: string,
 ): void {
-  if (fileFields(collection).length === 0) return;
+  if (fileFields(collection).length > 0) removePrefixAfterCommit(app, tx, `${collection.id}/${recordId}/`);
+}
+
+/** After the commit, removes every file of a deleted collection (which may have had file fields once). */
+export function removeCollectionFiles(app: Core, tx: HookContext, collection: Collection): void {
+  removePrefixAfterCommit(app, tx, `${collection.id}/`);
+}
+
+function removePrefixAfterCommit(app: Core, tx: HookContext, prefix: string): void {
   const storage = tx.services.storage;
-  const prefix = `${collection.id}/${recordId}/`;
   afterCommit(tx, () => {
     storage.deletePrefix(prefix, tx).catch((error: unknown) => logFailure(app, prefix, error));
   });

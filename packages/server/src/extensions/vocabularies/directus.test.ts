@@ -126,8 +126,8 @@ describe('directus vocabulary (register functions)', () => {
   it('refuses names of events whose feature does not exist yet, naming both as written', () => {
     const { hooks, vocabularyContext } = setupHooks();
     const { filter, action } = directus(vocabularyContext());
-    expect(() => action('files.upload', () => {})).toThrow(
-      '"files.upload" cannot be hooked: Sluice has no files yet.',
+    expect(() => action('relations.create', () => {})).toThrow(
+      '"relations.create" cannot be hooked: Sluice has no relations table yet.',
     );
     expect(() => filter('roles.create', () => {})).toThrow(EventUnavailableError);
     expect(() => action('presets.*', () => {})).toThrow(
