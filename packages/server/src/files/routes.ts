@@ -12,7 +12,7 @@ import { findRecordById } from '../records/store.ts';
 import { fileFields } from './limits.ts';
 import { fileNames, recordFileKey } from './record-files.ts';
 import { sendStoredFile } from './serve.ts';
-import { thumbToServe } from './thumb-cache.ts';
+import { openThumb } from './thumb-cache.ts';
 
 interface FileParams {
   collection: string;
@@ -52,7 +52,7 @@ export function registerFileRoutes(app: App): void {
       }
       const key = recordFileKey(collection, recordId, filename);
       const { thumb, download } = request.query;
-      const servedPath = (thumb && (await thumbToServe(app, ctx, field, key, thumb))) || key;
+      const opened = thumb ? await openThumb(app, ctx, field, key, thumb) : undefined;
       const meta = {
         event: 'files.download',
         collection: collection.name,
@@ -61,15 +61,19 @@ export function registerFileRoutes(app: App): void {
         field: field.name,
         filename,
       };
-      const served = await filterPayload(
-        app,
-        'files.download',
-        { servedPath, servedName: filename },
-        meta,
-        ctx,
-        recordTags(collection),
-      );
-      const object = await app.services.storage.get(served.servedPath, ctx);
+      let served: { servedPath: string; servedName: string };
+      try {
+        const payload = { servedPath: opened?.key ?? key, servedName: filename };
+        served = await filterPayload(app, 'files.download', payload, meta, ctx, recordTags(collection));
+      } catch (error) {
+        opened?.object.body.destroy();
+        throw error;
+      }
+      let object = opened?.object;
+      if (served.servedPath !== opened?.key) {
+        object?.body.destroy();
+        object = await app.services.storage.get(served.servedPath, ctx);
+      }
       if (!object) throw notFound();
       return sendStoredFile(reply, object, served.servedName, download !== undefined && TRUE.has(download));
     },

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Core } from '../app/core.ts';
 import type { Field } from '../collections/types.ts';
 import type { HookContext } from '../context.ts';
+import type { ObjectStream } from '../storage/types.ts';
 import { contentTypeOf } from './serve.ts';
 import { makeThumb, parseThumbSize, THUMBABLE_TYPES, thumbKey, thumbOffered } from './thumbs.ts';
 
@@ -9,23 +10,25 @@ import { makeThumb, parseThumbSize, THUMBABLE_TYPES, thumbKey, thumbOffered } fr
 const making = new Map<string, Promise<string | undefined>>();
 
 /**
- * The key of the thumb to serve for `?thumb=spec` of the file under `key`, made and stored on
- * first request. Undefined — serve the original, as PocketBase does — when the field does not
- * offer that size, the file is not an image thumbs are made of, or making it failed (logged).
+ * The thumb to serve for `?thumb=spec` of the file under `key`, opened (its key and content),
+ * made and stored on first request. Undefined — serve the original, as PocketBase does — when
+ * the field does not offer that size, the file is not an image thumbs are made of, or making it
+ * failed (logged). The caller sends or destroys the opened content.
  */
-export async function thumbToServe(
+export async function openThumb(
   app: Core,
   ctx: HookContext,
   field: Field,
   key: string,
   spec: string,
-): Promise<string | undefined> {
+): Promise<{ key: string; object: ObjectStream } | undefined> {
   const size = parseThumbSize(spec);
   const type = contentTypeOf(key);
   if (!size || !thumbOffered(spec, field.thumbs) || !THUMBABLE_TYPES.has(type)) return undefined;
   const storage = ctx.services.storage;
   const target = thumbKey(key, spec);
-  if (await storage.stat(target, ctx)) return target;
+  const stored = await storage.get(target, ctx);
+  if (stored) return { key: target, object: stored };
   let pending = making.get(target);
   if (!pending) {
     pending = (async () => {
@@ -47,7 +50,9 @@ export async function thumbToServe(
     })();
     making.set(target, pending);
   }
-  return pending;
+  if (!(await pending)) return undefined;
+  const made = await storage.get(target, ctx);
+  return made && { key: target, object: made };
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
