@@ -40,6 +40,15 @@ describe('record files', () => {
     expect(a.toJSON()).toEqual({ name: a.name, originalName: 'a.txt', size: 5, type: 'text/plain' });
   });
 
+  it('keeps the last file given to a single-file field', async () => {
+    const first = await UploadedFile.from('1.png', Buffer.alloc(0));
+    const last = await UploadedFile.from('2.png', Buffer.alloc(0));
+    const single = { ...collection, fields: [field('doc')] } as Collection;
+    const { input, uploads } = takeUploads(single, { doc: [first, last] });
+    expect(uploads).toEqual({ doc: [last] });
+    expect(input).toEqual({ doc: [first.name, last.name] });
+  });
+
   it('leaves an input without uploads as it is', () => {
     const input = { title: 'x', files: ['a.txt'] };
     expect(takeUploads(collection, input)).toEqual({ input, uploads: undefined });

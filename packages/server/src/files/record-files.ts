@@ -1,5 +1,6 @@
 import { InvalidPayloadError, type SluiceError } from '@sluice/hooks';
 import type { Core } from '../app/core.ts';
+import { isMultiple } from '../collections/fields.ts';
 import type { Collection, Field } from '../collections/types.ts';
 import type { HookContext } from '../context.ts';
 import { emitAction, recordTags } from '../records/operations/events.ts';
@@ -57,7 +58,8 @@ function check(field: Field, files: UploadedFile[]): void {
 
 /**
  * Takes the `UploadedFile`s out of a write's input: each becomes its stored name in the input, and
- * the files are returned by field, checked against the field (count, size, sniffed type). A file
+ * the files are returned by field, checked against the field (count, size, sniffed type); a
+ * single-file field keeps the last one. A file
  * sent to a field that is not a file field, or that fails a check, is a 400 naming the field.
  */
 export function takeUploads(
@@ -77,7 +79,8 @@ export function takeUploads(
     }
     const files = entries.filter((entry): entry is UploadedFile => entry instanceof UploadedFile);
     uploads ??= {};
-    uploads[field.name] = [...(uploads[field.name] ?? []), ...files];
+    // a single-file field keeps the last file given, as in PocketBase
+    uploads[field.name] = isMultiple(field) ? [...(uploads[field.name] ?? []), ...files] : files.slice(-1);
     check(field, uploads[field.name]);
     if (output === input) output = { ...input };
     const names = entries.map((entry) => (entry instanceof UploadedFile ? entry.name : entry));
