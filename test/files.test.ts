@@ -365,6 +365,13 @@ describe.each(dialects)('record files with the PocketBase SDK (%s)', (dialect: D
       expect((await sharp(Buffer.from(await again.arrayBuffer())).metadata()).width).toBe(50);
     });
 
+    it('serves the original when a thumb cannot be made', async () => {
+      const broken = await docs().create({ attachments: [file('not an image', 'fake.png')] });
+      const response = await fetch(admin.files.getURL(broken, broken.attachments[0], { thumb: '100x100' }));
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('not an image');
+    });
+
     it('gives webp originals webp thumbs', async () => {
       const withWebp = await docs().create({ avatar: file(await webp(), 'pic.webp') });
       const response = await fetch(admin.files.getURL(withWebp, withWebp.avatar, { thumb: '50x50' }));

@@ -1,5 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
-
 export interface SniffedType {
   /** The MIME type the content shows, whatever the client said. */
   mime: string;
@@ -14,9 +12,11 @@ const ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpe
 
 /**
  * The type of a file from its first bytes (magic numbers), as PocketBase sniffs uploads; text
- * that no signature matches is told apart as SVG, JSON or plain text.
+ * that no signature matches is told apart as SVG, JSON or plain text. The signatures are loaded
+ * with the first upload, not at start.
  */
 export async function sniffType(content: Buffer): Promise<SniffedType> {
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(content);
   if (found) return { mime: found.mime, extension: found.ext };
   const sample = content.subarray(0, TEXT_SAMPLE);

@@ -1,5 +1,3 @@
-import sharp from 'sharp';
-
 /** How a thumb fills its box: crop from the center, top or bottom, or fit inside without cropping. */
 export type ThumbMode = 'center' | 'top' | 'bottom' | 'fit';
 
@@ -43,9 +41,10 @@ export function thumbOffered(spec: string, thumbs: readonly string[] | undefined
 
 /**
  * Makes a thumb of an image, in the image's own format (webp stays webp): oriented by its EXIF
- * data, of a GIF the first frame only.
+ * data, of a GIF the first frame only. sharp (libvips) is loaded on the first thumb, not at start.
  */
 export async function makeThumb(original: Buffer, size: ThumbSize): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
   const image = sharp(original).rotate();
   const { width, height, mode } = size;
   if (width === 0 || height === 0) {
