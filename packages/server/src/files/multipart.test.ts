@@ -110,6 +110,9 @@ describe('multipart record input', () => {
     expect(Object.values(body.data as Record<string, { code: string }>)[0].code).toBe(
       'validation_body_size_limit',
     );
+    const single = new FormData();
+    single.append('title', 'x'.repeat(1001));
+    expect((await parse(single, 1000)).body.data.title.code).toBe('validation_body_size_limit');
   });
 
   it('infers values as PocketBase does and finds the field a modifier writes', () => {

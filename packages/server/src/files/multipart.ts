@@ -66,7 +66,7 @@ export async function multipartInput(
     if (part.type === 'field') {
       const text = String(part.value);
       textReceived += Buffer.byteLength(text);
-      if (textReceived > otherFields)
+      if (textReceived > otherFields || part.valueTruncated)
         throw invalid(part.fieldname, 'body_size_limit', 'The request body is too large.');
       if (part.fieldname === '@jsonPayload') Object.assign(input, jsonPayload(text));
       else add(input, part.fieldname, inferFormValue(text));
