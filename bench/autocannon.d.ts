@@ -17,7 +17,7 @@ declare module 'autocannon' {
     sampleInt?: number;
     method?: string;
     headers?: Record<string, string>;
-    body?: string;
+    body?: string | Buffer;
     requests?: AutocannonRequest[];
   }
 

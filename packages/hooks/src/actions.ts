@@ -28,6 +28,7 @@ const MAX_QUEUED_JOBS = 256;
 export class ActionScope {
   #held: ActionJob[] = [];
   #onCommit: (() => void)[] = [];
+  #onRollback: (() => void | Promise<void>)[] = [];
   #open = true;
 
   constructor(
@@ -48,13 +49,25 @@ export class ActionScope {
     this.#onCommit.push(fn);
   }
 
+  /**
+   * Runs `fn` when this scope rolls back, or an outer one it was committed into does: the undo of
+   * work done outside the database (files stored for the write). `rollback()` resolves once
+   * every one of them has settled.
+   */
+  onRollback(fn: () => void | Promise<void>): void {
+    this.#onRollback.push(fn);
+  }
+
   commit(): void {
     if (!this.#open) return;
     this.#open = false;
     const held = this.#held;
     const onCommit = this.#onCommit;
+    const onRollback = this.#onRollback;
     this.#held = [];
     this.#onCommit = [];
+    this.#onRollback = [];
+    if (this.parent?.open) for (const fn of onRollback) this.parent.onRollback(fn);
     for (const job of held) {
       if (this.parent?.open) this.parent.hold(job);
       else this.dispatcher.dispatch(job);
@@ -65,10 +78,14 @@ export class ActionScope {
     }
   }
 
-  rollback(): void {
+  async rollback(): Promise<void> {
+    if (!this.#open) return;
     this.#open = false;
+    const onRollback = this.#onRollback;
     this.#held = [];
     this.#onCommit = [];
+    this.#onRollback = [];
+    if (onRollback.length > 0) await Promise.allSettled(onRollback.map(async (fn) => fn()));
   }
 }
 

@@ -459,6 +459,27 @@ describe('actions', () => {
     expect(ran).toEqual(['inner']);
   });
 
+  it('runs onRollback callbacks when the scope or an outer one it committed into rolls back', () => {
+    const { hooks } = setup();
+    const ran: string[] = [];
+    const outer = hooks.scope();
+    const inner = hooks.scope(outer);
+    inner.onRollback(() => void ran.push('inner'));
+    inner.commit();
+    expect(ran).toEqual([]);
+    outer.rollback();
+    expect(ran).toEqual(['inner']);
+    const kept = hooks.scope();
+    kept.onRollback(() => void ran.push('kept'));
+    kept.commit();
+    kept.rollback();
+    const dropped = hooks.scope();
+    dropped.onRollback(() => void ran.push('dropped'));
+    dropped.rollback();
+    dropped.rollback();
+    expect(ran).toEqual(['inner', 'dropped']);
+  });
+
   it('runs actions before a loop that never yields to the event loop ends, past a bound', async () => {
     const { hooks } = setup();
     let ran = 0;

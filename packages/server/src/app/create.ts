@@ -26,6 +26,7 @@ import {
 import { registerHookRoutes } from '../extensions/routes.ts';
 import { type ExtensionWatcher, watchExtensions } from '../extensions/watcher.ts';
 import { registerFilesLibraryRoutes } from '../files/library/routes.ts';
+import { registerFileRoutes } from '../files/routes.ts';
 import { ANY_ORIGIN } from '../http/headers.ts';
 import { createHttp, registerMiddlewares } from '../http/server.ts';
 import { registerSystemRoutes } from '../http/system-routes.ts';
@@ -220,6 +221,7 @@ export function createApp(options: AppOptions = {}): App {
       registerCollectionRoutes(app);
       registerAuthRoutes(app);
       registerRecordRoutes(app);
+      registerFileRoutes(app);
       registerRealtimeRoutes(app, membership?.broker);
       registerSettingsRoutes(app);
       registerStorageTestRoutes(app);

@@ -25,7 +25,7 @@ export async function inTransaction<T>(
       scope.commit();
       return result;
     } catch (error) {
-      scope.rollback();
+      await scope.rollback();
       throw error;
     }
   }
@@ -41,7 +41,7 @@ export async function inTransaction<T>(
     scope.commit();
     return result;
   } catch (error) {
-    scope.rollback();
+    await scope.rollback();
     throw error;
   }
 }

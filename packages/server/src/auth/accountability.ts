@@ -3,7 +3,7 @@ import { type Accountability, guest } from '../context.ts';
 import type { Database } from '../db/types.ts';
 import { decodeRecord } from '../records/encoding.ts';
 import { findRecordById } from '../records/store.ts';
-import { peekAuthClaims, verifyAuthToken } from './tokens.ts';
+import { fileTokenValid, peekAuthClaims, peekFileClaims, verifyAuthToken } from './tokens.ts';
 
 export const SUPERUSERS = '_superusers';
 
@@ -19,17 +19,37 @@ export async function accountabilityFromHeader(
 ): Promise<Accountability> {
   if (!header) return guest;
   const token = header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
-  const claims = peekAuthClaims(token);
+  return accountabilityOf(peekAuthClaims(token), database, schema, (tokenKey) =>
+    verifyAuthToken(secret, token, tokenKey).then(
+      () => true,
+      () => false,
+    ),
+  );
+}
+
+/** Who a file token (the `?token=` of a protected file) stands for; a guest when it is not valid. */
+export function accountabilityFromFileToken(
+  token: string,
+  secret: string,
+  database: Database,
+  schema: SchemaCache,
+): Promise<Accountability> {
+  return accountabilityOf(peekFileClaims(token), database, schema, (tokenKey) =>
+    fileTokenValid(secret, token, tokenKey),
+  );
+}
+
+async function accountabilityOf(
+  claims: { id: string; collectionId: string } | undefined,
+  database: Database,
+  schema: SchemaCache,
+  verify: (tokenKey: string) => Promise<boolean>,
+): Promise<Accountability> {
   if (!claims) return guest;
   const collection = schema.get(claims.collectionId);
   if (collection?.type !== 'auth') return guest;
   const row = await findRecordById(database.reader, collection, claims.id);
-  if (!row) return guest;
-  try {
-    await verifyAuthToken(secret, token, String(row.tokenKey));
-  } catch {
-    return guest;
-  }
+  if (!row || !(await verify(String(row.tokenKey)))) return guest;
   const record = decodeRecord(collection, row, { isAdmin: true });
   return {
     user: claims.id,

@@ -53,6 +53,55 @@ export async function verifyAuthToken(secret: string, token: string, tokenKey: s
   }
 }
 
+/** Claims of a file token: who may read protected files, for a few minutes (PocketBase's `type: "file"`). */
+export interface FileClaims {
+  id: string;
+  collectionId: string;
+  type: 'file';
+}
+
+/** A file token is signed with its own key, so it never passes for an auth token, nor one for it. */
+function fileKey(secret: string, tokenKey: string): Uint8Array {
+  return encoder.encode(`${secret}.${tokenKey}.file`);
+}
+
+/** Signs a file token, valid for the collection's `fileToken.duration` (180 s by default). */
+export async function signFileToken(
+  secret: string,
+  collection: Collection,
+  record: { id: string; tokenKey: unknown },
+): Promise<string> {
+  const duration = collection.fileToken?.duration ?? 180;
+  return new SignJWT({ id: record.id, collectionId: collection.id, type: 'file' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + duration)
+    .sign(fileKey(secret, String(record.tokenKey)));
+}
+
+/** Reads a file token's claims without trusting them. */
+export function peekFileClaims(token: string): FileClaims | undefined {
+  try {
+    const claims = decodeJwt(token);
+    if (claims.type !== 'file' || typeof claims.id !== 'string' || typeof claims.collectionId !== 'string') {
+      return undefined;
+    }
+    return claims as unknown as FileClaims;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a file token is signed for the record's current tokenKey and not expired. */
+export async function fileTokenValid(secret: string, token: string, tokenKey: string): Promise<boolean> {
+  try {
+    const { payload } = await jwtVerify(token, fileKey(secret, tokenKey), { algorithms: ['HS256'] });
+    return payload.type === 'file';
+  } catch {
+    return false;
+  }
+}
+
 /** The one-purpose tokens of the email flows, with their `type` claim as PocketBase names it. */
 export type RecordTokenType = 'verification' | 'passwordReset' | 'emailChange';
 

@@ -12,11 +12,22 @@ import type { Collection, RecordData } from '../collections/types.ts';
 /** What `cli.before` / `cli.after` get: the commander-like program, to which a hook may add commands. */
 export type { CliProgram };
 
+/** A file sent with a record write, as hooks see it (PocketBase's `e.uploadedFiles` entries). */
+export interface UploadedFileInfo {
+  /** The name it is stored under. */
+  name: string;
+  originalName: string;
+  size: number;
+  /** The type sniffed from its content. */
+  type: string;
+}
 export interface RecordEventMeta {
   event: string;
   collection: string;
   collectionId: string;
   action: 'create' | 'update' | 'delete';
+  /** The files sent with a create or update, by field (present only when there are some). */
+  files?: Record<string, UploadedFileInfo[]>;
 }
 export interface RecordCreateActionMeta extends RecordEventMeta {
   payload: Record<string, unknown>;
@@ -169,6 +180,9 @@ export interface FileTokenMeta {
   collection: string;
   collectionId: string;
   record: RecordData | null;
+}
+export interface FileTokenActionMeta extends FileTokenMeta {
+  token: string;
 }
 export interface FileUploadMeta {
   event: string;
@@ -917,7 +931,6 @@ export const events = [
   },
   {
     name: 'files.download',
-    missingFeature: 'files',
     kinds: ['filter'],
     description:
       'A file of a record is about to be served. The filter may refuse it (throw) or change what is served.',
@@ -929,14 +942,13 @@ export const events = [
   },
   {
     name: 'files.token',
-    missingFeature: 'files',
     kinds: ['filter', 'action'],
     description:
       'A short-lived token for protected files is requested. The filter runs before it is issued; when the request is not authenticated the token is empty and a filter may issue its own.',
-    tags: RECORD_TAGS,
+    tags: 'the auth collection’s name and id',
     payload: '`{token}`',
-    meta: '`collection`, `record` (the authenticated record, or null)',
-    types: types<{ token: string }, FileTokenMeta>(),
+    meta: '`collection`, `collectionId`, `record` (the authenticated record, or null); action: `token` too',
+    types: types<{ token: string }, FileTokenMeta, FileTokenActionMeta>(),
     aliases: {
       pocketbase: [
         { name: 'onFileBeforeTokenRequest', kind: 'filter' },

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
+import { parseThumbSize } from '../files/thumbs.ts';
 import { isJsonObject } from '../json.ts';
 import { formatDate, nowDate, parseDate } from '../records/dates.ts';
 import { fieldTypes, leadingSystemFields, trailingSystemFields } from './fields.ts';
@@ -29,7 +30,6 @@ const customIdPattern = /^[A-Za-z0-9_]{1,100}$/;
 const systemTables = new Set(['_collections', '_params', '_migrations']);
 const reservedFieldNames = new Set(['expand', 'collectionid', 'collectionname']);
 const reservedAuthFieldNames = new Set(['passwordconfirm', 'oldpassword']);
-const thumbPattern = /^\d+x\d+[tbf]?$/;
 
 const tokenDefaults = {
   authToken: 604800,
@@ -577,7 +577,7 @@ function normalizeField(item: Input, base: Field, key: string, context: Context)
       field.maxSelect = read.count('maxSelect', 1, 1);
       field.maxSize = read.count('maxSize', 0);
       field.mimeTypes = read.strings('mimeTypes');
-      field.thumbs = read.strings('thumbs', (value) => thumbPattern.test(value));
+      field.thumbs = read.strings('thumbs', (value) => parseThumbSize(value) !== undefined);
       field.protected = read.bool('protected');
       break;
     }

@@ -3,6 +3,7 @@ import type { Core } from '../app/core.ts';
 import { inTransaction } from '../app/transaction.ts';
 import { announce } from '../cluster/announce.ts';
 import type { HookContext } from '../context.ts';
+import { removeCollectionFiles } from '../files/record-files.ts';
 import { compileFilter, compileSort } from '../filter/index.ts';
 import { isJsonObject } from '../json.ts';
 import { emitAction, filterPayload } from '../records/operations/events.ts';
@@ -267,6 +268,7 @@ export class CollectionsService {
       store: async () => {
         await deleteCollection(tx.database, collection.id);
         await dropCollectionTable(tx.database, this.app.database.dialect, collection);
+        removeCollectionFiles(this.app, tx, collection);
       },
       outcome: () => ({ record: collection, payload: collection, keys: [collection.id] }),
     });

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import { isStopped } from '@sluice/hooks';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app/types.ts';
@@ -44,6 +45,8 @@ export function createHttp({ bodyLimit, trustedProxies, origins }: HttpOptions):
     if (body.length === 0) done(null, undefined);
     else parseJson(request, body.toString(), done);
   });
+  // uploads are read part by part by the routes that take them, each with its own limits
+  http.register(multipart);
   return http;
 }
 

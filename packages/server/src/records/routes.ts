@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../app/types.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
 import type { HookContext } from '../context.ts';
+import { multipartInput } from '../files/multipart.ts';
 import { parseFieldsParam, pickFields } from '../filter/index.ts';
 import { objectBody } from '../http/guards.ts';
 import { expandRecords } from './expand.ts';
@@ -28,6 +29,11 @@ export function registerRecordRoutes(app: App): void {
   const { http, services } = app;
   const contextOf = (request: FastifyRequest) =>
     app.context({ accountability: request.accountability, request });
+  // a form (with files) or a JSON object; the form's other fields share the JSON body limit
+  const inputOf = (request: FastifyRequest, collection: Collection) =>
+    request.isMultipart()
+      ? multipartInput(request, collection, http.initialConfig.bodyLimit ?? 1 << 20)
+      : objectBody(request);
 
   http.get<{ Params: CollectionParams; Querystring: Record<string, unknown> }>(
     '/api/collections/:collection/records',
@@ -50,7 +56,7 @@ export function registerRecordRoutes(app: App): void {
     async (request) => {
       const collection = services.records.collection(request.params.collection);
       const ctx = contextOf(request);
-      const record = await createRecord(app, collection, objectBody(request), ctx);
+      const record = await createRecord(app, collection, await inputOf(request, collection), ctx);
       return shapeAnswer(app, collection, record, request.query, ctx);
     },
   );
@@ -60,7 +66,8 @@ export function registerRecordRoutes(app: App): void {
     async (request) => {
       const collection = services.records.collection(request.params.collection);
       const ctx = contextOf(request);
-      const record = await updateRecord(app, collection, request.params.id, objectBody(request), ctx);
+      const input = await inputOf(request, collection);
+      const record = await updateRecord(app, collection, request.params.id, input, ctx);
       return shapeAnswer(app, collection, record, request.query, ctx);
     },
   );

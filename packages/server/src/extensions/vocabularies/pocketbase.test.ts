@@ -243,10 +243,10 @@ describe('pocketbase vocabulary (on… functions)', () => {
   it('refuses hooks of features that do not exist yet, naming the hook and the feature', () => {
     const { hooks, vocabularyContext } = setupHooks();
     const pb = pocketbase(vocabularyContext());
-    expect(() => pb.onFileDownloadRequest!(() => {})).toThrow(
-      '"onFileDownloadRequest" (files.download) cannot be hooked: Sluice has no files yet.',
+    expect(() => pb.onRecordBeforeAuthWithOAuth2Request!(() => {}, 'users')).toThrow(
+      '"onRecordBeforeAuthWithOAuth2Request" (auth.oauth2) cannot be hooked: Sluice has no oauth2 yet.',
     );
-    expect(() => pb.onRecordBeforeAuthWithOAuth2Request!(() => {}, 'users')).toThrow(EventUnavailableError);
+    expect(() => pb.onRecordAfterAuthWithOAuth2Request!(() => {})).toThrow(EventUnavailableError);
     expect(() => pb.onRecordListExternalAuthsRequest!(() => {})).toThrow(/no external auths yet/);
     expect(hooks.registrations()).toEqual([]);
   });

@@ -126,6 +126,9 @@ describe('qelos vocabulary (registerToHook)', () => {
     expect(() =>
       registerToHook({ source: 'auth', kind: 'failed-social-login', eventName: '*' }, () => {}),
     ).toThrow(EventUnavailableError);
+    expect(() =>
+      registerToHook({ source: 'assets', kind: 'asset-operation', eventName: 'asset-uploaded' }, () => {}),
+    ).not.toThrow();
     expect(() => registerToHook({ source: 'auth', kind: '*', eventName: '*' }, () => {})).not.toThrow();
   });
 

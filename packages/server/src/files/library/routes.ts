@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import { InvalidPayloadError } from '@sluice/hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../app/types.ts';
@@ -28,7 +27,6 @@ export function registerFilesLibraryRoutes(app: App): void {
       : Promise.resolve({ fields: objectBody(request) as Record<string, string>, content: undefined });
 
   app.http.register(async (scope: FastifyInstance) => {
-    await scope.register(multipart);
     const { filesLibrary, folders, storage } = app.services;
 
     scope.get('/api/files', (request) => {

@@ -3,6 +3,7 @@ import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
+import { checkFileNames, storeUploads, takeUploads } from '../../files/record-files.ts';
 import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import { assertRuleNotLocked, collectionLookup, recordMatches, ruleCondition } from '../rules.ts';
@@ -14,7 +15,9 @@ import { emitAction, recordTags } from './events.ts';
  * Creates a record through the write pipeline: `records.create` filter → validation →
  * `model.create` filter → insert → create rule (a refusal is a 400, as in PocketBase) →
  * recorders → (after commit) `model.create`, `records.create` and, for a guest signing up,
- * `auth.signup` actions. Actions get the stored record in full but for hidden fields, and the
+ * `auth.signup` actions. Files sent with the record (`UploadedFile`s in the input) are checked
+ * before the transaction, stored just before the insert, removed again on rollback, and each
+ * emits `files.upload` after the commit. Actions get the stored record in full but for hidden fields, and the
  * input without passwords.
  */
 export async function createRecord(
@@ -25,27 +28,31 @@ export async function createRecord(
 ): Promise<RecordData> {
   assertRuleNotLocked(collection, 'createRule', ctx);
   const tags = recordTags(collection);
+  const { input: named, uploads } = takeUploads(collection, input);
   return inTransaction(app, ctx, async (tx) => {
     const isAdmin = tx.accountability.admin;
     const getCollection = collectionLookup(tx.schema);
-    let data: Record<string, unknown> = input;
+    let data: Record<string, unknown> = named;
     const stored = await runWrite(app, tx, {
       context: 'records',
       action: 'create',
       table: collection.name,
       tags,
       modelTags: tags,
-      meta: { collection: collection.name, collectionId: collection.id },
+      meta: { collection: collection.name, collectionId: collection.id, ...(uploads && { files: uploads }) },
       modelMeta: { collection: collection.name },
-      input,
+      input: named,
       async prepare(filtered) {
         data = filtered;
-        return (await validateRecordInput(collection, filtered, { isAdmin, getCollection })).values;
+        const { values } = await validateRecordInput(collection, filtered, { isAdmin, getCollection });
+        checkFileNames(collection, values, undefined, uploads);
+        return values;
       },
       async store(row) {
         const id = String(row.id);
         await assertRelationsExist(tx.database, collection, row, getCollection, true);
         await assertEmailFree(tx.database, collection, row, id);
+        await storeUploads(app, tx, collection, id, row, uploads);
         const inserted = await insertRecord(tx.database, collection, row);
         const condition = ruleCondition(collection, 'createRule', tx, app.database.dialect, data);
         if (condition && !(await recordMatches(tx.database, collection, id, condition))) {

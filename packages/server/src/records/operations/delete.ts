@@ -5,6 +5,7 @@ import { inTransaction } from '../../app/transaction.ts';
 import { isMultiple } from '../../collections/fields.ts';
 import type { Collection, Field } from '../../collections/types.ts';
 import { type HookContext, system } from '../../context.ts';
+import { removeRecordFiles } from '../../files/record-files.ts';
 import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord } from '../encoding.ts';
 import { assertRuleNotLocked, recordMatches, ruleCondition } from '../rules.ts';
@@ -15,7 +16,8 @@ import { updateRecord } from './update.ts';
 /**
  * Deletes a record: delete rule, then the write pipeline: `records.delete` filter (payload: the
  * ids) → `model.delete` filter (payload: the record) → delete, with relations pointing at it
- * cascaded or cleared → recorders → (after commit) `model.delete` and `records.delete` actions.
+ * cascaded or cleared → recorders → (after commit) `model.delete` and `records.delete` actions,
+ * and the record's files are removed.
  */
 export async function deleteRecord(
   app: Core,
@@ -45,6 +47,7 @@ export async function deleteRecord(
       async store() {
         await deleteReferences(app, collection, id, tx);
         await deleteRow(tx.database, collection, id);
+        removeRecordFiles(app, tx, collection, id);
       },
       outcome: (_stored, keys) => ({ record, payload: keys, keys: [id] }),
     });

@@ -3,6 +3,7 @@ import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
+import { checkFileNames, removeReplacedFiles, storeUploads, takeUploads } from '../../files/record-files.ts';
 import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import {
@@ -25,7 +26,8 @@ import { recordTags } from './events.ts';
 /**
  * Updates a record: update rule (a record the caller may not update is not found), then the
  * write pipeline: `records.update` filter → validation → `model.update` filter → update →
- * recorders → (after commit) `model.update` and `records.update` actions.
+ * recorders → (after commit) `model.update` and `records.update` actions. Files are handled as
+ * on create; the files the update takes out of the record are removed after the commit.
  */
 export async function updateRecord(
   app: Core,
@@ -36,9 +38,10 @@ export async function updateRecord(
 ): Promise<RecordData> {
   assertRuleNotLocked(collection, 'updateRule', ctx);
   const tags = recordTags(collection);
+  const { input: named, uploads } = takeUploads(collection, input);
   return inTransaction(app, ctx, async (tx) => {
     const existing = await findRecordById(tx.database, collection, id, true);
-    const condition = ruleCondition(collection, 'updateRule', tx, app.database.dialect, input);
+    const condition = ruleCondition(collection, 'updateRule', tx, app.database.dialect, named);
     if (!existing || (condition && !(await recordMatches(tx.database, collection, id, condition)))) {
       throw new NotFoundError('The requested resource wasn’t found.');
     }
@@ -53,11 +56,18 @@ export async function updateRecord(
       table: collection.name,
       tags,
       modelTags: tags,
-      meta: { collection: collection.name, collectionId: collection.id, keys: [id], record: previous },
+      meta: {
+        collection: collection.name,
+        collectionId: collection.id,
+        keys: [id],
+        record: previous,
+        ...(uploads && { files: uploads }),
+      },
       modelMeta: { collection: collection.name },
-      input,
+      input: named,
       async prepare(data) {
         ({ values } = await validateRecordInput(collection, data, { existing, isAdmin, getCollection }));
+        checkFileNames(collection, values, existing, uploads);
         prepared = { ...existing, ...values };
         return prepared;
       },
@@ -65,7 +75,9 @@ export async function updateRecord(
         const changes = row === prepared ? values : changedColumns(existing, row);
         await assertRelationsExist(tx.database, collection, changes, getCollection, false);
         await assertEmailFree(tx.database, collection, changes, id);
+        await storeUploads(app, tx, collection, id, changes, uploads);
         await updateRow(tx.database, collection, id, changes);
+        removeReplacedFiles(app, tx, collection, existing, changes);
         return (await findRecordById(tx.database, collection, id)) as RecordRow;
       },
       outcome: (row, data) => ({

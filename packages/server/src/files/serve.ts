@@ -1,0 +1,75 @@
+import type { FastifyReply } from 'fastify';
+import type { ObjectStream } from '../storage/types.ts';
+import { extensionOf } from './names.ts';
+
+/** Types told by extension when the storage does not know them. */
+const TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.bmp': 'image/bmp',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mov': 'video/quicktime',
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/wav',
+  '.ogg': 'audio/ogg',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.zip': 'application/zip',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+};
+
+/** Types a browser may show in place (as PocketBase allows): anything else is downloaded. */
+const INLINE =
+  /^(image\/(png|jpeg|gif|webp|x-icon|bmp)|video\/(webm|mp4|3gpp|quicktime|x-ms-wmv)|audio\/.+|application\/pdf)$/;
+
+/**
+ * A served file may be anything a user uploaded, HTML and SVG included: it runs no script, loads
+ * nothing, and is sandboxed even when opened on its own.
+ */
+export const FILE_CSP = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
+export const FILE_CACHE_CONTROL = 'max-age=2592000, stale-while-revalidate=86400';
+
+export function contentTypeOf(name: string): string {
+  const extension = extensionOf(name).toLowerCase();
+  const last = extension.slice(extension.lastIndexOf('.'));
+  return TYPES[last] ?? 'application/octet-stream';
+}
+
+/**
+ * Sends a stored object, streamed: type by extension, `inline` for what browsers show safely
+ * (unless `download`), the strict CSP, and long-lived caching (a stored name never changes content).
+ */
+export function sendStoredFile(
+  reply: FastifyReply,
+  object: ObjectStream,
+  servedName: string,
+  download: boolean,
+) {
+  const type = contentTypeOf(servedName);
+  const disposition = !download && INLINE.test(type.split(';')[0]) ? 'inline' : 'attachment';
+  reply.headers({
+    'content-type': type,
+    'content-length': object.size,
+    'content-disposition': `${disposition}; filename="${servedName.replace(/["\\\r\n]/g, '_')}"`,
+    'content-security-policy': FILE_CSP,
+    'cache-control': FILE_CACHE_CONTROL,
+  });
+  if (object.modified) reply.header('last-modified', object.modified.toUTCString());
+  reply.removeHeader('x-frame-options');
+  return reply.send(object.body);
+}
