@@ -217,4 +217,138 @@ export default defineHook(({ filter, schedule }) => {
     await page.getByRole('cell', { name: 'Edited in the UI' }).waitFor({ state: 'detached' });
     expect(await server.count('posts', 'title = "Edited in the UI"')).toBe(0);
   });
+
+  it("shows each extension with its load error, each hook's kind, event, tags and priority, and schedules", async () => {
+    await open('/hooks');
+    const broken = page.getByRole('listitem').filter({ hasText: 'hooks/broken' });
+    await broken.getByText('the broken hook file fails on purpose').waitFor();
+    await broken.getByText('load error').waitFor();
+    const hook = page.getByRole('row').filter({ hasText: 'records.create' }).filter({ hasText: 'hooks/titles' });
+    expect(await hook.getByRole('cell').allInnerTexts()).toEqual([
+      'records.create',
+      'filter',
+      'posts',
+      '7',
+      'hooks/titles',
+    ]);
+    await page.getByRole('row').filter({ hasText: '0 0 1 1 *' }).waitFor();
+    await shot('hooks');
+  });
+
+  it('browses the catalogue by vocabulary', async () => {
+    await open('/catalogue');
+    await page.getByLabel('Vocabulary').selectOption('pocketbase');
+    await page.getByLabel('Search').fill('onRecordBeforeCreateRequest');
+    const row = page.getByRole('row').filter({ hasText: 'onRecordBeforeCreateRequest' });
+    await row.waitFor();
+    expect(await row.getByRole('cell').first().textContent()).toContain('records.create');
+    await page.getByLabel('Vocabulary').selectOption('kuzzle');
+    await page.getByLabel('Search').fill('records.create');
+    await page
+      .getByRole('cell', { name: /document:beforeCreate/ })
+      .first()
+      .waitFor();
+    await shot('catalogue');
+  });
+
+  it('creates a webhook, shows a failed delivery with its attempt, and replays it', async () => {
+    await open('/webhooks/new');
+    const form = page.getByRole('form', { name: 'New webhook' });
+    await form.getByLabel('URL').fill(target.url);
+    await form.getByLabel('Events').fill('records.create');
+    await form.getByLabel('Tags').fill('posts');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('form', { name: 'Webhook settings' }).waitFor();
+    const created = await server.request('POST', '/api/collections/posts/records', {
+      token: server.adminToken,
+      body: { title: 'Sent out' },
+    });
+    expect(created.status, created.text).toBe(200);
+    const deliveries = page.getByRole('region', { name: 'Deliveries' });
+    const delivery = deliveries.getByRole('listitem').filter({ hasText: 'records.create' });
+    for (let tries = 0; (await delivery.getByRole('cell', { name: '500' }).count()) === 0; tries++) {
+      expect(tries, 'the failed attempt shows').toBeLessThan(50);
+      await deliveries.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(100);
+    }
+    await delivery.getByRole('cell', { name: 'receiver down' }).waitFor();
+    await shot('webhook-failed-delivery');
+    target.accept();
+    await delivery.getByRole('button', { name: /Replay/ }).click();
+    await page.getByText(/is being sent again/).waitFor();
+    for (let tries = 0; (await delivery.getByText('delivered').count()) === 0; tries++) {
+      expect(tries, 'the replay is delivered').toBeLessThan(50);
+      await deliveries.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(100);
+    }
+    expect(await delivery.getByRole('cell', { name: '200' }).count()).toBe(1);
+    expect(target.bodies.length).toBeGreaterThanOrEqual(2);
+    expect(target.bodies.at(-1)).toContain('Sent out');
+    await shot('webhook-replayed');
+  });
+
+  it('saves the application settings and sends a test email', async () => {
+    await open('/settings');
+    await page.getByLabel('Application name').fill('Acme admin');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    const settings = await server.request('GET', '/api/settings', { token: server.adminToken });
+    expect(settings.body.meta.appName).toBe('Acme admin');
+    const before = smtp.received.length;
+    await page.getByLabel('Send a test email to').fill('someone@example.com');
+    await page.getByRole('button', { name: 'Send test email' }).click();
+    await page.getByText('Test email sent to someone@example.com.').waitFor();
+    await server.app.services.mail.idle();
+    const mail = smtp.received.slice(before).find((message) => message.to.includes('someone@example.com'));
+    expect(mail?.subject).toBe('Acme admin: test email (test)');
+    await shot('settings');
+  });
+
+  it('says which features this server does not have instead of failing', async () => {
+    for (const [hash, title] of [
+      ['/activity', 'Activity'],
+      ['/plugins', 'Plugins'],
+    ] as const) {
+      const endpoint = await server.request('GET', `/api${hash}`, { token: server.adminToken });
+      await open(hash);
+      await page.getByRole('heading', { name: title }).waitFor();
+      if (endpoint.status === 404)
+        await page.getByText(`${title} is not available on this server.`).waitFor();
+      else await page.getByRole('table').waitFor();
+    }
+  });
+
+  it('resets a password from the link of a real mail', async () => {
+    const user = await signUp(server, 'grace');
+    const email = (
+      await server.request('GET', `/api/collections/users/records/${user.id}`, { token: server.adminToken })
+    ).body.email as string;
+    const before = smtp.received.length;
+    const asked = await server.request('POST', '/api/collections/users/request-password-reset', {
+      body: { email },
+    });
+    expect(asked.status, asked.text).toBe(204);
+    await server.app.services.mail.idle();
+    const mail = smtp.received.slice(before).find((message) => message.to.includes(email));
+    const link = /https?:\/\/[^\s"<>]+\/_\/#\/auth\/confirm-password-reset\/[\w.-]+/.exec(
+      mail?.body ?? '',
+    )?.[0];
+    expect(link, mail?.body).toBeDefined();
+    expect(link!.startsWith(`${server.url}/_/#/auth/confirm-password-reset/`)).toBe(true);
+    await page.goto(link!);
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await page.getByLabel('New password', { exact: true }).fill('a-new-password-42');
+    await page.getByLabel('Confirm new password').fill('a-new-password-42');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Your password was changed.').waitFor();
+    await shot('confirm-password-reset');
+    const login = await server.request('POST', '/api/collections/users/auth-with-password', {
+      body: { identity: email, password: 'a-new-password-42' },
+    });
+    expect(login.status, login.text).toBe(200);
+  });
+
+  it('logged no error in the browser', () => {
+    expect(problems).toEqual([]);
+  });
 });
