@@ -223,7 +223,10 @@ export default defineHook(({ filter, schedule }) => {
     const broken = page.getByRole('listitem').filter({ hasText: 'hooks/broken' });
     await broken.getByText('the broken hook file fails on purpose').waitFor();
     await broken.getByText('load error').waitFor();
-    const hook = page.getByRole('row').filter({ hasText: 'records.create' }).filter({ hasText: 'hooks/titles' });
+    const hook = page
+      .getByRole('row')
+      .filter({ hasText: 'records.create' })
+      .filter({ hasText: 'hooks/titles' });
     expect(await hook.getByRole('cell').allInnerTexts()).toEqual([
       'records.create',
       'filter',
@@ -348,7 +351,81 @@ export default defineHook(({ filter, schedule }) => {
     expect(login.status, login.text).toBe(200);
   });
 
+  it('streams the events as they fire, or says the stream is not on this server', async () => {
+    const probe = new AbortController();
+    const stream = await fetch(`${server.url}/api/events/stream`, {
+      headers: { authorization: server.adminToken },
+      signal: probe.signal,
+    });
+    probe.abort();
+    await open('/events');
+    if (stream.status === 404) {
+      await page.getByText('The live event stream is not available on this server.').waitFor();
+    } else {
+      await page.getByText('live', { exact: true }).waitFor();
+      await page.getByLabel('Event name').fill('records.*');
+      const created = await server.request('POST', '/api/collections/posts/records', {
+        token: server.adminToken,
+        body: { title: 'Seen live' },
+      });
+      expect(created.status, created.text).toBe(200);
+      const event = page.getByRole('listitem').filter({ hasText: 'records.create' }).first();
+      await event.getByText('records.create').click();
+      await event.getByText(created.body.id).waitFor();
+    }
+    await shot('live-events');
+  });
+
+  it('fits a narrow screen and follows a dark system theme', async () => {
+    await page.setViewportSize({ width: 380, height: 800 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await open('/collections/posts');
+    await page.getByRole('button', { name: 'New record' }).waitFor();
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).not.toBe('rgb(247, 248, 250)');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot('narrow-dark');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('logged no error in the browser', () => {
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the admin endpoints', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('sqlite');
+  });
+  afterAll(() => server?.stop());
+
+  it('shows the catalogue to superusers only, with each event’s names per vocabulary', async () => {
+    expect((await server.request('GET', '/api/catalogue')).status).toBe(401);
+    const catalogue = await server.request('GET', '/api/catalogue', { token: server.adminToken });
+    expect(catalogue.status).toBe(200);
+    const row = catalogue.body.items.find((item: { name: string }) => item.name === 'records.create');
+    expect(row.kinds).toEqual(['filter', 'action']);
+    expect(row.aliases.pocketbase).toContain('onRecordBeforeCreateRequest');
+    expect(row.aliases.kuzzle).toContain('document:beforeCreate');
+  });
+
+  it('refuses a test email to a bad address, and says when mail is not set up', async () => {
+    const bad = await server.request('POST', '/api/settings/test/email', {
+      token: server.adminToken,
+      body: { email: 'not-an-address' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.data.email.code).toBe('validation_invalid_email');
+    const disabled = await server.request('POST', '/api/settings/test/email', {
+      token: server.adminToken,
+      body: { email: 'someone@example.com' },
+    });
+    expect(disabled.status).toBe(503);
+    expect(
+      (await server.request('POST', '/api/settings/test/email', { body: { email: 'a@b.co' } })).status,
+    ).toBe(401);
   });
 });
