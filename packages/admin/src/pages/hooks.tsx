@@ -1,6 +1,8 @@
+import { useState } from 'preact/hooks';
 import { pb } from '../api.ts';
 import { useLoad } from '../ui/load.ts';
-import { formatDate, LoadState } from '../ui/parts.tsx';
+import { Banner, formatDate, LoadState } from '../ui/parts.tsx';
+import { useSubmit } from '../ui/use-submit.ts';
 
 interface HooksRegistry {
   extensions: {
@@ -113,9 +115,45 @@ export function HooksPage() {
                 </tbody>
               </table>
             </div>
+            <RunNow onRan={() => void registry.reload()} />
           </>
         )}
       </LoadState>
     </section>
+  );
+}
+
+/** "Run now" for each cron job, through PocketBase's crons API (`GET /api/crons`, `POST /api/crons/{id}`). */
+function RunNow({ onRan }: { onRan: () => void }) {
+  const crons = useLoad(() => pb.send<{ id: string; expression: string }[]>('/api/crons', {}), []);
+  const [ran, setRan] = useState<string>();
+  const run = useSubmit(async (id: string) => {
+    setRan(undefined);
+    await pb.send(`/api/crons/${encodeURIComponent(id)}`, { method: 'POST' });
+    setRan(id);
+    onRan();
+  });
+  if (crons.missing) return <p class="hint">Running a schedule now is not available on this server.</p>;
+  return (
+    <>
+      <h3>Run a schedule now</h3>
+      {run.error ? <Banner>{run.error}</Banner> : null}
+      {ran ? <Banner kind="ok">{ran} ran.</Banner> : null}
+      <LoadState loaded={crons} feature="Running a schedule now">
+        {(jobs) => (
+          <ul class="cards" aria-label="Cron jobs">
+            {jobs.map((job) => (
+              <li key={job.id} class="card">
+                <code>{job.id}</code>
+                <code class="hint">{job.expression}</code>
+                <button type="button" disabled={run.busy} onClick={() => void run.submit(job.id)}>
+                  Run now<span class="visually-hidden"> {job.id}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadState>
+    </>
   );
 }

@@ -11,6 +11,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * accepted it.
  */
 export function registerTestEmailRoute(app: App): void {
+  // the settings routes may come to answer it themselves: theirs is kept then
+  if (app.http.hasRoute({ method: 'POST', url: '/api/settings/test/email' })) return;
   app.http.post('/api/settings/test/email', async (request, reply) => {
     requireSuperuser(request);
     const { email, template } = objectBody(request);
