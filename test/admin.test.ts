@@ -59,8 +59,11 @@ describe.skipIf(!browserAvailable)('the admin UI in Chromium', () => {
   let extensions: string;
   const problems: string[] = [];
 
+  /** Loads a page afresh, even when the browser shows it already. */
   const open = async (hash: string) => {
-    await page.goto(`${server.url}/_/#${hash}`);
+    const url = `${server.url}/_/#${hash}`;
+    if (page.url() === url) await page.reload();
+    else await page.goto(url);
   };
   const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
@@ -96,6 +99,8 @@ export default defineHook(({ filter, schedule }) => {
     expect(settings.status, settings.text).toBe(200);
     browser = await launchChromium();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    // a step that cannot happen fails naming itself, well before the test's own timeout
+    page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       // the browser logs every 4xx answer; the pages show those themselves
@@ -207,6 +212,13 @@ export default defineHook(({ filter, schedule }) => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByRole('cell', { name: 'Edited in the UI' }).waitFor();
     expect(await server.count('posts', 'title = "Edited in the UI"')).toBe(1);
+    // live updates still arrive after the filter changed
+    const later = await server.request('POST', '/api/collections/posts/records', {
+      token: server.adminToken,
+      body: { title: 'Live after filtering' },
+    });
+    expect(later.status, later.text).toBe(200);
+    await page.getByRole('cell', { name: 'Live after filtering' }).waitFor();
     await shot('records');
 
     await page.getByRole('button', { name: `Edit ${other.body.id}` }).click();
@@ -216,6 +228,45 @@ export default defineHook(({ filter, schedule }) => {
       .click();
     await page.getByRole('cell', { name: 'Edited in the UI' }).waitFor({ state: 'detached' });
     expect(await server.count('posts', 'title = "Edited in the UI"')).toBe(0);
+  });
+
+  it('saves and picks a view, and reverts a revision, where the server has them', async () => {
+    const made = await server.request('POST', '/api/collections/posts/records', {
+      token: server.adminToken,
+      body: { title: 'Revision one' },
+    });
+    expect(made.status, made.text).toBe(200);
+    const changed = await server.request('PATCH', `/api/collections/posts/records/${made.body.id}`, {
+      token: server.adminToken,
+      body: { title: 'Revision two' },
+    });
+    expect(changed.status, changed.text).toBe(200);
+    const presets = await server.request('GET', '/api/presets', { token: server.adminToken });
+    const revisions = await server.request('GET', '/api/revisions', { token: server.adminToken });
+    await open('/collections/posts');
+    if (presets.status === 404) {
+      await page.getByText('Saved views are not available on this server.').waitFor();
+    } else {
+      await page.getByLabel('Filter', { exact: true }).fill('title = "Revision two"');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.getByLabel('Save this view as').fill('Second revisions');
+      await page.getByRole('button', { name: 'Save view' }).click();
+      await page.reload();
+      await page.getByLabel('Saved view').selectOption({ label: 'Second revisions' });
+      await page.getByText('1 records').waitFor();
+    }
+    await page.getByRole('button', { name: `Edit ${made.body.id}` }).click();
+    const editor = page.getByRole('form', { name: `Record ${made.body.id}` });
+    if (revisions.status === 404) {
+      await editor.getByText('Revisions are not available on this server.').waitFor();
+    } else {
+      await editor.getByText(/^History/).click();
+      await editor.getByRole('cell', { name: '"Revision two"' }).first().waitFor();
+      await shot('record-revisions');
+      await editor.getByRole('button', { name: 'Revert to this revision' }).first().click();
+      await editor.waitFor({ state: 'detached' });
+      expect(await server.count('posts', `id = "${made.body.id}" && title = "Revision one"`)).toBe(1);
+    }
   });
 
   it("shows each extension with its load error, each hook's kind, event, tags and priority, and schedules", async () => {

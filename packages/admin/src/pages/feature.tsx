@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type Page, pb } from '../api.ts';
 import { useLoad } from '../ui/load.ts';
-import { Banner, LoadState, Pager } from '../ui/parts.tsx';
+import { Banner, Field, LoadState, Pager } from '../ui/parts.tsx';
 import { useSubmit } from '../ui/use-submit.ts';
 
 type Item = Record<string, unknown> & { id: string };
@@ -13,6 +13,8 @@ export interface FeatureSpec {
   /** The columns shown, in order; the whole item is one click away. */
   columns: string[];
   action?: { label: string; confirm: string; path: (item: Item) => string };
+  /** A form posting one text field to the endpoint; the answer is shown once (a plugin's key). */
+  create?: { label: string; field: string; note: string };
 }
 
 /** Pages over list endpoints that a server may or may not have: each says so when it has not. */
@@ -40,7 +42,13 @@ export const FEATURE_PAGES: FeatureSpec[] = [
       path: (item) => `/api/revisions/${encodeURIComponent(item.id)}/revert`,
     },
   },
-  { path: '/plugins', title: 'Plugins', endpoint: '/api/plugins', columns: ['name', 'hookUrl', 'created'] },
+  {
+    path: '/plugins',
+    title: 'Plugins',
+    endpoint: '/api/plugins',
+    columns: ['name', 'hookUrl', 'created'],
+    create: { label: 'New plugin', field: 'name', note: 'Keep its key now: it is not shown again.' },
+  },
   { path: '/backups', title: 'Backups', endpoint: '/api/backups', columns: ['key', 'size', 'modified'] },
 ];
 
@@ -69,6 +77,13 @@ export function FeaturePage({ feature }: { feature: FeatureSpec }) {
   return (
     <section>
       <h1>{feature.title}</h1>
+      {feature.create && !loaded.missing ? (
+        <CreateForm
+          spec={feature.create}
+          endpoint={feature.endpoint}
+          onCreated={() => void loaded.reload()}
+        />
+      ) : null}
       {act.error ? <Banner>{act.error}</Banner> : null}
       {done ? <Banner kind="ok">{done}</Banner> : null}
       <LoadState loaded={loaded} feature={feature.title}>
@@ -117,5 +132,49 @@ export function FeaturePage({ feature }: { feature: FeatureSpec }) {
         )}
       </LoadState>
     </section>
+  );
+}
+
+function CreateForm({
+  spec,
+  endpoint,
+  onCreated,
+}: {
+  spec: NonNullable<FeatureSpec['create']>;
+  endpoint: string;
+  onCreated: () => void;
+}) {
+  const [value, setValue] = useState('');
+  const [created, setCreated] = useState<unknown>();
+  const create = useSubmit(async () => {
+    setCreated(await pb.send(endpoint, { method: 'POST', body: { [spec.field]: value } }));
+    setValue('');
+    onCreated();
+  });
+  return (
+    <form
+      class="toolbar"
+      aria-label={spec.label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void create.submit();
+      }}
+    >
+      <Field label={`${spec.label}: ${spec.field}`} error={create.errors[spec.field]}>
+        {(props) => (
+          <input {...props} required value={value} onInput={(event) => setValue(event.currentTarget.value)} />
+        )}
+      </Field>
+      <button type="submit" disabled={create.busy}>
+        Create
+      </button>
+      {create.error && !create.errors[spec.field] ? <Banner>{create.error}</Banner> : null}
+      {created ? (
+        <Banner kind="ok">
+          {spec.note}
+          <pre>{JSON.stringify(created, null, 2)}</pre>
+        </Banner>
+      ) : null}
+    </form>
   );
 }

@@ -4,6 +4,7 @@ import { pb } from '../api.ts';
 import { useLoad } from '../ui/load.ts';
 import { Banner, Field } from '../ui/parts.tsx';
 import { useSubmit } from '../ui/use-submit.ts';
+import { RecordRevisions } from './revisions.tsx';
 
 type FieldModel = CollectionModel['fields'][number];
 type Values = Record<string, any>;
@@ -113,6 +114,7 @@ export function RecordEditor({
         ) : null}
       </div>
       {remove.error ? <Banner>{remove.error}</Banner> : null}
+      {record ? <RecordRevisions collection={collection.name} id={record.id} onReverted={onDone} /> : null}
     </form>
   );
 }

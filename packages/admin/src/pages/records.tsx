@@ -1,9 +1,10 @@
 import type { CollectionModel, RecordModel } from 'pocketbase';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { pb } from '../api.ts';
 import { useLoad } from '../ui/load.ts';
 import { Banner, Field, formatDate, LoadState, Pager } from '../ui/parts.tsx';
 import { RecordEditor } from './record-editor.tsx';
+import { SavedViews } from './saved-views.tsx';
 
 const PER_PAGE = 30;
 
@@ -47,14 +48,16 @@ function RecordsTable({ collection }: { collection: CollectionModel }) {
     () => pb.collection(collection.name).getList(page, PER_PAGE, { filter, sort }),
     [collection.name, page, filter, sort],
   );
-  const { reload } = records;
+  // one subscription per collection, calling the reload of the current filter, sort and page
+  const reload = useRef(records.reload);
+  reload.current = records.reload;
   useEffect(() => {
     let unsubscribe: (() => Promise<void>) | undefined;
     let gone = false;
     pb.collection(collection.name)
       .subscribe('*', (event) => {
         setLive(`Live: record ${event.record.id} ${event.action}d.`);
-        void reload();
+        void reload.current();
       })
       .then((stop) => {
         if (gone) void stop();
@@ -65,7 +68,7 @@ function RecordsTable({ collection }: { collection: CollectionModel }) {
       gone = true;
       void unsubscribe?.();
     };
-  }, [collection.name, reload]);
+  }, [collection.name]);
   const toggleColumn = (column: string, shown: boolean) => {
     const next = collection.fields
       .map((field) => field.name)
@@ -79,7 +82,7 @@ function RecordsTable({ collection }: { collection: CollectionModel }) {
   };
   const done = () => {
     setEditing(undefined);
-    void reload();
+    void records.reload();
   };
   return (
     <section>
@@ -134,6 +137,16 @@ function RecordsTable({ collection }: { collection: CollectionModel }) {
           </fieldset>
         </details>
       </form>
+      <SavedViews
+        current={{ name: '', collection: collection.name, filter, sort, fields: columns }}
+        onPick={(view) => {
+          setFilterText(view.filter ?? '');
+          setFilter(view.filter ?? '');
+          setSort(view.sort ?? '');
+          if (Array.isArray(view.fields) && view.fields.length > 0) setColumns(view.fields);
+          setPage(1);
+        }}
+      />
       {records.error && filter === '' ? <Banner>{records.error}</Banner> : null}
       {editing ? (
         <RecordEditor

@@ -95,6 +95,17 @@ function WebhookForm({ webhook, onSaved }: { webhook?: Webhook; onSaved: (webhoo
     setSaved(true);
     onSaved(result);
   });
+  const [tested, setTested] = useState<{ kind: 'ok' | 'info'; text: string }>();
+  const test = useSubmit(async () => {
+    if (!webhook) return;
+    try {
+      await pb.send(`/api/webhooks/${webhook.id}/test`, { method: 'POST' });
+      setTested({ kind: 'ok', text: 'A test event was sent: see the deliveries.' });
+    } catch (error) {
+      if (!isMissingEndpoint(error)) throw error;
+      setTested({ kind: 'info', text: 'Sending a test event is not available on this server.' });
+    }
+  });
   const remove = useSubmit(async () => {
     if (!webhook || !confirm(`Delete the webhook to ${webhook.url} and its deliveries?`)) return;
     await pb.send(`/api/webhooks/${webhook.id}`, { method: 'DELETE' });
@@ -174,12 +185,19 @@ function WebhookForm({ webhook, onSaved }: { webhook?: Webhook; onSaved: (webhoo
           {webhook ? 'Save' : 'Create'}
         </button>
         {webhook ? (
-          <button type="button" class="danger" onClick={() => void remove.submit()}>
-            Delete webhook
-          </button>
+          <>
+            <button type="button" disabled={test.busy} onClick={() => void test.submit()}>
+              Send a test event
+            </button>
+            <button type="button" class="danger" onClick={() => void remove.submit()}>
+              Delete webhook
+            </button>
+          </>
         ) : null}
       </div>
       {remove.error ? <Banner>{remove.error}</Banner> : null}
+      {test.error ? <Banner>{test.error}</Banner> : null}
+      {tested ? <Banner kind={tested.kind}>{tested.text}</Banner> : null}
     </form>
   );
 }
