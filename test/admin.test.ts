@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchChromium } from './browser.ts';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, signUp, startServer, type TestServer } from './helpers.ts';
@@ -68,7 +68,12 @@ describe.skipIf(!browserAvailable)('the admin UI in Chromium', () => {
   const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    await build({ root: join(root, 'packages/admin'), logLevel: 'error' });
+    // the UI as `npm install` builds it (vitest's NODE_ENV=test would make a development build)
+    execFileSync('npm', ['run', 'build', '-w', '@sluice/admin'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: 'ignore',
+    });
     mkdirSync(shots, { recursive: true });
     extensions = mkdtempSync(join(tmpdir(), 'sluice-admin-ext-'));
     mkdirSync(join(extensions, 'hooks/titles'), { recursive: true });
