@@ -235,6 +235,51 @@ export default defineHook(({ filter, schedule }) => {
     expect(await server.count('posts', 'title = "Edited in the UI"')).toBe(0);
   });
 
+  it('uploads a file and shows its thumb, or the server’s refusal when it has no files', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const probe = new FormData();
+    probe.append('title', 'probe');
+    probe.append('attachment', new Blob([png], { type: 'image/png' }), 'probe.png');
+    const probed = await fetch(`${server.url}/api/collections/posts/records`, {
+      method: 'POST',
+      headers: { authorization: server.adminToken },
+      body: probe,
+    });
+    await open('/collections/posts');
+    await page.getByRole('button', { name: 'New record' }).click();
+    const creating = page.getByRole('form', { name: 'New record' });
+    await creating.getByLabel('title').fill('With a file');
+    await creating
+      .getByLabel('attachment')
+      .setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png });
+    await creating.getByRole('button', { name: 'Create' }).click();
+    if (!probed.ok) {
+      await creating.getByRole('alert').first().waitFor();
+      await creating.getByRole('button', { name: 'Cancel' }).click();
+      return;
+    }
+    await page.getByRole('cell', { name: 'With a file' }).waitFor();
+    const [record] = (
+      await server.request('GET', '/api/collections/posts/records', {
+        token: server.adminToken,
+        query: { filter: 'title = "With a file"' },
+      })
+    ).body.items;
+    await page.getByRole('button', { name: `Edit ${record.id}` }).click();
+    const thumb = page.getByRole('form', { name: `Record ${record.id}` }).getByRole('img');
+    await thumb.waitFor();
+    await page.waitForFunction(
+      (image) =>
+        (image as { complete: boolean; naturalWidth: number }).complete &&
+        (image as { naturalWidth: number }).naturalWidth > 0,
+      await thumb.elementHandle(),
+    );
+    await shot('record-file-thumb');
+  });
+
   it('saves and picks a view, and reverts a revision, where the server has them', async () => {
     const made = await server.request('POST', '/api/collections/posts/records', {
       token: server.adminToken,
