@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import type { FastifyReply } from 'fastify';
 import type { App } from '../app/types.ts';
 
 /**
@@ -51,7 +52,7 @@ function readIndex(dir: string | undefined): string | undefined {
 export function registerAdminStatic(app: App, dir = adminDistDir()): void {
   const index = readIndex(dir);
   app.http.get('/_', (_request, reply) => reply.redirect('/_/'));
-  const sendIndex = (_request: unknown, reply: import('fastify').FastifyReply) => {
+  const sendIndex = (_request: unknown, reply: FastifyReply) => {
     reply.headers({ ...SECURITY_HEADERS, 'cache-control': 'no-cache' });
     if (index === undefined)
       return reply
