@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Catalogue, createHooks, type Hooks } from '@sluice/hooks';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
+import { registerAdminRoutes } from '../admin/routes.ts';
 import { SUPERUSERS } from '../auth/accountability.ts';
 import { registerAuthRoutes } from '../auth/routes.ts';
 import { events, type SluiceEvents } from '../catalogue/events.ts';
@@ -228,6 +229,7 @@ export function createApp(options: AppOptions = {}): App {
       registerFilesLibraryRoutes(app);
       registerWebhookRoutes(app);
       registerHookRoutes(app);
+      registerAdminRoutes(app);
       await hooks.runInit('routes.after', { app: fastify });
       await hooks.runInit('routes.custom.before', { app: fastify });
       registerCustomRoutes(fastify, customRoutes);

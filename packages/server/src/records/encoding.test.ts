@@ -175,6 +175,16 @@ describe('validateRecordInput', () => {
       updated: expect.any(String),
     });
 
+    // a single-value field keeps the last value appended, as in PocketBase
+    const single = await validateRecordInput(
+      things,
+      { 'status+': 'live' },
+      { existing: { ...stored, status: 'draft' }, isAdmin: false },
+    );
+    expect(single.values.status).toBe('live');
+    const created = await create(things, { title: 'Hi', 'status+': 'draft' });
+    expect(created.status).toBe('draft');
+
     const details = await problems(things, { 'count-': 10 }, stored);
     expect(details.count).toMatchObject({ code: 'validation_min_number_constraint' });
     expect((await problems(things, { 'title+': 'x' }, stored))['title+']).toMatchObject({

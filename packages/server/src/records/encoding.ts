@@ -275,7 +275,9 @@ function applyModifier(
       const after = before.filter((entry) => !list.includes(entry));
       return isMultiple(field) ? after : (after[0] ?? '');
     }
-    if (isMultiple(field)) return modifier === '+prefix' ? [...list, ...before] : [...before, ...list];
+    const after = modifier === '+prefix' ? [...list, ...before] : [...before, ...list];
+    // a single-value field keeps the last value, as PocketBase's setters do
+    return isMultiple(field) ? after : (after.at(-1) ?? '');
   }
   fail(problems, key, 'unknown_field', 'Unknown field.');
   return current;

@@ -1,0 +1,66 @@
+import { useState } from 'preact/hooks';
+import { type Page, pb } from '../api.ts';
+import { useLoad } from '../ui/load.ts';
+import { Banner, Field } from '../ui/parts.tsx';
+import { useSubmit } from '../ui/use-submit.ts';
+
+/** A saved list query of a collection (`/api/presets`). */
+export interface View {
+  id?: string;
+  name: string;
+  collection: string;
+  filter: string;
+  sort: string;
+  fields: string[];
+}
+
+const quoted = (value: string) => JSON.stringify(value);
+
+/** Picks and saves the views (presets) of a collection; says so when the server has none. */
+export function SavedViews({ current, onPick }: { current: View; onPick: (view: View) => void }) {
+  const views = useLoad(
+    () =>
+      pb.send<Page<View>>('/api/presets', {
+        query: { filter: `collection = ${quoted(current.collection)}`, perPage: 200 },
+      }),
+    [current.collection],
+  );
+  const [name, setName] = useState('');
+  const save = useSubmit(async () => {
+    await pb.send('/api/presets', { method: 'POST', body: { ...current, name } });
+    setName('');
+    await views.reload();
+  });
+  if (views.missing) return <p class="hint">Saved views are not available on this server.</p>;
+  return (
+    <fieldset class="toolbar views">
+      <legend class="visually-hidden">Saved views</legend>
+      <Field label="Saved view" error={views.error}>
+        {(props) => (
+          <select
+            {...props}
+            value=""
+            onChange={(event) => {
+              const view = views.data?.items.find((item) => item.id === event.currentTarget.value);
+              if (view) onPick(view);
+            }}
+          >
+            <option value="">Choose a view…</option>
+            {(views.data?.items ?? []).map((view) => (
+              <option key={view.id} value={view.id}>
+                {view.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Save this view as" error={save.errors.name}>
+        {(props) => <input {...props} value={name} onInput={(event) => setName(event.currentTarget.value)} />}
+      </Field>
+      <button type="button" disabled={save.busy || name === ''} onClick={() => void save.submit()}>
+        Save view
+      </button>
+      {save.error && !save.errors.name ? <Banner>{save.error}</Banner> : null}
+    </fieldset>
+  );
+}

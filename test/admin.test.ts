@@ -1,0 +1,527 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchChromium } from './browser.ts';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, signUp, startServer, type TestServer } from './helpers.ts';
+import { smtpServer } from './smtp.ts';
+
+// The admin UI in a real Chromium against a real server: every step goes through the pages, and
+// what they did is checked through the REST API. Screenshots land in test-results/admin/.
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const shots = join(root, 'test-results', 'admin');
+const defineHookPath = join(root, 'packages/server/src/extensions/define.ts');
+
+if (!browserAvailable)
+  console.warn(
+    'Skipping the admin UI browser tests: /usr/bin/chromium is missing (apt-get install chromium).',
+  );
+
+/** A webhook target on 127.0.0.1: answers 500 until told to accept. */
+async function receiver() {
+  const bodies: string[] = [];
+  let accept = false;
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      bodies.push(body);
+      response
+        .writeHead(accept ? 200 : 500, { 'content-type': 'text/plain' })
+        .end(accept ? 'ok' : 'receiver down');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    bodies,
+    accept: () => {
+      accept = true;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.skipIf(!browserAvailable)('the admin UI in Chromium', () => {
+  let server: TestServer;
+  let smtp: Awaited<ReturnType<typeof smtpServer>>;
+  let target: Awaited<ReturnType<typeof receiver>>;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let extensions: string;
+  const problems: string[] = [];
+
+  /** Loads a page afresh, even when the browser shows it already. */
+  const open = async (hash: string) => {
+    const url = `${server.url}/_/#${hash}`;
+    if (page.url() === url) await page.reload();
+    else await page.goto(url);
+  };
+  const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    // the UI as `npm install` builds it (vitest's NODE_ENV=test would make a development build)
+    execFileSync('npm', ['run', 'build', '-w', '@sluice/admin'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: 'ignore',
+    });
+    mkdirSync(shots, { recursive: true });
+    extensions = mkdtempSync(join(tmpdir(), 'sluice-admin-ext-'));
+    mkdirSync(join(extensions, 'hooks/titles'), { recursive: true });
+    writeFileSync(
+      join(extensions, 'hooks/titles/index.ts'),
+      `import { defineHook } from ${JSON.stringify(defineHookPath)};
+export default defineHook(({ filter, schedule }) => {
+  filter('records.create', (payload) => payload, { tags: ['posts'], priority: 7 });
+  schedule('0 0 1 1 *', () => {});
+});
+`,
+    );
+    mkdirSync(join(extensions, 'hooks/broken'), { recursive: true });
+    writeFileSync(
+      join(extensions, 'hooks/broken/index.ts'),
+      'throw new Error("the broken hook file fails on purpose");\n',
+    );
+    smtp = await smtpServer();
+    target = await receiver();
+    server = await startServer('sqlite', { extensions, env: { SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true' } });
+    const settings = await server.request('PATCH', '/api/settings', {
+      token: server.adminToken,
+      body: {
+        meta: { appURL: server.url },
+        smtp: { enabled: true, host: '127.0.0.1', port: smtp.port, tls: false },
+      },
+    });
+    expect(settings.status, settings.text).toBe(200);
+    browser = await launchChromium();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    // a step that cannot happen fails naming itself, well before the test's own timeout
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // the browser logs every 4xx answer; the pages show those themselves
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        problems.push(`console: ${message.text()}`);
+    });
+    page.on('dialog', (dialog) => void dialog.accept());
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await target?.close();
+    await smtp?.close();
+    if (extensions) rmSync(extensions, { recursive: true, force: true });
+  });
+
+  it('serves the UI at /_/ with a strict content security policy', async () => {
+    const response = await fetch(`${server.url}/_/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await response.text()).toContain('<div id="app">');
+    expect((await fetch(`${server.url}/_/some/deep/path`)).status).toBe(200);
+    expect((await fetch(`${server.url}/_/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('signs a superuser in', async () => {
+    await open('/');
+    await page.getByLabel('Email').fill(ADMIN_EMAIL);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Collections' }).waitFor();
+    await shot('collections');
+  });
+
+  it('creates a collection with a relation and a file field, showing a rule error where it occurs', async () => {
+    await open('/collections/new');
+    await page.getByLabel('Name', { exact: true }).fill('posts');
+    const addField = page.getByRole('button', { name: 'Add field' });
+    for (const [name, type] of [
+      ['title', 'text'],
+      ['author', 'relation'],
+      ['attachment', 'file'],
+    ] as const) {
+      await addField.click();
+      await page.getByLabel('Field name').last().fill(name);
+      await page.getByLabel('Field type').last().selectOption(type);
+    }
+    await page.getByLabel('Related collection').selectOption({ label: 'users' });
+    const listRule = page.getByRole('group', { name: 'API rules' });
+    await listRule.getByRole('checkbox').first().uncheck();
+    await page.getByLabel('listRule').fill('title ~~ "x"');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const ruleError = page.locator('.field.invalid').filter({ has: page.getByLabel('listRule') });
+    await ruleError.getByRole('alert').waitFor();
+    expect(await page.getByLabel('listRule').getAttribute('aria-invalid')).toBe('true');
+    await shot('collection-rule-error');
+    await page.getByLabel('listRule').fill('title != ""');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Edit posts' }).waitFor();
+    const created = await server.request('GET', '/api/collections/posts', { token: server.adminToken });
+    expect(created.status).toBe(200);
+    expect(created.body.listRule).toBe('title != ""');
+    const fields = Object.fromEntries(created.body.fields.map((field: any) => [field.name, field]));
+    expect(fields.title.type).toBe('text');
+    expect(fields.author.type).toBe('relation');
+    expect(fields.attachment.type).toBe('file');
+    await shot('collection-editor');
+  });
+
+  it('adds, filters, edits and deletes records, and shows records created elsewhere as they arrive', async () => {
+    const author = await signUp(server, 'ada');
+    await open('/collections/posts');
+    await page.getByRole('button', { name: 'New record' }).click();
+    const creating = page.getByRole('form', { name: 'New record' });
+    await creating.getByLabel('title').fill('Hello from the UI');
+    await creating.getByLabel('author').selectOption(author.id);
+    await creating.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: 'Hello from the UI' }).waitFor();
+    expect(await server.count('posts', `title = "Hello from the UI" && author = "${author.id}"`)).toBe(1);
+
+    // a record created through the API appears without a reload
+    const other = await server.request('POST', '/api/collections/posts/records', {
+      token: server.adminToken,
+      body: { title: 'Made elsewhere' },
+    });
+    expect(other.status, other.text).toBe(200);
+    await page.getByRole('cell', { name: 'Made elsewhere' }).waitFor();
+    await page.getByText(`Live: record ${other.body.id} created.`).waitFor();
+
+    await page.getByLabel('Filter', { exact: true }).fill('title ~~ "x"');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('.toolbar .error-text').waitFor();
+    await shot('records-filter-error');
+    await page.getByLabel('Filter', { exact: true }).fill('title = "Made elsewhere"');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('1 records').waitFor();
+    expect(await page.getByRole('cell', { name: 'Hello from the UI' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: `Edit ${other.body.id}` }).click();
+    const editing = page.getByRole('form', { name: `Record ${other.body.id}` });
+    await editing.getByLabel('title').fill('Edited in the UI');
+    await editing.getByRole('button', { name: 'Save' }).click();
+    await editing.waitFor({ state: 'detached' });
+    await page.getByLabel('Filter', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('cell', { name: 'Edited in the UI' }).waitFor();
+    expect(await server.count('posts', 'title = "Edited in the UI"')).toBe(1);
+    // live updates still arrive after the filter changed
+    const later = await server.request('POST', '/api/collections/posts/records', {
+      token: server.adminToken,
+      body: { title: 'Live after filtering' },
+    });
+    expect(later.status, later.text).toBe(200);
+    await page.getByRole('cell', { name: 'Live after filtering' }).waitFor();
+    await shot('records');
+
+    await page.getByRole('button', { name: `Edit ${other.body.id}` }).click();
+    await page
+      .getByRole('form', { name: `Record ${other.body.id}` })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await page.getByRole('cell', { name: 'Edited in the UI' }).waitFor({ state: 'detached' });
+    expect(await server.count('posts', 'title = "Edited in the UI"')).toBe(0);
+  });
+
+  it('uploads a file and shows its thumb', async () => {
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await open('/collections/posts');
+    await page.getByRole('button', { name: 'New record' }).click();
+    const creating = page.getByRole('form', { name: 'New record' });
+    await creating.getByLabel('title').fill('With a file');
+    await creating
+      .getByLabel('attachment')
+      .setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png });
+    await creating.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: 'With a file' }).waitFor();
+    const [record] = (
+      await server.request('GET', '/api/collections/posts/records', {
+        token: server.adminToken,
+        query: { filter: 'title = "With a file"' },
+      })
+    ).body.items;
+    await page.getByRole('button', { name: `Edit ${record.id}` }).click();
+    const thumb = page.getByRole('form', { name: `Record ${record.id}` }).getByRole('img');
+    await thumb.waitFor();
+    await page.waitForFunction(
+      (image) =>
+        (image as { complete: boolean; naturalWidth: number }).complete &&
+        (image as { naturalWidth: number }).naturalWidth > 0,
+      await thumb.elementHandle(),
+    );
+    await shot('record-file-thumb');
+  });
+
+  it('saves and picks a view, and reverts a revision, where the server has them', async () => {
+    const made = await server.request('POST', '/api/collections/posts/records', {
+      token: server.adminToken,
+      body: { title: 'Revision one' },
+    });
+    expect(made.status, made.text).toBe(200);
+    const changed = await server.request('PATCH', `/api/collections/posts/records/${made.body.id}`, {
+      token: server.adminToken,
+      body: { title: 'Revision two' },
+    });
+    expect(changed.status, changed.text).toBe(200);
+    const presets = await server.request('GET', '/api/presets', { token: server.adminToken });
+    const revisions = await server.request('GET', '/api/revisions', { token: server.adminToken });
+    await open('/collections/posts');
+    if (presets.status === 404) {
+      await page.getByText('Saved views are not available on this server.').waitFor();
+    } else {
+      await page.getByLabel('Filter', { exact: true }).fill('title = "Revision two"');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.getByLabel('Save this view as').fill('Second revisions');
+      await page.getByRole('button', { name: 'Save view' }).click();
+      await page.reload();
+      await page.getByLabel('Saved view').selectOption({ label: 'Second revisions' });
+      await page.getByText('1 records').waitFor();
+    }
+    await page.getByRole('button', { name: `Edit ${made.body.id}` }).click();
+    const editor = page.getByRole('form', { name: `Record ${made.body.id}` });
+    if (revisions.status === 404) {
+      await editor.getByText('Revisions are not available on this server.').waitFor();
+    } else {
+      await editor.getByText(/^History/).click();
+      await editor.getByRole('cell', { name: '"Revision two"' }).first().waitFor();
+      await shot('record-revisions');
+      await editor.getByRole('button', { name: 'Revert to this revision' }).first().click();
+      await editor.waitFor({ state: 'detached' });
+      expect(await server.count('posts', `id = "${made.body.id}" && title = "Revision one"`)).toBe(1);
+    }
+  });
+
+  it("shows each extension with its load error, each hook's kind, event, tags and priority, and schedules", async () => {
+    await open('/hooks');
+    const broken = page.getByRole('listitem').filter({ hasText: 'hooks/broken' });
+    await broken.getByText('the broken hook file fails on purpose').waitFor();
+    await broken.getByText('load error').waitFor();
+    const hook = page
+      .getByRole('row')
+      .filter({ hasText: 'records.create' })
+      .filter({ hasText: 'hooks/titles' });
+    expect(await hook.getByRole('cell').allInnerTexts()).toEqual([
+      'records.create',
+      'filter',
+      'posts',
+      '7',
+      'hooks/titles',
+    ]);
+    await page.getByRole('row').filter({ hasText: '0 0 1 1 *' }).waitFor();
+    const crons = await server.request('GET', '/api/crons', { token: server.adminToken });
+    if (crons.status === 404) {
+      await page.getByText('Running a schedule now is not available on this server.').waitFor();
+    } else {
+      const job = page.getByRole('list', { name: 'Cron jobs' }).getByRole('listitem').first();
+      await job.getByRole('button', { name: /Run now/ }).click();
+      await page.getByText(/ ran\.$/).waitFor();
+    }
+    await shot('hooks');
+  });
+
+  it('browses the catalogue by vocabulary', async () => {
+    await open('/catalogue');
+    await page.getByLabel('Vocabulary').selectOption('pocketbase');
+    await page.getByLabel('Search').fill('onRecordBeforeCreateRequest');
+    const row = page.getByRole('row').filter({ hasText: 'onRecordBeforeCreateRequest' });
+    await row.waitFor();
+    expect(await row.getByRole('cell').first().textContent()).toContain('records.create');
+    await page.getByLabel('Vocabulary').selectOption('kuzzle');
+    await page.getByLabel('Search').fill('records.create');
+    await page
+      .getByRole('cell', { name: /document:beforeCreate/ })
+      .first()
+      .waitFor();
+    await shot('catalogue');
+  });
+
+  it('creates a webhook, shows a failed delivery with its attempt, and replays it', async () => {
+    await open('/webhooks/new');
+    const form = page.getByRole('form', { name: 'New webhook' });
+    await form.getByLabel('URL').fill(target.url);
+    await form.getByLabel('Events').fill('records.create');
+    await form.getByLabel('Tags').fill('posts');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('form', { name: 'Webhook settings' }).waitFor();
+    const created = await server.request('POST', '/api/collections/posts/records', {
+      token: server.adminToken,
+      body: { title: 'Sent out' },
+    });
+    expect(created.status, created.text).toBe(200);
+    const deliveries = page.getByRole('region', { name: 'Deliveries' });
+    const delivery = deliveries.getByRole('listitem').filter({ hasText: 'records.create' });
+    for (let tries = 0; (await delivery.getByRole('cell', { name: '500' }).count()) === 0; tries++) {
+      expect(tries, 'the failed attempt shows').toBeLessThan(50);
+      await deliveries.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(100);
+    }
+    await delivery.getByRole('cell', { name: 'receiver down' }).waitFor();
+    await shot('webhook-failed-delivery');
+    target.accept();
+    await delivery.getByRole('button', { name: /Replay/ }).click();
+    await page.getByText(/is being sent again/).waitFor();
+    for (let tries = 0; (await delivery.getByText('delivered').count()) === 0; tries++) {
+      expect(tries, 'the replay is delivered').toBeLessThan(50);
+      await deliveries.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForTimeout(100);
+    }
+    expect(await delivery.getByRole('cell', { name: '200' }).count()).toBe(1);
+    expect(target.bodies.length).toBeGreaterThanOrEqual(2);
+    expect(target.bodies.at(-1)).toContain('Sent out');
+    await shot('webhook-replayed');
+  });
+
+  it('saves the application settings and sends a test email', async () => {
+    await open('/settings');
+    await page.getByLabel('Application name').fill('Acme admin');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    const settings = await server.request('GET', '/api/settings', { token: server.adminToken });
+    expect(settings.body.meta.appName).toBe('Acme admin');
+    const before = smtp.received.length;
+    await page.getByLabel('Send a test email to').fill('someone@example.com');
+    await page.getByRole('button', { name: 'Send test email' }).click();
+    await page.getByText('Test email sent to someone@example.com.').waitFor();
+    await server.app.services.mail.idle();
+    const mail = smtp.received.slice(before).find((message) => message.to.includes('someone@example.com'));
+    expect(mail?.subject).toBe('Acme admin: test email (test)');
+    await shot('settings');
+  });
+
+  it('says which features this server does not have instead of failing', async () => {
+    for (const [hash, title] of [
+      ['/activity', 'Activity'],
+      ['/plugins', 'Plugins'],
+    ] as const) {
+      const endpoint = await server.request('GET', `/api${hash}`, { token: server.adminToken });
+      await open(hash);
+      await page.getByRole('heading', { name: title }).waitFor();
+      if (endpoint.status === 404)
+        await page.getByText(`${title} is not available on this server.`).waitFor();
+      else await page.getByRole('table').waitFor();
+    }
+  });
+
+  it('resets a password from the link of a real mail', async () => {
+    const user = await signUp(server, 'grace');
+    const email = (
+      await server.request('GET', `/api/collections/users/records/${user.id}`, { token: server.adminToken })
+    ).body.email as string;
+    const before = smtp.received.length;
+    const asked = await server.request('POST', '/api/collections/users/request-password-reset', {
+      body: { email },
+    });
+    expect(asked.status, asked.text).toBe(204);
+    await server.app.services.mail.idle();
+    const mail = smtp.received.slice(before).find((message) => message.to.includes(email));
+    const link = /https?:\/\/[^\s"<>]+\/_\/#\/auth\/confirm-password-reset\/[\w.-]+/.exec(
+      mail?.body ?? '',
+    )?.[0];
+    expect(link, mail?.body).toBeDefined();
+    expect(link!.startsWith(`${server.url}/_/#/auth/confirm-password-reset/`)).toBe(true);
+    await page.goto(link!);
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await page.getByLabel('New password', { exact: true }).fill('a-new-password-42');
+    await page.getByLabel('Confirm new password').fill('a-new-password-42');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('Your password was changed.').waitFor();
+    await shot('confirm-password-reset');
+    const login = await server.request('POST', '/api/collections/users/auth-with-password', {
+      body: { identity: email, password: 'a-new-password-42' },
+    });
+    expect(login.status, login.text).toBe(200);
+  });
+
+  it('streams the events as they fire, or says the stream is not on this server', async () => {
+    const probe = new AbortController();
+    const stream = await fetch(`${server.url}/api/events/stream`, {
+      headers: { authorization: server.adminToken },
+      signal: probe.signal,
+    });
+    probe.abort();
+    await open('/events');
+    if (stream.status === 404) {
+      await page.getByText('The live event stream is not available on this server.').waitFor();
+    } else {
+      await page.getByText('live', { exact: true }).waitFor();
+      await page.getByLabel('Event name').fill('records.*');
+      const created = await server.request('POST', '/api/collections/posts/records', {
+        token: server.adminToken,
+        body: { title: 'Seen live' },
+      });
+      expect(created.status, created.text).toBe(200);
+      const event = page.getByRole('listitem').filter({ hasText: 'records.create' }).first();
+      await event.getByText('records.create').click();
+      await event.getByText(created.body.id).waitFor();
+    }
+    await shot('live-events');
+  });
+
+  it('fits a narrow screen and follows a dark system theme', async () => {
+    await page.setViewportSize({ width: 380, height: 800 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await open('/collections/posts');
+    await page.getByRole('button', { name: 'New record' }).waitFor();
+    const background = await page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
+    expect(background).toBe('rgb(18, 20, 23)');
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot('narrow-dark');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('logged no error in the browser', () => {
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the admin endpoints', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('sqlite');
+  });
+  afterAll(() => server?.stop());
+
+  it('shows the catalogue to superusers only, with each event’s names per vocabulary', async () => {
+    expect((await server.request('GET', '/api/catalogue')).status).toBe(401);
+    const catalogue = await server.request('GET', '/api/catalogue', { token: server.adminToken });
+    expect(catalogue.status).toBe(200);
+    const row = catalogue.body.items.find((item: { name: string }) => item.name === 'records.create');
+    expect(row.kinds).toEqual(['filter', 'action']);
+    expect(row.aliases.pocketbase).toContain('onRecordBeforeCreateRequest');
+    expect(row.aliases.kuzzle).toContain('document:beforeCreate');
+  });
+
+  it('refuses a test email to a bad address, and says when mail is not set up', async () => {
+    const bad = await server.request('POST', '/api/settings/test/email', {
+      token: server.adminToken,
+      body: { email: 'not-an-address' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.data.email.code).toBe('validation_invalid_email');
+    const disabled = await server.request('POST', '/api/settings/test/email', {
+      token: server.adminToken,
+      body: { email: 'someone@example.com' },
+    });
+    expect(disabled.status).toBe(503);
+    expect(
+      (await server.request('POST', '/api/settings/test/email', { body: { email: 'a@b.co' } })).status,
+    ).toBe(401);
+  });
+});
