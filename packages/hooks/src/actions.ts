@@ -28,6 +28,7 @@ const MAX_QUEUED_JOBS = 256;
 export class ActionScope {
   #held: ActionJob[] = [];
   #onCommit: (() => void)[] = [];
+  #onRollback: (() => void)[] | undefined;
   #open = true;
 
   constructor(
@@ -48,13 +49,23 @@ export class ActionScope {
     this.#onCommit.push(fn);
   }
 
+  /** Runs `fn` if this scope rolls back (around handlers waiting in `next()`). */
+  onRollback(fn: () => void): void {
+    this.#onRollback ??= [];
+    this.#onRollback.push(fn);
+  }
+
   commit(): void {
     if (!this.#open) return;
     this.#open = false;
     const held = this.#held;
     const onCommit = this.#onCommit;
+    const onRollback = this.#onRollback;
     this.#held = [];
     this.#onCommit = [];
+    this.#onRollback = undefined;
+    // an outer scope still open may roll back what this one committed
+    if (onRollback && this.parent?.open) for (const fn of onRollback) this.parent.onRollback(fn);
     for (const job of held) {
       if (this.parent?.open) this.parent.hold(job);
       else this.dispatcher.dispatch(job);
@@ -69,6 +80,9 @@ export class ActionScope {
     this.#open = false;
     this.#held = [];
     this.#onCommit = [];
+    const onRollback = this.#onRollback;
+    this.#onRollback = undefined;
+    if (onRollback) for (const fn of onRollback) fn();
   }
 }
 
