@@ -1,4 +1,3 @@
-import { ActionScope } from './actions.ts';
 import { type FilterStopped, isStopped } from './stopped.ts';
 
 /**
@@ -44,6 +43,18 @@ function operationOf(ctx: unknown): object | undefined {
   if (ctx === null || typeof ctx !== 'object') return undefined;
   const state = (ctx as { state?: unknown }).state;
   return state !== null && typeof state === 'object' ? state : ctx;
+}
+
+/** The transaction's action scope (structurally: the scope module depends on this one). */
+interface Scope {
+  readonly open: boolean;
+  onCommit(fn: () => void): void;
+  onRollback(fn: () => void): void;
+}
+
+function scopeOf(ctx: unknown): Scope | undefined {
+  const scope = (ctx as { scope?: Partial<Scope> }).scope;
+  return scope?.open === true && typeof scope.onRollback === 'function' ? (scope as Scope) : undefined;
 }
 
 /**
@@ -109,8 +120,8 @@ export class AroundPart {
         this.#waiting.set(operation, stack);
       }
       stack.push({ resolve, reject });
-      const scope = (ctx as { scope?: unknown }).scope;
-      if (scope instanceof ActionScope && scope.open) {
+      const scope = scopeOf(ctx);
+      if (scope) {
         scope.onRollback(() => this.fail(ctx, new OperationRolledBack()));
         // held actions run on the next turn; an operation that emitted none settles after them
         scope.onCommit(() => setImmediate(() => this.settle(ctx, undefined)));
