@@ -1,10 +1,10 @@
 import type { HookRegister } from './define.ts';
+import { didYouMean } from './suggest.ts';
 import type { ExtensionContext, VocabularyContext, VocabularyName } from './types.ts';
 import { directus } from './vocabularies/directus.ts';
 import { directusLegacy, type LegacyHooks } from './vocabularies/directus-legacy.ts';
 import { kuzzle } from './vocabularies/kuzzle.ts';
-import { pocketbase } from './vocabularies/pocketbase.ts';
-import { pocketbaseRouter } from './vocabularies/pocketbase-router.ts';
+import { pocketbaseGlobals } from './vocabularies/pocketbase-globals.ts';
 import { qelos } from './vocabularies/qelos.ts';
 
 export const VOCABULARIES: readonly VocabularyName[] = [
@@ -56,7 +56,7 @@ export async function registerHookModule(
   const marker = module.vocabulary ?? 'directus';
   if (typeof marker !== 'string' || !(VOCABULARIES as readonly string[]).includes(marker)) {
     throw new TypeError(
-      `Unknown vocabulary ${JSON.stringify(marker)}; use one of ${VOCABULARIES.join(', ')}.`,
+      `Unknown vocabulary ${JSON.stringify(marker)}.${typeof marker === 'string' ? didYouMean(marker, VOCABULARIES) : ''} Use one of ${VOCABULARIES.join(', ')}.`,
     );
   }
   if (isHookObject(exported)) {
@@ -70,11 +70,7 @@ export async function registerHookModule(
   }
   switch (marker) {
     case 'pocketbase':
-      await exported({
-        ...pocketbase(vocabularyContext),
-        routerAdd: pocketbaseRouter(vocabularyContext.routes ?? []),
-        $app: context,
-      });
+      await exported(pocketbaseGlobals(vocabularyContext, context));
       return 'pocketbase';
     case 'kuzzle':
       await exported(kuzzle(vocabularyContext));

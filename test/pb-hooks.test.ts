@@ -1,0 +1,287 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCollection,
+  createStorage,
+  type Dialect,
+  dialects,
+  startServer,
+  type TestServer,
+} from './helpers.ts';
+
+// PocketBase hook files as PocketBase users write them, in a pb_hooks folder beside the data
+// folder, loaded by a real server and driven over HTTP.
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function writeAll(dir: string, files: Record<string, string>): void {
+  for (const [path, source] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), source);
+  }
+}
+
+/** PocketBase ≤ 0.22: top-level hooks with tags, routerAdd, require, $app.dao(), error classes, return false. */
+export const classicFiles: Record<string, string> = {
+  'utils.js': `
+module.exports = {
+  slugify: (text) => String(text).toLowerCase().trim().replace(/[^a-z0-9]+/g, "-"),
+}
+`,
+  'main.pb.js': `
+/// <reference path="../pb_data/types.d.ts" />
+
+onRecordBeforeCreateRequest((e) => {
+  const { slugify } = require(\`\${__hooks}/utils.js\`)
+  const title = e.record.get("title")
+  if (title === "forbidden") {
+    throw new BadRequestError("This title is not allowed.", { title: { code: "forbidden", message: "Pick another title." } })
+  }
+  e.record.set("slug", slugify(title))
+}, "posts")
+
+onRecordBeforeCreateRequest((e) => {
+  e.record.set("slug", "not-for-posts")
+}, "others")
+
+onRecordAfterCreateRequest((e) => {
+  const audit = $app.dao().findCollectionByNameOrId("audit")
+  const entry = new Record(audit)
+  entry.set("message", "created " + e.record.get("slug"))
+  return $app.dao().saveRecord(entry)
+}, "posts")
+
+onRecordBeforeUpdateRequest((e) => {
+  if (e.record.get("title") === "frozen") return false
+}, "posts")
+
+onRecordBeforeUpdateRequest((e) => {
+  const { slugify } = require(\`\${__hooks}/utils.js\`)
+  e.record.set("slug", slugify(e.record.get("title")))
+}, "posts")
+
+onRecordBeforeDeleteRequest((e) => {
+  if (e.record.get("title") === "keep") throw new ForbiddenError("This post stays.")
+}, "posts")
+`,
+  'routes.pb.js': `
+routerAdd("GET", "/hello/:name", (c) => {
+  return c.json(200, { message: "Hello " + c.pathParam("name"), loud: c.queryParam("loud") === "1" })
+})
+
+routerAdd("POST", "/api/posts/:slug/like", async (c) => {
+  const post = await $app.dao().findFirstRecordByData("posts", "slug", c.pathParam("slug"))
+  const data = c.bind({ by: "nobody" })
+  post.set("likes", (post.get("likes") || 0) + 1)
+  await $app.dao().saveRecord(post)
+  return c.json(200, { likes: post.get("likes"), by: data.by, nonce: $security.randomString(12).length })
+}, $apis.requireAdminAuth())
+
+routerAdd("GET", "/api/search", async (c) => {
+  const found = await $app.dao().findRecordsByFilter("posts", "title ~ {:q}", "title", 10, 0, { q: c.queryParam("q") })
+  return c.json(200, found.map((record) => record.get("title")))
+})
+
+routerAdd("DELETE", "/api/posts/:id/remove", async (c) => {
+  const post = await $app.dao().findRecordById("posts", c.pathParam("id"))
+  await $app.dao().deleteRecord(post)
+  return c.noContent(204)
+})
+
+routerAdd("GET", "/api/missing", () => {
+  throw new NotFoundError("Nothing here.")
+})
+
+routerAdd("GET", "/api/greeting", (c) => c.string(200, $os.getenv("PB_HOOKS_GREETING")))
+
+cronAdd("tidy", "0 3 * * *", () => {})
+`,
+};
+
+/** PocketBase ≥ 0.23: e.next(), the new names, onBootstrap. */
+export const nextFiles: Record<string, string> = {
+  'next.pb.js': `
+let bootstrapped = false
+
+onBootstrap((e) => {
+  e.next()
+  bootstrapped = true
+})
+
+onRecordCreateRequest(async (e) => {
+  const title = e.record.get("title")
+  if (title === "") throw new BadRequestError("A note needs a title.")
+  e.record.set("title", title.trim())
+  await e.next()
+  // the committed record
+  await $app.dao().saveRecord(new Record("audit", { message: "committed " + e.record.id }))
+}, "notes")
+
+onRecordAfterCreateSuccess((e) => {
+  e.next()
+  return $app.dao().saveRecord(new Record("audit", { message: "success " + e.record.get("title") }))
+}, "notes")
+
+routerAdd("GET", "/api/booted", (e) => e.json(200, { bootstrapped, app: typeof e.request.pathValue }))
+`,
+};
+
+async function setUp(server: TestServer): Promise<void> {
+  for (const name of ['posts', 'others', 'notes']) {
+    await createCollection(server, {
+      name,
+      fields: [
+        { name: 'title', type: 'text' },
+        { name: 'slug', type: 'text' },
+        { name: 'likes', type: 'number' },
+      ],
+      listRule: '',
+      viewRule: '',
+      createRule: '',
+      updateRule: '',
+      deleteRule: '',
+    });
+  }
+  await createCollection(server, {
+    name: 'audit',
+    fields: [{ name: 'message', type: 'text' }],
+    listRule: '',
+  });
+}
+
+async function auditMessages(server: TestServer): Promise<string[]> {
+  await server.app.hooks.drain();
+  const list = await server.request('GET', '/api/collections/audit/records', { query: { perPage: 100 } });
+  return (list.body.items as { message: string }[]).map((item) => item.message);
+}
+
+describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialect) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sluice-pb-'));
+    folders.push(root);
+    writeAll(join(root, 'pb_hooks'), { ...classicFiles, ...nextFiles });
+    const storage = await createStorage(dialect);
+    server = await startServer(dialect, {
+      hooksDir: join(root, 'pb_hooks'),
+      env: { PB_HOOKS_GREETING: 'hi from the environment' },
+      storage,
+    });
+    await setUp(server);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await server?.storage.destroy();
+  });
+
+  it('runs top-level hooks with their tags, a required module and the dao', async () => {
+    const created = await server.request('POST', '/api/collections/posts/records', {
+      body: { title: 'Hello World' },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.slug).toBe('hello-world');
+    const other = await server.request('POST', '/api/collections/others/records', { body: { title: 'x' } });
+    expect(other.body.slug).toBe('not-for-posts');
+    expect(await auditMessages(server)).toContain('created hello-world');
+  });
+
+  it('answers a thrown error class with its status and field details, and writes nothing', async () => {
+    const refused = await server.request('POST', '/api/collections/posts/records', {
+      body: { title: 'forbidden' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe('This title is not allowed.');
+    expect(refused.body.data.title.message).toBe('Pick another title.');
+    expect(await server.count('posts', 'title = "forbidden"')).toBe(0);
+  });
+
+  it('stops the chain when a handler returns false', async () => {
+    const created = await server.request('POST', '/api/collections/posts/records', { body: { title: 'a' } });
+    const frozen = await server.request('PATCH', `/api/collections/posts/records/${created.body.id}`, {
+      body: { title: 'frozen' },
+    });
+    expect(frozen.status).toBe(200);
+    expect(frozen.body.slug).toBe('a');
+    const thawed = await server.request('PATCH', `/api/collections/posts/records/${created.body.id}`, {
+      body: { title: 'b' },
+    });
+    expect(thawed.body.slug).toBe('b');
+  });
+
+  it('serves routerAdd routes with the request context, middlewares and dao writes', async () => {
+    const hello = await server.request('GET', '/hello/ada', { query: { loud: 1 } });
+    expect(hello.body).toEqual({ message: 'Hello ada', loud: true });
+
+    await server.request('POST', '/api/collections/posts/records', { body: { title: 'Likeable' } });
+    const anonymous = await server.request('POST', '/api/posts/likeable/like', { body: { by: 'ann' } });
+    expect(anonymous.status).toBe(401);
+    const liked = await server.request('POST', '/api/posts/likeable/like', {
+      body: { by: 'ann' },
+      token: server.adminToken,
+    });
+    expect(liked.body).toEqual({ likes: 1, by: 'ann', nonce: 12 });
+    const again = await server.request('POST', '/api/posts/likeable/like', { token: server.adminToken });
+    expect(again.body.likes).toBe(2);
+
+    const search = await server.request('GET', '/api/search', { query: { q: 'like' } });
+    expect(search.body).toEqual(['Likeable']);
+
+    const missing = await server.request('GET', '/api/missing');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe('Nothing here.');
+
+    const greeting = await server.request('GET', '/api/greeting');
+    expect(greeting.text).toBe('hi from the environment');
+  });
+
+  it('deletes through the dao, whose delete hooks still refuse', async () => {
+    const kept = await server.request('POST', '/api/collections/posts/records', { body: { title: 'keep' } });
+    const refused = await server.request('DELETE', `/api/posts/${kept.body.id}/remove`);
+    expect(refused.status).toBe(403);
+    const gone = await server.request('POST', '/api/collections/posts/records', { body: { title: 'bye' } });
+    const removed = await server.request('DELETE', `/api/posts/${gone.body.id}/remove`);
+    expect(removed.status).toBe(204);
+    expect(await server.count('posts', `id = "${gone.body.id}"`)).toBe(0);
+  });
+
+  it('runs PocketBase ≥ 0.23 hooks: code after e.next() sees the committed record', async () => {
+    const created = await server.request('POST', '/api/collections/notes/records', {
+      body: { title: '  note  ' },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.title).toBe('note');
+    const empty = await server.request('POST', '/api/collections/notes/records', { body: { title: '' } });
+    expect(empty.status).toBe(400);
+    const messages = await auditMessages(server);
+    expect(messages).toContain(`committed ${created.body.id}`);
+    expect(messages).toContain('success note');
+    const booted = await server.request('GET', '/api/booted');
+    expect(booted.body).toEqual({ bootstrapped: true, app: 'function' });
+  });
+
+  it('lists each file’s hooks and schedules under its path in GET /api/hooks', async () => {
+    const listed = await server.request('GET', '/api/hooks', { token: server.adminToken });
+    expect(listed.body.extensions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ extension: 'pb_hooks/main.pb.js', vocabulary: 'pocketbase', error: null }),
+        expect.objectContaining({ extension: 'pb_hooks/next.pb.js', vocabulary: 'pocketbase', error: null }),
+      ]),
+    );
+    const kinds = (listed.body.hooks as { extension: string; kind: string; event: string }[])
+      .filter((hook) => hook.extension === 'pb_hooks/next.pb.js')
+      .map((hook) => `${hook.kind} ${hook.event}`);
+    expect(kinds).toEqual(expect.arrayContaining(['around records.create', 'action records.create']));
+    expect(listed.body.schedules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ extension: 'pb_hooks/routes.pb.js', expression: '0 3 * * *' }),
+      ]),
+    );
+  });
+});
