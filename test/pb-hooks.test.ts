@@ -1,15 +1,25 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRED_EVENTS_DIR } from '../packages/server/src/catalogue/fired-events.ts';
 import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
   createCollection,
   createStorage,
   type Dialect,
   dialects,
+  type RequestOptions,
+  request,
+  sleep,
   startServer,
   type TestServer,
+  until,
 } from './helpers.ts';
+import { classicFiles, nextFiles } from './pb-hooks-files.ts';
 
 // PocketBase hook files as PocketBase users write them, in a pb_hooks folder beside the data
 // folder, loaded by a real server and driven over HTTP.
@@ -180,3 +190,83 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
     );
   });
 });
+
+describe('sluice serve with a pb_hooks folder beside --dir', () => {
+  const sluiceBin = fileURLToPath(new URL('../packages/server/bin/sluice.js', import.meta.url));
+  let child: ChildProcess | undefined;
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('loads the files as they are, and reloads a changed one with --dev', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sluice-pb-cli-'));
+    folders.push(root);
+    writeAll(join(root, 'pb_hooks'), classicFiles);
+    child = spawn(
+      process.execPath,
+      [sluiceBin, 'serve', '--dir', join(root, 'sluice_data'), '--http', '127.0.0.1:0', '--dev'],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          SLUICE_ADMIN_EMAIL: ADMIN_EMAIL,
+          SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+          SLUICE_EXTENSIONS: join(root, 'no-extensions'),
+          [FIRED_EVENTS_DIR]: process.env[FIRED_EVENTS_DIR],
+        },
+      },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await until(() => output.includes('Sluice is listening.'), 20_000, 'sluice serve to listen');
+    const url = output.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1];
+    expect(url).toBeDefined();
+    const login = await request(url!, 'POST', '/api/collections/_superusers/auth-with-password', {
+      body: { identity: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+    });
+    const server = {
+      adminToken: login.body.token as string,
+      request: (method: string, path: string, options?: RequestOptions) =>
+        request(url!, method, path, options),
+    } as TestServer;
+    await setUp(server);
+
+    const created = await server.request('POST', '/api/collections/posts/records', {
+      body: { title: 'From The CLI' },
+    });
+    expect(created.body.slug).toBe('from-the-cli');
+    const hello = await server.request('GET', '/hello/cli');
+    expect(hello.body.message).toBe('Hello cli');
+
+    writeFileSync(
+      join(root, 'pb_hooks', 'main.pb.js'),
+      'onRecordBeforeCreateRequest((e) => { e.record.set("slug", "reloaded") }, "posts")\n',
+    );
+    const slug = await eventually(async () => {
+      const again = await server.request('POST', '/api/collections/posts/records', { body: { title: 'x' } });
+      return again.body.slug === 'reloaded' ? again.body.slug : undefined;
+    });
+    expect(slug).toBe('reloaded');
+  });
+});
+
+/** Polls `check` until it returns a value other than undefined. */
+async function eventually<T>(check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('Timed out waiting for the reload.');
+    await sleep(100);
+  }
+}
