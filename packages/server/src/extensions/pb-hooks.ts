@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ExtensionEntry } from './discover.ts';
 import { evaluateFile } from './evaluate.ts';
-import { didYouMean } from './suggest.ts';
+import { explainUnknownName } from './suggest.ts';
 import type { ExtensionContext, VocabularyContext } from './types.ts';
 import { pocketbaseGlobals } from './vocabularies/pocketbase-globals.ts';
 
@@ -61,20 +61,6 @@ export async function runPbHooksFile(
   } finally {
     slots.delete(key);
   }
-}
-
-/**
- * `onRecordBeforeCreateRequets is not defined` gains the nearest names the file could have meant;
- * other errors pass as they are.
- */
-export function explainUnknownName(error: unknown, known: readonly string[]): unknown {
-  if (!(error instanceof Error)) return error;
-  const missing = error.message.match(/^(\$?\w+) is not (?:defined|a function)$/)?.[1];
-  if (!missing) return error;
-  const hint = didYouMean(missing, known);
-  if (!hint) return error;
-  error.message = `${error.message}.${hint}`;
-  return error;
 }
 
 /**

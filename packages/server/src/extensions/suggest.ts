@@ -33,3 +33,17 @@ export function didYouMean(name: string, known: Iterable<string>): string {
   const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
   return ` Did you mean ${list}?`;
 }
+
+/**
+ * `onRecordBeforeCreateRequets is not defined` gains the nearest names the file could have meant;
+ * other errors pass as they are.
+ */
+export function explainUnknownName(error: unknown, known: readonly string[]): unknown {
+  if (!(error instanceof Error)) return error;
+  const missing = error.message.match(/^(\$?\w+) is not (?:defined|a function)$/)?.[1];
+  if (!missing) return error;
+  const hint = didYouMean(missing, known);
+  if (!hint) return error;
+  error.message = `${error.message}.${hint}`;
+  return error;
+}
