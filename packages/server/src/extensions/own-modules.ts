@@ -22,10 +22,12 @@ export const OWN_MODULE_ALIASES: Record<string, string> = {
 
 /** Makes the running server's modules importable from extension files; `root` is what `sluice` exports. */
 export function shareOwnModules(root: object): void {
+  // marked as transpiled ES modules, so that imports take their exports as they are
+  const module = (exports: object) => ({ __esModule: true, ...exports });
   (globalThis as Record<symbol, unknown>)[OWN_MODULES] = {
-    sluice: root,
-    'sluice/extensions': extensionsModule,
-    '@sluice/hooks': hooksModule,
-    '@directus/extensions-sdk': { defineHook: extensionsModule.defineHook, defineEndpoint },
+    sluice: module(root),
+    'sluice/extensions': module(extensionsModule),
+    '@sluice/hooks': module(hooksModule),
+    '@directus/extensions-sdk': module({ defineHook: extensionsModule.defineHook, defineEndpoint }),
   };
 }
