@@ -252,11 +252,20 @@ describe('sluice serve with a pb_hooks folder beside --dir', () => {
       join(root, 'pb_hooks', 'main.pb.js'),
       'onRecordBeforeCreateRequest((e) => { e.record.set("slug", "reloaded") }, "posts")\n',
     );
+    writeFileSync(
+      join(root, 'pb_hooks', 'routes.pb.js'),
+      'routerAdd("GET", "/hello/:name", (c) => c.json(200, { message: "Bonjour " + c.pathParam("name") }))\n',
+    );
     const slug = await eventually(async () => {
       const again = await server.request('POST', '/api/collections/posts/records', { body: { title: 'x' } });
       return again.body.slug === 'reloaded' ? again.body.slug : undefined;
     });
     expect(slug).toBe('reloaded');
+    const bonjour = await eventually(async () => {
+      const again = await server.request('GET', '/hello/cli');
+      return again.body.message === 'Bonjour cli' ? again.body.message : undefined;
+    });
+    expect(bonjour).toBe('Bonjour cli');
   });
 });
 
