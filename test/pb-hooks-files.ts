@@ -44,8 +44,13 @@ onRecordBeforeDeleteRequest((e) => {
 }, "posts")
 `,
   'routes.pb.js': `
+routerUse((next) => (c) => {
+  c.set("via", "routerUse")
+  return next(c)
+})
+
 routerAdd("GET", "/hello/:name", (c) => {
-  return c.json(200, { message: "Hello " + c.pathParam("name"), loud: c.queryParam("loud") === "1" })
+  return c.json(200, { message: "Hello " + c.pathParam("name"), loud: c.queryParam("loud") === "1", via: c.get("via") })
 })
 
 routerAdd("POST", "/api/posts/:slug/like", async (c) => {

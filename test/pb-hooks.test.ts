@@ -122,7 +122,7 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
 
   it('serves routerAdd routes with the request context, middlewares and dao writes', async () => {
     const hello = await server.request('GET', '/hello/ada', { query: { loud: 1 } });
-    expect(hello.body).toEqual({ message: 'Hello ada', loud: true });
+    expect(hello.body).toEqual({ message: 'Hello ada', loud: true, via: 'routerUse' });
 
     await server.request('POST', '/api/collections/posts/records', { body: { title: 'Likeable' } });
     const anonymous = await server.request('POST', '/api/posts/likeable/like', { body: { by: 'ann' } });
