@@ -167,6 +167,15 @@ export class ActionDispatcher {
     if (this.#inflight === 0) this.#wakeIdle();
   }
 
+  /** Follows work that runs like an action (an around handler after `next()`): drained, failures reported. */
+  track(pending: PromiseLike<unknown>, extension: string, event: string): void {
+    this.#inflight++;
+    pending.then(this.#settled, (error: unknown) => {
+      this.reportFailure(extension, event, error);
+      this.#settled();
+    });
+  }
+
   readonly #settled = (): void => {
     if (--this.#inflight === 0) this.#wakeIdle();
   };

@@ -55,7 +55,6 @@ describe('around handlers', () => {
     const result = await operation(hooks, { title: 'given' });
     expect(result.payload).toEqual({ title: 'changed' });
     await hooks.drain();
-    await new Promise((resolve) => setImmediate(resolve));
     expect(order).toEqual(['filter 1', 'around before', 'filter 2 sees changed', 'action', 'around after']);
     expect(seen).toEqual([{ record: { id: 'r1', title: 'changed' } }]);
   });

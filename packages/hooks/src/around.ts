@@ -65,9 +65,10 @@ function scopeOf(ctx: unknown): Scope | undefined {
 export class AroundPart {
   readonly #waiting = new WeakMap<object, Waiting[]>();
 
+  /** `track` follows the rest of a handler like an action: `drain()` waits for it, its failure is reported. */
   constructor(
     private readonly handler: AroundHandler,
-    private readonly reportFailure: (error: unknown) => void,
+    private readonly track: (pending: PromiseLike<unknown>) => void,
   ) {}
 
   /** Registered as a filter: settles when the handler calls `next()` (or ends without it). */
@@ -86,20 +87,24 @@ export class AroundPart {
     };
     const result = this.handler(payload, meta, ctx, next);
     if (!isThenable(result)) return nextCalled ? passed : false;
+    const settled = Promise.resolve(result);
     if (nextCalled) {
-      Promise.resolve(result).catch(this.reportFailure);
+      this.track(settled);
       return passed;
     }
     return new Promise((resolve, reject) => {
       release = resolve;
-      Promise.resolve(result).then(
-        () => {
-          if (!nextCalled) resolve(false);
-        },
-        (error: unknown) => {
-          if (nextCalled) this.reportFailure(error);
-          else reject(error);
-        },
+      this.track(
+        settled.then(
+          () => {
+            if (!nextCalled) resolve(false);
+          },
+          (error: unknown) => {
+            // after next() the operation is on its way: the failure is the handler's alone
+            if (nextCalled) throw error;
+            reject(error);
+          },
+        ),
       );
     });
   };

@@ -207,8 +207,8 @@ export function createHooks<E extends EventMap = UntypedEvents, C = any>(
     around(name, handler, registerOptions) {
       if (typeof handler !== 'function')
         throw new TypeError(`An around handler for "${name}" must be a function.`);
-      const part = new AroundPart(handler, (error) =>
-        dispatcher.reportFailure(registerOptions?.owner ?? 'app', name, error),
+      const part = new AroundPart(handler, (pending) =>
+        dispatcher.track(pending, registerOptions?.owner ?? 'app', name),
       );
       const filter = registry.add('filter', name, part.filter, registerOptions, { around: part });
       const withAction = !catalogue || catalogue.namesMatching('action', name).length > 0;
