@@ -106,6 +106,11 @@ onRecordAfterCreateSuccess((e) => {
   return $app.dao().saveRecord(new Record("audit", { message: "success " + e.record.get("title") }))
 }, "notes")
 
+onServe((e) => {
+  e.router.get("/api/served", (c) => c.json(200, { served: true, via: c.get("via") }))
+  e.next()
+})
+
 routerAdd("GET", "/api/booted", (e) => e.json(200, { bootstrapped, app: typeof e.request.pathValue }))
 `,
 };

@@ -169,6 +169,8 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
     expect(messages).toContain('success note');
     const booted = await server.request('GET', '/api/booted');
     expect(booted.body).toEqual({ bootstrapped: true, app: 'function' });
+    const served = await server.request('GET', '/api/served');
+    expect(served.body).toEqual({ served: true, via: 'routerUse' });
   });
 
   it('lists each file’s hooks and schedules under its path in GET /api/hooks', async () => {

@@ -70,6 +70,20 @@ declare const onBeforeBootstrap: PocketBaseHook;
 declare const onAfterBootstrap: PocketBaseHook;
 declare const onBootstrap: PocketBaseHook;
 declare const onTerminate: PocketBaseHook;
+declare function onServe(
+  handler: (e: {
+    app: typeof $app;
+    router: Record<
+      'get' | 'post' | 'put' | 'patch' | 'delete',
+      (
+        path: string,
+        handler: (c: PocketBaseRequestEvent) => unknown,
+        ...middlewares: PocketBaseMiddleware[]
+      ) => void
+    >;
+    next(): Promise<void>;
+  }) => unknown,
+): () => void;
 declare const onBeforeApiError: PocketBaseHook;
 declare const onAfterApiError: PocketBaseHook;
 declare const onModelBeforeCreate: PocketBaseHook;

@@ -7,7 +7,13 @@ import {
   pocketbaseHelpers,
   RecordClass,
 } from './pocketbase-app.ts';
-import { pocketbaseApis, pocketbaseRouter, sharedMiddlewares } from './pocketbase-router.ts';
+import {
+  type Middleware,
+  pocketbaseApis,
+  pocketbaseRouter,
+  type RouteHandler,
+  sharedMiddlewares,
+} from './pocketbase-router.ts';
 
 /**
  * Everything a PocketBase hook file calls: the `on…` hooks (older and ≥ 0.23 names),
@@ -23,9 +29,30 @@ export function pocketbaseGlobals(vocabularyContext: VocabularyContext, context:
     /** The current settings (a promise). */
     settings: () => context.services.settings.current(),
   };
+  const router = pocketbaseRouter(vocabularyContext.routes ?? [], sharedMiddlewares(hooks, owner));
+  /** PocketBase ≥ 0.23's `onServe((e) => { e.router.get(path, handler); e.next() })`: before the extensions' routes are served. */
+  const onServe = (handler: (e: object) => unknown) =>
+    hooks.init(
+      'routes.custom.before',
+      (meta: { app: unknown }) =>
+        handler({
+          app: $app,
+          server: meta.app,
+          router: Object.fromEntries(
+            ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => [
+              method.toLowerCase(),
+              (path: string, route: RouteHandler, ...middlewares: Middleware[]) =>
+                router.routerAdd(method, path, route, ...middlewares),
+            ]),
+          ),
+          next: () => Promise.resolve(),
+        }),
+      { owner },
+    );
   return {
     ...pocketbase(vocabularyContext, { app: $app }),
-    ...pocketbaseRouter(vocabularyContext.routes ?? [], sharedMiddlewares(hooks, owner)),
+    ...router,
+    onServe,
     ...pocketbaseCron(hooks, owner),
     ...pocketbaseHelpers,
     ...pocketbaseErrors,
