@@ -118,6 +118,9 @@ export class AroundPart {
     const operation = operationOf(ctx);
     // Nothing to tell this operation's end from another's: the code after `next()` runs at once.
     if (!operation) return Promise.resolve(payload);
+    // called after its chain ended (it timed out): the operation was aborted
+    if ((ctx as { scope?: { open?: boolean } }).scope?.open === false)
+      return Promise.reject(new OperationRolledBack());
     return new Promise((resolve, reject) => {
       let stack = this.#waiting.get(operation);
       if (!stack) {
