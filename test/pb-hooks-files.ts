@@ -84,7 +84,11 @@ cronAdd("tidy", "0 3 * * *", () => {})
 
 /** PocketBase ≥ 0.23: e.next(), the new names, onBootstrap. */
 export const nextFiles: Record<string, string> = {
+  'node_modules/greeter/package.json': '{ "name": "greeter", "main": "index.js" }',
+  'node_modules/greeter/index.js': 'exports.greet = (name) => "Hello, " + name',
   'next.pb.js': `
+import { greet } from "greeter"
+
 let bootstrapped = false
 
 onBootstrap((e) => {
@@ -111,6 +115,6 @@ onServe((e) => {
   e.next()
 })
 
-routerAdd("GET", "/api/booted", (e) => e.json(200, { bootstrapped, app: typeof e.request.pathValue }))
+routerAdd("GET", "/api/booted", (e) => e.json(200, { bootstrapped, app: typeof e.request.pathValue, greeting: greet("npm") }))
 `,
 };

@@ -168,7 +168,7 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
     expect(messages).toContain(`committed ${created.body.id}`);
     expect(messages).toContain('success note');
     const booted = await server.request('GET', '/api/booted');
-    expect(booted.body).toEqual({ bootstrapped: true, app: 'function' });
+    expect(booted.body).toEqual({ bootstrapped: true, app: 'function', greeting: 'Hello, npm' });
     const served = await server.request('GET', '/api/served');
     expect(served.body).toEqual({ served: true, via: 'routerUse' });
   });
