@@ -58,7 +58,11 @@ export function pocketbase(context: VocabularyContext, extras: PocketBaseExtras 
     ctx: HandlerContext | undefined,
     running = { database: ctx?.database },
   ) => {
-    e.app ??= extras.app;
+    // PocketBase's `e.app` is the hook file's `$app` (the server's app object stays `e.server`)
+    if (extras.app !== undefined) {
+      if (e.app !== undefined && e.app !== extras.app) e.server ??= e.app;
+      e.app = extras.app;
+    }
     e.next ??= proceed;
     return runningHandler.run(running, handler, e);
   };
