@@ -124,3 +124,22 @@ describe('around handlers', () => {
     expect((failures[0] as Error).message).toBe('after commit');
   });
 });
+
+describe('around handlers that do not await next()', () => {
+  it('leave no unhandled rejection when the operation rolls back', async () => {
+    const hooks = engine();
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      hooks.around('records.create', (_p, _m, _c, next) => {
+        next();
+      });
+      await operation(hooks, {}, false);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+    expect(unhandled).toEqual([]);
+  });
+});

@@ -82,6 +82,8 @@ export class AroundPart {
       nextCalled = true;
       passed = replacement;
       committed = this.#wait(ctx, payload);
+      // a handler that does not await next() must not make its rejection unhandled
+      committed.catch(() => {});
       release?.(replacement);
       return committed;
     };

@@ -84,13 +84,22 @@ export function pocketbase(context: VocabularyContext, extras: PocketBaseExtras 
       ) => {
         const e = adapter.filterEvent(payload, meta, ctx);
         const running = { database: ctx?.database };
-        e.next = async () => {
+        let going: Promise<void> | undefined;
+        const goOn = async () => {
           const committed = await next(adapter.readPayload(e, payload, meta));
           // the transaction is over: what the handler writes now runs on its own
           running.database = undefined;
           // the committed record (its id, its stored values) replaces the one before the write
           if (committed !== null && typeof committed === 'object' && committed !== payload)
             Object.assign(e, adapter.actionEvent(committed, ctx), { next: e.next });
+        };
+        e.next = () => {
+          if (!going) {
+            going = goOn();
+            // PocketBase's handlers call e.next() without awaiting it: a failed write is no crash
+            going.catch(() => {});
+          }
+          return going;
         };
         return call(handler, e, ctx, running);
       },
