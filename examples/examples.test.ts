@@ -141,6 +141,49 @@ describe('pocketbase example', () => {
   });
 });
 
+describe('pb_hooks example', () => {
+  it('loads PocketBase hook files as they are: hooks with tags, a required module, a route, a schedule', async () => {
+    const setup = setupHooks();
+    const routes = new Map();
+    const loaded = await loadExtensions({
+      dir: undefined,
+      pbHooksDir: join(here, 'pb_hooks'),
+      hooks: setup.hooks,
+      logger: setup.logger,
+      routes,
+      context: { ...withoutServer, env: {} },
+    });
+    expect(loaded.map((extension) => [extension.owner, extension.error?.message])).toEqual([
+      ['pb_hooks/comments.pb.js', undefined],
+      ['pb_hooks/main.pb.js', undefined],
+    ]);
+    const events = setup.hooks
+      .registrations()
+      .map((registration) => `${registration.kind} ${registration.event}`);
+    expect(events).toEqual(
+      expect.arrayContaining(['around records.create', 'filter records.create', 'filter records.list']),
+    );
+    expect(setup.hooks.schedules().map((schedule) => schedule.expression)).toEqual(['0 3 * * *']);
+    expect(routes.get('pb_hooks/main.pb.js').map((route: { url: string }) => route.url)).toEqual([
+      '/api/articles/:slug/summary',
+    ]);
+    const { hooks } = setup;
+    expect(
+      await runFilter(
+        hooks,
+        'records.create',
+        { title: 'Hello, World!' },
+        articles.meta,
+        handlerContext(),
+        articles.tags,
+      ),
+    ).toEqual({ title: 'Hello, World!', slug: 'hello-world' });
+    await expect(
+      runFilter(hooks, 'records.create', { title: ' ' }, articles.meta, handlerContext(), articles.tags),
+    ).rejects.toMatchObject({ status: 400, details: { title: { code: 'required' } } });
+  });
+});
+
 describe('kuzzle example', () => {
   it('changes server:now and lets only the creator read a document', async () => {
     const { hooks, events } = await load('kuzzle');

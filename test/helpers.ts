@@ -128,6 +128,7 @@ export async function startServer(dialect: Dialect, options: StartOptions = {}):
   const app = createApp({
     logLevel: 'silent',
     extensions: false,
+    hooksDir: false,
     ...appOptions,
     dir: storage.dir,
     databaseUrl: storage.databaseUrl,

@@ -28,7 +28,7 @@ const MAX_QUEUED_JOBS = 256;
 export class ActionScope {
   #held: ActionJob[] = [];
   #onCommit: (() => void)[] = [];
-  #onRollback: (() => void | Promise<void>)[] = [];
+  #onRollback: (() => void | Promise<void>)[] | undefined;
   #open = true;
 
   constructor(
@@ -51,10 +51,11 @@ export class ActionScope {
 
   /**
    * Runs `fn` when this scope rolls back, or an outer one it was committed into does: the undo of
-   * work done outside the database (files stored for the write). `rollback()` resolves once
-   * every one of them has settled.
+   * work done outside the database (files stored for the write), or around handlers waiting in
+   * `next()`. `rollback()` resolves once every one of them has settled.
    */
   onRollback(fn: () => void | Promise<void>): void {
+    this.#onRollback ??= [];
     this.#onRollback.push(fn);
   }
 
@@ -66,8 +67,9 @@ export class ActionScope {
     const onRollback = this.#onRollback;
     this.#held = [];
     this.#onCommit = [];
-    this.#onRollback = [];
-    if (this.parent?.open) for (const fn of onRollback) this.parent.onRollback(fn);
+    this.#onRollback = undefined;
+    // an outer scope still open may roll back what this one committed
+    if (onRollback && this.parent?.open) for (const fn of onRollback) this.parent.onRollback(fn);
     for (const job of held) {
       if (this.parent?.open) this.parent.hold(job);
       else this.dispatcher.dispatch(job);
@@ -84,8 +86,8 @@ export class ActionScope {
     const onRollback = this.#onRollback;
     this.#held = [];
     this.#onCommit = [];
-    this.#onRollback = [];
-    if (onRollback.length > 0) await Promise.allSettled(onRollback.map(async (fn) => fn()));
+    this.#onRollback = undefined;
+    if (onRollback) await Promise.allSettled(onRollback.map(async (fn) => fn()));
   }
 }
 
@@ -168,6 +170,15 @@ export class ActionDispatcher {
       }
     }
     if (this.#inflight === 0) this.#wakeIdle();
+  }
+
+  /** Follows work that runs like an action (an around handler after `next()`): drained, failures reported. */
+  track(pending: PromiseLike<unknown>, extension: string, event: string): void {
+    this.#inflight++;
+    pending.then(this.#settled, (error: unknown) => {
+      this.reportFailure(extension, event, error);
+      this.#settled();
+    });
   }
 
   readonly #settled = (): void => {

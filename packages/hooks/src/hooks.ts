@@ -1,4 +1,5 @@
 import { ActionDispatcher, ActionScope, HOOK_ERROR, type HookErrorMeta } from './actions.ts';
+import { type AroundHandler, AroundPart } from './around.ts';
 import type { Catalogue, EventMap } from './catalogue.ts';
 import { HookError, SluiceError } from './errors.ts';
 import { type FilterOutcome, FilterRunner } from './filters.ts';
@@ -61,7 +62,7 @@ export type Unregister = () => void;
 
 export interface RegistrationInfo {
   id: number;
-  kind: 'filter' | 'action' | 'init';
+  kind: 'filter' | 'action' | 'init' | 'around';
   event: string;
   tags: string[];
   priority: number;
@@ -99,6 +100,16 @@ export interface Hooks<E extends EventMap = UntypedEvents, C = any> {
   init<N extends string>(
     name: N,
     handler: InitHandler<InitMeta<E, N>>,
+    options?: RegisterOptions,
+  ): Unregister;
+  /**
+   * Code before `next()` runs as a filter (same order, same transaction); `next()` resolves
+   * with the committed result: the event's action meta, or the final payload of an event
+   * without an action. See `AroundHandler`.
+   */
+  around<N extends string>(
+    name: N,
+    handler: AroundHandler<Payload<E, N>, FilterMeta<E, N>, C, ActionMeta<E, N> | Payload<E, N>>,
     options?: RegisterOptions,
   ): Unregister;
   schedule(
@@ -193,6 +204,22 @@ export function createHooks<E extends EventMap = UntypedEvents, C = any>(
     filter: register('filter'),
     action: register('action'),
     init: register('init'),
+    around(name, handler, registerOptions) {
+      if (typeof handler !== 'function')
+        throw new TypeError(`An around handler for "${name}" must be a function.`);
+      const part = new AroundPart(handler, (pending) =>
+        dispatcher.track(pending, registerOptions?.owner ?? 'app', name),
+      );
+      const filter = registry.add('filter', name, part.filter, registerOptions, { around: part });
+      const withAction = !catalogue || catalogue.namesMatching('action', name).length > 0;
+      const action = withAction
+        ? registry.add('action', name, part.action, registerOptions, { internal: true })
+        : undefined;
+      return () => {
+        registry.remove(filter);
+        if (action) registry.remove(action);
+      };
+    },
     schedule: (expression, handler, scheduleOptions) =>
       schedules.add(expression, handler, scheduleOptions?.owner ?? 'app'),
     unregisterOwner: (owner) => registry.removeOwner(owner) + schedules.removeOwner(owner),
@@ -218,14 +245,17 @@ export function createHooks<E extends EventMap = UntypedEvents, C = any>(
     start: () => schedules.start(),
     stop: () => schedules.stop(),
     registrations: () =>
-      registry.all().map((registration) => ({
-        id: registration.id,
-        kind: registration.kind,
-        event: registration.pattern,
-        tags: registration.tags ? [...registration.tags] : [],
-        priority: registration.priority,
-        owner: registration.owner,
-      })),
+      registry
+        .all()
+        .filter((registration) => !registration.internal)
+        .map((registration) => ({
+          id: registration.id,
+          kind: registration.around ? 'around' : registration.kind,
+          event: registration.pattern,
+          tags: registration.tags ? [...registration.tags] : [],
+          priority: registration.priority,
+          owner: registration.owner,
+        })),
     schedules: () => schedules.list(),
   };
 }

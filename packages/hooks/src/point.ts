@@ -1,6 +1,7 @@
 import type { ActionDispatcher } from './actions.ts';
+import { settlingArounds } from './around.ts';
 import type { FilterRunner } from './filters.ts';
-import { carriesTag, type Registration, type Registry } from './registry.ts';
+import { carriesTag, type HandlerList, type Registration, type Registry } from './registry.ts';
 
 type FilterEntry = (
   payload: unknown,
@@ -44,13 +45,22 @@ export class EventPoint {
     } else {
       const chain = this.runner.compile(this.name, list);
       const runner = this.runner;
-      const { registrations } = list;
-      this.filter = list.mayBeAsync
+      const { registrations, arounds } = list;
+      const run: FilterEntry = list.mayBeAsync
         ? (p, m, c, t) => runner.run(chain, mayRunAsync(registrations, t), p, m, c, t)
         : chain;
+      this.filter = arounds ? this.#settlingArounds(run, arounds) : run;
     }
     return this.filter(payload, meta, ctx, tags);
   };
+
+  #settlingArounds(run: FilterEntry, arounds: NonNullable<HandlerList['arounds']>): FilterEntry {
+    const actions = this.registry.handlersFor('action', this.name).registrations;
+    const withoutAction = arounds.filter(
+      (around) => !actions.some((registration) => registration.handler === around.action),
+    );
+    return settlingArounds(run, arounds, withoutAction);
+  }
 
   readonly #resolveAction: ActionEntry = (meta, ctx, tags) => {
     if (this.registry.handlersFor('action', this.name).registrations.length === 0) {

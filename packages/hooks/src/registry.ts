@@ -1,3 +1,4 @@
+import type { AroundPart } from './around.ts';
 import { type Catalogue, eventUnavailable, type HookKind } from './catalogue.ts';
 import { UnknownEventError } from './errors.ts';
 import { type CompiledPattern, compilePattern, isValidPattern, matchesPattern } from './names.ts';
@@ -22,14 +23,23 @@ export interface Registration {
   readonly handler: Function;
   /** Declared `async`, or seen returning a promise: its chains take a concurrency slot. */
   mayBeAsync: boolean;
+  /** The filter part of an around handler. */
+  readonly around?: AroundPart;
+  /** The action part of an around handler: not listed on its own. */
+  readonly internal?: true;
 }
+
+/** What the engine itself adds to a registration (around handlers). */
+export type RegistrationParts = Pick<Registration, 'around' | 'internal'>;
 
 export interface HandlerList {
   readonly registrations: readonly Registration[];
   readonly mayBeAsync: boolean;
+  /** The around handlers among the filters; null when there are none (the common case). */
+  readonly arounds: readonly AroundPart[] | null;
 }
 
-const EMPTY: HandlerList = { registrations: [], mayBeAsync: false };
+const EMPTY: HandlerList = { registrations: [], mayBeAsync: false, arounds: null };
 
 const AsyncFunction = (async () => {}).constructor;
 
@@ -50,7 +60,13 @@ export class Registry {
 
   constructor(private readonly catalogue: Catalogue | undefined) {}
 
-  add(kind: HookKind, pattern: string, handler: Function, options: RegisterOptions = {}): Registration {
+  add(
+    kind: HookKind,
+    pattern: string,
+    handler: Function,
+    options: RegisterOptions = {},
+    parts: RegistrationParts = {},
+  ): Registration {
     if (typeof handler !== 'function')
       throw new TypeError(`A ${kind} handler for "${pattern}" must be a function.`);
     if (!isValidPattern(pattern)) throw new UnknownEventError(`Invalid event name "${pattern}".`);
@@ -69,6 +85,7 @@ export class Registry {
       owner: options.owner ?? 'app',
       handler,
       mayBeAsync: handler instanceof AsyncFunction,
+      ...parts,
     };
     const list = this.#byKind[kind];
     let index = list.length;
@@ -104,10 +121,17 @@ export class Registry {
     const registrations = this.#byKind[kind].filter((registration) =>
       matchesPattern(registration.compiled, name),
     );
+    const arounds = registrations.flatMap((registration) =>
+      registration.around ? [registration.around] : [],
+    );
     const list =
       registrations.length === 0
         ? EMPTY
-        : { registrations, mayBeAsync: registrations.some((registration) => registration.mayBeAsync) };
+        : {
+            registrations,
+            mayBeAsync: registrations.some((registration) => registration.mayBeAsync),
+            arounds: arounds.length > 0 ? arounds : null,
+          };
     this.#cache[kind].set(name, list);
     return list;
   }

@@ -8,13 +8,14 @@ import { CliProgram } from './cli-program.ts';
 const HARD_EXIT_GRACE_MS = 1000;
 
 const usage = `Usage:
-  sluice serve [--dir DATA] [--http HOST:PORT] [--origins ORIGIN,…] [--extensions DIR] [--dev]
+  sluice serve [--dir DATA] [--http HOST:PORT] [--origins ORIGIN,…] [--extensions DIR] [--hooksDir DIR] [--dev]
   sluice admin create EMAIL PASSWORD [--dir DATA]
 
 --origins: the origins whose pages may call the API (CORS); default * (every origin).
+--hooksDir: PocketBase's hook files (*.pb.js); default pb_hooks beside the data folder.
 
 Environment: SLUICE_DATABASE_URL (postgres://…), SLUICE_ADMIN_EMAIL / SLUICE_ADMIN_PASSWORD,
-SLUICE_ORIGINS, SLUICE_TRUSTED_PROXIES, SLUICE_EXTENSIONS, SLUICE_EXTENSIONS_MUST_LOAD,
+SLUICE_ORIGINS, SLUICE_TRUSTED_PROXIES, SLUICE_EXTENSIONS, SLUICE_HOOKS_DIR, SLUICE_EXTENSIONS_MUST_LOAD,
 SLUICE_LOG_LEVEL, SLUICE_SHUTDOWN_TIMEOUT_MS.`;
 
 /** The options `sluice` itself reads, for every command. */
@@ -23,6 +24,7 @@ const globalOptions = {
   http: { type: 'string' },
   origins: { type: 'string' },
   extensions: { type: 'string' },
+  hooksDir: { type: 'string' },
   dev: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -45,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     http: text(values.http),
     origins: text(values.origins)?.split(','),
     extensions: text(values.extensions) ?? process.env.SLUICE_EXTENSIONS ?? './extensions',
+    hooksDir: text(values.hooksDir),
     dev: values.dev === true,
     logLevel: command === 'serve' ? undefined : 'warn',
   });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Catalogue, createHooks, type Hooks } from '@sluice/hooks';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
@@ -17,13 +17,15 @@ import { type CallOptions, type HookContext, system } from '../context.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrations.ts';
 import { type CustomRoutes, registerCustomRoutes } from '../extensions/custom-routes.ts';
-import { discoverExtensions } from '../extensions/discover.ts';
+import { defineHook } from '../extensions/define.ts';
 import {
+  discoverAll,
   type LoadedExtension,
   type LoadOptions,
   loadExtension,
   loadExtensions,
 } from '../extensions/loader.ts';
+import { shareOwnModules } from '../extensions/own-modules.ts';
 import { registerHookRoutes } from '../extensions/routes.ts';
 import { type ExtensionWatcher, watchExtensions } from '../extensions/watcher.ts';
 import { registerFilesLibraryRoutes } from '../files/library/routes.ts';
@@ -97,6 +99,11 @@ export function createApp(options: AppOptions = {}): App {
     options.extensions === false
       ? undefined
       : resolve(options.extensions ?? env.SLUICE_EXTENSIONS ?? './extensions');
+  // PocketBase's layout: `pb_hooks` beside the data folder
+  const pbHooksDir =
+    options.hooksDir === false
+      ? undefined
+      : resolve(options.hooksDir ?? env.SLUICE_HOOKS_DIR ?? join(dirname(dir), 'pb_hooks'));
   let secret: string | undefined;
   let extensionsLoaded: Promise<void> | undefined;
   let loadOptions: LoadOptions | undefined;
@@ -143,9 +150,13 @@ export function createApp(options: AppOptions = {}): App {
 
     loadExtensions() {
       extensionsLoaded ??= (async () => {
-        if (!extensionsDir || !existsSync(extensionsDir)) return;
+        const hasExtensions = extensionsDir !== undefined && existsSync(extensionsDir);
+        const hasPbHooks = pbHooksDir !== undefined && existsSync(pbHooksDir);
+        if (!hasExtensions && !hasPbHooks) return;
+        shareOwnModules({ createApp, events, defineHook });
         loadOptions = {
           dir: extensionsDir,
+          pbHooksDir: hasPbHooks ? pbHooksDir : undefined,
           hooks,
           catalogue,
           logger,
@@ -283,8 +294,8 @@ export function createApp(options: AppOptions = {}): App {
   /** Reloads the extensions another instance reloaded (`--dev`), from this instance's folder. */
   async function reloadOwners(owners: string[]): Promise<void> {
     await extensionsLoaded;
-    if (!loadOptions || !extensionsDir) return;
-    const entries = new Map(discoverExtensions(extensionsDir).map((entry) => [entry.owner, entry]));
+    if (!loadOptions) return;
+    const entries = new Map(discoverAll(loadOptions).map((entry) => [entry.owner, entry]));
     const reloaded: LoadedExtension[] = [];
     const removed: string[] = [];
     for (const owner of [...new Set(owners)].sort()) {

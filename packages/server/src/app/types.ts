@@ -13,6 +13,11 @@ export interface AppOptions {
   http?: string;
   /** The extensions folder. Default `./extensions`. */
   extensions?: string | false;
+  /**
+   * PocketBase's hook files folder (`*.pb.js`). Default: `SLUICE_HOOKS_DIR`, else `pb_hooks`
+   * beside the data folder (`./sluice_data` → `./pb_hooks`); `false`: none.
+   */
+  hooksDir?: string | false;
   /** Reload extensions when their files change. */
   dev?: boolean;
   /** pino log level, or a logger. Default `info` (`silent` under tests). */

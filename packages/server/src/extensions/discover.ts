@@ -13,6 +13,8 @@ export interface ExtensionEntry {
   path: string;
   /** Set for a Directus endpoint extension (`endpoints/<id>`), which adds routes, not hooks. */
   endpoint?: true;
+  /** Set for a PocketBase hook file of the `pb_hooks` folder, run with PocketBase's globals. */
+  pbHooks?: true;
 }
 
 /** Entry files, in the order one is chosen when several exist. */

@@ -1,10 +1,11 @@
 import type { HookRegister } from './define.ts';
+import { didYouMean, explainUnknownName } from './suggest.ts';
 import type { ExtensionContext, VocabularyContext, VocabularyName } from './types.ts';
 import { directus } from './vocabularies/directus.ts';
 import { directusLegacy, type LegacyHooks } from './vocabularies/directus-legacy.ts';
-import { kuzzle } from './vocabularies/kuzzle.ts';
-import { pocketbase } from './vocabularies/pocketbase.ts';
-import { pocketbaseRouter } from './vocabularies/pocketbase-router.ts';
+import { type KuzzleApp, kuzzle } from './vocabularies/kuzzle.ts';
+import { pocketbaseHookNames } from './vocabularies/pocketbase.ts';
+import { pocketbaseGlobals } from './vocabularies/pocketbase-globals.ts';
 import { qelos } from './vocabularies/qelos.ts';
 
 export const VOCABULARIES: readonly VocabularyName[] = [
@@ -56,7 +57,7 @@ export async function registerHookModule(
   const marker = module.vocabulary ?? 'directus';
   if (typeof marker !== 'string' || !(VOCABULARIES as readonly string[]).includes(marker)) {
     throw new TypeError(
-      `Unknown vocabulary ${JSON.stringify(marker)}; use one of ${VOCABULARIES.join(', ')}.`,
+      `Unknown vocabulary ${JSON.stringify(marker)}.${typeof marker === 'string' ? didYouMean(marker, VOCABULARIES) : ''} Use one of ${VOCABULARIES.join(', ')}.`,
     );
   }
   if (isHookObject(exported)) {
@@ -70,11 +71,14 @@ export async function registerHookModule(
   }
   switch (marker) {
     case 'pocketbase':
-      await exported({
-        ...pocketbase(vocabularyContext),
-        routerAdd: pocketbaseRouter(vocabularyContext.routes ?? []),
-        $app: context,
-      });
+      {
+        const globals = pocketbaseGlobals(vocabularyContext, context);
+        try {
+          await exported(globals);
+        } catch (error) {
+          throw explainUnknownName(error, Object.keys(globals));
+        }
+      }
       return 'pocketbase';
     case 'kuzzle':
       await exported(kuzzle(vocabularyContext));
@@ -84,7 +88,25 @@ export async function registerHookModule(
       return 'qelos';
     default: {
       const register: HookRegister = { ...context, ...directus(vocabularyContext) };
-      const returned = await exported(register, context);
+      // Kuzzle's `(app) => { app.pipe.register(…) }` needs no marker either
+      let kuzzleApp: KuzzleApp | undefined;
+      const app = () => {
+        kuzzleApp ??= kuzzle(vocabularyContext);
+        return kuzzleApp;
+      };
+      Object.defineProperties(register, {
+        pipe: { get: () => app().pipe },
+        hook: { get: () => app().hook },
+        kerror: { get: () => app().kerror },
+        log: { get: () => app().log },
+      });
+      let returned: unknown;
+      try {
+        returned = await exported(register, context);
+      } catch (error) {
+        throw module.vocabulary === undefined ? withMarkerHint(error, vocabularyContext) : error;
+      }
+      if (kuzzleApp) return 'kuzzle';
       if (isHookObject(returned)) {
         directusLegacy(vocabularyContext).register(returned);
         return 'directus-legacy';
@@ -95,4 +117,26 @@ export async function registerHookModule(
       return marker as VocabularyName;
     }
   }
+}
+
+/** The functions only one platform's form has, and the marker that gives a file that form. */
+const MARKED_NAMES: [RegExp, VocabularyName][] = [
+  [/^(on[A-Z]\w*|routerAdd|routerUse|cronAdd|cronRemove)$/, 'pocketbase'],
+  [/^(registerToHook|getSdk)$/, 'qelos'],
+];
+
+/**
+ * A file without a marker that calls another platform's function (`onRecordBeforeCreateRequest
+ * is not a function`) is told which marker to add.
+ */
+function withMarkerHint(error: unknown, vocabularyContext: VocabularyContext): unknown {
+  if (!(error instanceof TypeError)) return error;
+  const name = error.message.match(/^(?:\w+\.)*(\$?\w+) is not a function$/)?.[1];
+  if (!name) return error;
+  const vocabulary = MARKED_NAMES.find(([pattern]) => pattern.test(name))?.[1];
+  if (!vocabulary) return error;
+  const known = vocabulary === 'pocketbase' ? pocketbaseHookNames(vocabularyContext.catalogue) : [];
+  const hint = name.startsWith('on') && !known.includes(name) ? didYouMean(name, known) : '';
+  error.message = `${error.message}: ${name} belongs to the ${vocabulary} form; add \`export const vocabulary = '${vocabulary}'\` to the file.${hint}`;
+  return error;
 }

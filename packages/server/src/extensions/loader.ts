@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { type Catalogue, exceptions, type Hooks, type Logger } from '@sluice/hooks';
-import { createJiti } from 'jiti';
 import type { CustomRoute, CustomRoutes } from './custom-routes.ts';
 import { discoverEndpoints, discoverExtensions, type ExtensionEntry } from './discover.ts';
 import { endpointRoutes } from './endpoints.ts';
+import { evaluateFile } from './evaluate.ts';
 import { hookModuleOf, registerHookModule } from './forms.ts';
+import { discoverPbHooks, runPbHooksFile } from './pb-hooks.ts';
 import { pluginEventSender, toPluginEvent } from './plugin-events.ts';
 import type {
   ExtensionContext,
@@ -15,8 +15,10 @@ import type {
 } from './types.ts';
 
 export interface LoadOptions {
-  /** The extensions folder: `<dir>/hooks/…` and `<dir>/bundles/…`. */
-  dir: string;
+  /** The extensions folder: `<dir>/hooks/…` and `<dir>/bundles/…`; none when undefined. */
+  dir: string | undefined;
+  /** PocketBase's hook files folder (`pb_hooks`, `*.pb.js`); none when undefined. */
+  pbHooksDir?: string;
   hooks: Hooks<any, any>;
   /** Defaults to the engine's catalogue. */
   catalogue?: Catalogue;
@@ -96,7 +98,16 @@ export async function loadExtension(entry: ExtensionEntry, options: LoadOptions)
   };
   const loaded: LoadedExtension = { id: entry.id, owner: entry.owner, path: entry.path };
   try {
-    const namespace = await evaluate(entry.path);
+    if (entry.pbHooks) {
+      // a pb_hooks file registers as its top-level code runs: its old hooks go first
+      if (options.replace) hooks.unregisterOwner(entry.owner);
+      await runPbHooksFile(entry, vocabularyContext, context, options.pbHooksDir ?? '');
+      loaded.vocabulary = 'pocketbase';
+      options.routes?.set(entry.owner, routes);
+      logger.debug({ extension: entry.owner, path: entry.path }, 'PocketBase hook file loaded.');
+      return loaded;
+    }
+    const namespace = await evaluateFile(entry.path);
     if (entry.endpoint) {
       routes.push(...(await endpointRoutes(hookModuleOf(namespace).exported, entry.id, context)));
       loaded.vocabulary = 'directus';
@@ -124,30 +135,28 @@ export async function loadExtension(entry: ExtensionEntry, options: LoadOptions)
   return loaded;
 }
 
-/**
- * Evaluates a hook file afresh on every call, whatever its module system: jiti would hand plain
- * JavaScript to Node's own loader, whose cache a reload could not get past, so the file is
- * always transpiled. TypeScript it imports is evaluated afresh too (no module cache).
- */
-async function evaluate(path: string): Promise<unknown> {
-  const jiti = createJiti(import.meta.url, { moduleCache: false });
-  const source = await readFile(path, 'utf8');
-  return await jiti.evalModule(source, { filename: path, id: path, async: true, forceTranspile: true });
-}
-
 function mustLoadFromEnv(options: LoadOptions): boolean {
   const env = options.context?.env ?? process.env;
   return env.SLUICE_EXTENSIONS_MUST_LOAD === 'true';
 }
 
+/** Every extension the options name, in the order they load. */
+export function discoverAll(options: Pick<LoadOptions, 'dir' | 'pbHooksDir'>): ExtensionEntry[] {
+  return [
+    ...(options.dir ? discoverExtensions(options.dir) : []),
+    ...discoverPbHooks(options.pbHooksDir),
+    ...(options.dir ? discoverEndpoints(options.dir) : []),
+  ];
+}
+
 /**
  * Loads every hook file of an extensions folder, one after another in the fixed order of
- * `discoverExtensions` (hooks/ before bundles/, then by name), then the endpoints. A file that
- * fails is reported and the others still load, unless `mustLoad`.
+ * `discoverExtensions` (hooks/ before bundles/, then by name), then the `pb_hooks` files by
+ * name, then the endpoints. A file that fails is reported and the others still load, unless
+ * `mustLoad`.
  */
 export async function loadExtensions(options: LoadOptions): Promise<LoadedExtension[]> {
   const loaded: LoadedExtension[] = [];
-  for (const entry of [...discoverExtensions(options.dir), ...discoverEndpoints(options.dir)])
-    loaded.push(await loadExtension(entry, options));
+  for (const entry of discoverAll(options)) loaded.push(await loadExtension(entry, options));
   return loaded;
 }

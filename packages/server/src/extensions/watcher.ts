@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { watch } from 'chokidar';
 import { discoverExtensions, type ExtensionEntry, ownersOfPath } from './discover.ts';
 import { type LoadedExtension, type LoadOptions, loadExtension } from './loader.ts';
+import { discoverPbHooks, pbHooksOwnersOfPath } from './pb-hooks.ts';
 
 export interface WatchOptions extends LoadOptions {
   /** Quiet time after the last change before reloading. Default 50 ms. */
@@ -22,18 +24,27 @@ export interface ExtensionWatcher {
  */
 export async function watchExtensions(options: WatchOptions): Promise<ExtensionWatcher> {
   const debounceMs = options.debounceMs ?? 50;
-  let entries = new Map(discoverExtensions(options.dir).map((entry) => [entry.owner, entry]));
+  const discover = () =>
+    new Map(
+      [...(options.dir ? discoverExtensions(options.dir) : []), ...discoverPbHooks(options.pbHooksDir)].map(
+        (entry) => [entry.owner, entry],
+      ),
+    );
+  let entries = discover();
   let changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let reloading: Promise<void> = Promise.resolve();
 
   const reload = async (paths: Set<string>): Promise<void> => {
     const previous = entries;
-    const current = new Map(discoverExtensions(options.dir).map((entry) => [entry.owner, entry]));
+    const current = discover();
     entries = current;
     const known: ExtensionEntry[] = [...previous.values(), ...current.values()];
     const owners = new Set<string>();
-    for (const path of paths) for (const owner of ownersOfPath(options.dir, path, known)) owners.add(owner);
+    for (const path of paths) {
+      if (options.dir) for (const owner of ownersOfPath(options.dir, path, known)) owners.add(owner);
+      for (const owner of pbHooksOwnersOfPath(options.pbHooksDir, path, known)) owners.add(owner);
+    }
     for (const owner of current.keys()) if (!previous.has(owner)) owners.add(owner);
     for (const owner of previous.keys()) if (!current.has(owner)) owners.add(owner);
 
@@ -68,7 +79,10 @@ export async function watchExtensions(options: WatchOptions): Promise<ExtensionW
     );
   };
 
-  const watcher = watch(options.dir, {
+  const folders = [options.dir, options.pbHooksDir].filter(
+    (dir): dir is string => dir !== undefined && existsSync(dir),
+  );
+  const watcher = watch(folders, {
     ignoreInitial: true,
     ignored: (path) => /[\\/](node_modules|\.git)([\\/]|$)/.test(path),
   });

@@ -146,4 +146,34 @@ describe('directus vocabulary (register functions)', () => {
       'webhooks.create',
     ]);
   });
+
+  it('registers an around handler on a scoped name: before next() as a filter, after it the committed meta', async () => {
+    const { hooks, vocabularyContext } = setupHooks();
+    const { around } = directus(vocabularyContext('hooks/around'));
+    const seen: unknown[] = [];
+    around('articles.items.create', async (payload: any, _meta, _ctx, next) => {
+      const committed = (await next({ ...payload, checked: true })) as any;
+      seen.push(committed.record);
+    });
+    const { tags, meta } = recordEvent('articles', 'create');
+    const scope = hooks.scope();
+    const ctx = { ...handlerContext(), scope };
+    expect(await runFilter(hooks, 'records.create', { title: 't' }, meta, ctx, tags)).toEqual({
+      title: 't',
+      checked: true,
+    });
+    // another collection: not its business
+    expect(
+      await runFilter(hooks, 'records.create', { title: 'u' }, meta, { ...handlerContext() }, ['notes']),
+    ).toEqual({
+      title: 'u',
+    });
+    hooks.runAction('records.create', { ...meta, record: { id: 'a1', title: 't' } }, ctx, tags);
+    scope.commit();
+    await hooks.drain();
+    expect(seen).toEqual([{ id: 'a1', title: 't' }]);
+    expect(hooks.registrations()).toMatchObject([
+      { kind: 'around', event: 'records.create', tags: ['articles'] },
+    ]);
+  });
 });

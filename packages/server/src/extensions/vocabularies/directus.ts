@@ -1,5 +1,6 @@
 import type {
   ActionHandler,
+  AroundHandler,
   FilterHandler,
   HookKind,
   InitHandler,
@@ -35,6 +36,12 @@ export interface DirectusRegister {
     options?: DirectusOptions,
   ): Unregister;
   init<N extends string>(name: N, handler: InitHandler<InitMeta<N>>, options?: DirectusOptions): Unregister;
+  /** Code before `next()` runs as a filter; `await next()` resolves once the operation committed. */
+  around<N extends string>(
+    name: N,
+    handler: AroundHandler<FilterPayload<N>, FilterMeta<N>, HandlerContext, ActionMeta<N> | FilterPayload<N>>,
+    options?: DirectusOptions,
+  ): Unregister;
   /** A cron expression of 5 or 6 fields; names of days and months are accepted. */
   schedule(expression: string, handler: ScheduleHandler): Unregister;
 }
@@ -59,12 +66,12 @@ function resolveScoped(context: VocabularyContext, name: string, kind: HookKind)
 export function directus(context: VocabularyContext): DirectusRegister {
   const { hooks, owner } = context;
   const register =
-    (kind: HookKind) =>
+    (kind: HookKind | 'around') =>
     (name: string, handler: Function, options: DirectusOptions = {}): Unregister => {
       if (typeof handler !== 'function')
         throw new TypeError(`The ${kind} handler for "${name}" must be a function.`);
       const unregisters: Unregister[] = [];
-      for (const resolved of resolveScoped(context, name, kind)) {
+      for (const resolved of resolveScoped(context, name, kind === 'around' ? 'filter' : kind)) {
         const tags = combineTags(resolved.tags, options.tags);
         if (tags === null) continue;
         unregisters.push(
@@ -77,6 +84,7 @@ export function directus(context: VocabularyContext): DirectusRegister {
     filter: register('filter'),
     action: register('action'),
     init: register('init'),
+    around: register('around'),
     schedule: (expression, handler) => hooks.schedule(expression, handler, { owner }),
   };
 }

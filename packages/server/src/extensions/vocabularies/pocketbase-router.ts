@@ -1,18 +1,26 @@
+import { InvalidPayloadError, UnauthorizedError } from '@sluice/hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CustomRoute } from '../custom-routes.ts';
 import { type PocketBaseRecord, pocketbaseRecord } from './pocketbase-record.ts';
 
 const METHODS = new Set<CustomRoute['method']>(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'OPTIONS']);
 
-/** What a `routerAdd` handler gets, the shape of PocketBase's request event. */
+/** The request both PocketBase generations read: `e.request.pathValue(…)` (≥ 0.23) and `c.request()` (older). */
+export interface PocketBaseRequest {
+  (): PocketBaseRequest;
+  method: string;
+  url: string;
+  headers: Record<string, unknown>;
+  /** A path parameter: `{name}` (or `{path...}`, the rest of the path) in the route's path. */
+  pathValue(name: string): string;
+}
+
+/**
+ * What a `routerAdd` handler gets: PocketBase's request event (≥ 0.23) and, on the same object,
+ * the older echo context (`c.pathParam`, `c.queryParam`, `c.bind`, `c.get('authRecord')` …).
+ */
 export interface PocketBaseRequestEvent {
-  request: {
-    method: string;
-    url: string;
-    headers: Record<string, unknown>;
-    /** A path parameter: `{name}` (or `{path...}`, the rest of the path) in the route's path. */
-    pathValue(name: string): string;
-  };
+  request: PocketBaseRequest;
   /** The signed-in record (with `get`/`set`), or null. */
   auth: PocketBaseRecord | null;
   requestInfo(): {
@@ -22,34 +30,62 @@ export interface PocketBaseRequestEvent {
     body: Record<string, unknown>;
     auth: PocketBaseRecord | null;
   };
+  pathParam(name: string): string;
+  queryParam(name: string): string;
+  /** Copies the request body's fields onto `target`, and returns it. */
+  bind<T extends object>(target: T): T;
+  /** `authRecord` and `admin`, as echo's store held them; anything a middleware `set`. */
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
   json(status: number, data: unknown): FastifyReply;
   string(status: number, text: string): FastifyReply;
   html(status: number, html: string): FastifyReply;
   noContent(status: number): FastifyReply;
+  redirect(status: number, url: string): FastifyReply;
+  /** ≥ 0.23 middlewares call it to go on; echo middlewares call the `next` they were given. */
+  next(): unknown;
 }
+
+export type RouteHandler = (e: PocketBaseRequestEvent) => unknown;
+/** An echo middleware: `(next) => (c) => { …; return next(c) }`, as `$apis.requireAuth()` returns. */
+export type Middleware = (next: RouteHandler) => RouteHandler;
 
 export type RouterAdd = (
   method: string,
   path: string,
-  handler: (e: PocketBaseRequestEvent) => unknown,
-  ...middlewares: unknown[]
+  handler: RouteHandler,
+  ...middlewares: Middleware[]
 ) => void;
 
+/** Middlewares every route of the hook files passes through (`routerUse`), in the order added. */
+export type RouterUse = (...middlewares: Middleware[]) => void;
+
+function checkMiddlewares(middlewares: unknown[], where: string): Middleware[] {
+  for (const middleware of middlewares) {
+    if (typeof middleware !== 'function')
+      throw new TypeError(
+        `${where}: a middleware must be a function (next) => (c) => …, like $apis.requireAuth().`,
+      );
+  }
+  return middlewares as Middleware[];
+}
+
 /**
- * PocketBase's `routerAdd(method, path, handler)`: the route is added to `routes` (see
- * `CustomRoutes`). Paths are written as in PocketBase, `/api/hello/{name}` or `{path...}` for
- * the rest of the path (`:name` works too). Middlewares are refused rather than ignored: a
- * route meant to require auth must not silently be open.
+ * PocketBase's `routerAdd(method, path, handler, ...middlewares)` and `routerUse(...middlewares)`:
+ * routes go to `routes` (see `CustomRoutes`). Paths are written as in PocketBase,
+ * `/api/hello/{name}` or `{path...}` for the rest of the path (`:name` works too).
  */
-export function pocketbaseRouter(routes: CustomRoute[]): RouterAdd {
-  return (method, path, handler, ...middlewares) => {
+export function pocketbaseRouter(
+  routes: CustomRoute[],
+  global: { add(middlewares: Middleware[]): void; all(): readonly Middleware[] } = sharedMiddlewares(),
+): { routerAdd: RouterAdd; routerUse: RouterUse } {
+  const routerAdd: RouterAdd = (method, path, handler, ...middlewares) => {
     const verb = String(method).toUpperCase() as CustomRoute['method'];
     if (!METHODS.has(verb)) throw new TypeError(`routerAdd: unknown method ${JSON.stringify(method)}.`);
     if (typeof path !== 'string' || !path.startsWith('/'))
       throw new TypeError(`routerAdd: the path must start with "/", got ${JSON.stringify(path)}.`);
     if (typeof handler !== 'function') throw new TypeError('routerAdd: the handler must be a function.');
-    if (middlewares.length > 0)
-      throw new TypeError('routerAdd: middlewares are not supported; check in the handler instead.');
+    const own = checkMiddlewares(middlewares, 'routerAdd');
     let rest: string | undefined;
     const url = path.replace(/\{(\w+)(\.\.\.)?\}/g, (_, name: string, spread?: string) => {
       if (!spread) return `:${name}`;
@@ -60,12 +96,39 @@ export function pocketbaseRouter(routes: CustomRoute[]): RouterAdd {
       method: verb,
       url,
       handler: async (request, reply) => {
-        await handler(requestEvent(request, reply, rest));
+        // the first middleware added runs first
+        const chain = [...global.all(), ...own].reduceRight<RouteHandler>(
+          (next, middleware) => middleware(next),
+          handler,
+        );
+        await chain(requestEvent(request, reply, rest));
         // as in PocketBase, a handler that wrote nothing answers an empty 200
         if (!reply.sent) reply.send();
         return reply;
       },
     });
+  };
+  const routerUse: RouterUse = (...middlewares) => {
+    global.add(checkMiddlewares(middlewares, 'routerUse'));
+  };
+  return { routerAdd, routerUse };
+}
+
+/** `routerUse` middlewares by owner: a reloaded file's replace its previous ones. */
+const middlewaresByOwner = new WeakMap<object, Map<string, Middleware[]>>();
+
+/** The `routerUse` middlewares of every extension sharing `key` (the engine), `owner`'s emptied. */
+export function sharedMiddlewares(key: object = {}, owner = 'app') {
+  let byOwner = middlewaresByOwner.get(key);
+  if (!byOwner) {
+    byOwner = new Map();
+    middlewaresByOwner.set(key, byOwner);
+  }
+  const owners = byOwner;
+  owners.set(owner, []);
+  return {
+    add: (middlewares: Middleware[]) => owners.get(owner)?.push(...middlewares),
+    all: () => [...owners.values()].flat(),
   };
 }
 
@@ -75,25 +138,71 @@ function requestEvent(
   rest: string | undefined,
 ): PocketBaseRequestEvent {
   const params = (request.params ?? {}) as Record<string, string>;
-  const auth = pocketbaseRecord(request.accountability.record);
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const accountability = request.accountability;
+  const auth = pocketbaseRecord(accountability.record);
+  const store = new Map<string, unknown>([
+    ['authRecord', accountability.admin ? null : auth],
+    ['admin', accountability.admin ? auth : null],
+  ]);
+  const pathValue = (name: string) => (name === rest ? params['*'] : params[name]) ?? '';
+  const pocketbaseRequest: PocketBaseRequest = Object.assign(() => pocketbaseRequest, {
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    pathValue,
+  });
   return {
-    request: {
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      pathValue: (name) => (name === rest ? params['*'] : params[name]) ?? '',
-    },
+    request: pocketbaseRequest,
     auth,
-    requestInfo: () => ({
-      method: request.method,
-      query: (request.query ?? {}) as Record<string, unknown>,
-      headers: request.headers,
-      body: (request.body ?? {}) as Record<string, unknown>,
-      auth,
-    }),
+    requestInfo: () => ({ method: request.method, query, headers: request.headers, body, auth }),
+    pathParam: pathValue,
+    queryParam: (name) => {
+      const value = query[name];
+      return Array.isArray(value) ? String(value[0] ?? '') : value === undefined ? '' : String(value);
+    },
+    bind: (target) => Object.assign(target, body),
+    get: (key) => store.get(key),
+    set: (key, value) => {
+      store.set(key, value);
+    },
     json: (status, data) => reply.status(status).send(data),
     string: (status, text) => reply.status(status).type('text/plain; charset=utf-8').send(text),
     html: (status, html) => reply.status(status).type('text/html; charset=utf-8').send(html),
     noContent: (status) => reply.status(status).send(),
+    redirect: (status, url) => reply.redirect(url, status),
+    next: () => undefined,
   };
 }
+
+function guard(allowed: (c: PocketBaseRequestEvent) => boolean, refuse: () => Error): Middleware {
+  return (next) => (c) => {
+    if (!allowed(c)) throw refuse();
+    return next(c);
+  };
+}
+
+const inCollections = (record: unknown, collections: string[]) =>
+  record !== null &&
+  record !== undefined &&
+  (collections.length === 0 || collections.includes(String((record as PocketBaseRecord).collectionName)));
+
+const needsRecord = () => new UnauthorizedError('The request requires a valid record authorization token.');
+const needsAdmin = () => new UnauthorizedError('The request requires a valid superuser authorization token.');
+
+/** PocketBase's route middlewares (`$apis.requireRecordAuth()` …), older and ≥ 0.23 names. */
+export const pocketbaseApis = {
+  requireRecordAuth: (...collections: string[]) =>
+    guard((c) => inCollections(c.get('authRecord'), collections), needsRecord),
+  requireAdminAuth: () => guard((c) => Boolean(c.get('admin')), needsAdmin),
+  requireSuperuserAuth: () => guard((c) => Boolean(c.get('admin')), needsAdmin),
+  requireAdminOrRecordAuth: (...collections: string[]) =>
+    guard((c) => Boolean(c.get('admin')) || inCollections(c.get('authRecord'), collections), needsRecord),
+  requireAuth: (...collections: string[]) => guard((c) => inCollections(c.auth, collections), needsRecord),
+  requireGuestOnly: () =>
+    guard(
+      (c) => c.auth === null,
+      () => new InvalidPayloadError('The request can be accessed only by guests.'),
+    ),
+};

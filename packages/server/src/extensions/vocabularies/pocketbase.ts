@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AliasTarget, Catalogue, HookKind, Unregister } from '@sluice/hooks';
 import type { HandlerContext, VocabularyContext } from '../types.ts';
-import { eventAdapter, type PocketBaseEvent } from './pocketbase-events.ts';
-import { combineTags, isThenable, resolveOrThrow, unregisterAll } from './resolve.ts';
+import { type EventAdapter, eventAdapter, type PocketBaseEvent } from './pocketbase-events.ts';
+import { POCKETBASE_NEXT } from './pocketbase-next.ts';
+import { combineTags, isThenable, type ResolvedEvent, resolveOrThrow, unregisterAll } from './resolve.ts';
 
 export type PocketBaseHandler = (e: PocketBaseEvent) => unknown;
 
@@ -11,15 +13,25 @@ export type PocketBaseHook = (handler: PocketBaseHandler, ...tags: string[]) => 
 /** Every `on…` function the catalogue knows, by name. */
 export type PocketBaseHooks = Record<string, PocketBaseHook>;
 
-/** Names of all `on…` hooks in the catalogue, in catalogue order. */
+/**
+ * The context of the handler running now, so `$app.dao()` called from it joins its transaction
+ * (a write outside it would wait for the lock the operation holds, on SQLite).
+ */
+export const runningHandler = new AsyncLocalStorage<{ database?: unknown }>();
+
+/** Names of all `on…` hooks: the catalogue's, in catalogue order, then PocketBase ≥ 0.23's. */
 export function pocketbaseHookNames(catalogue: Catalogue): string[] {
   const names = new Set<string>();
   for (const row of catalogue.rows()) {
     for (const alias of row.aliases?.pocketbase ?? [])
       names.add(typeof alias === 'string' ? alias : alias.name);
   }
+  for (const name of Object.keys(POCKETBASE_NEXT)) names.add(name);
   return [...names];
 }
+
+/** `e.next()` where the chain needs no call: PocketBase ≥ 0.23 handlers call it anyway. */
+const proceed = () => Promise.resolve();
 
 /** An alias without a kind of its own: Before → filter, After → action, otherwise the row's only kind. */
 function kindOf(target: AliasTarget): HookKind {
@@ -33,25 +45,89 @@ function kindsOf(catalogue: Catalogue, name: string): HookKind[] {
   return [...new Set(catalogue.resolveAlias('pocketbase', name).map(kindOf))];
 }
 
-export function pocketbase(context: VocabularyContext): PocketBaseHooks {
-  const { hooks, catalogue, owner } = context;
+/** `e.app` (PocketBase's app: `$app` in a hook file) and anything else every `e` carries. */
+export interface PocketBaseExtras {
+  app?: unknown;
+}
 
-  const register = (name: string, handler: PocketBaseHandler, wanted: string[]): Unregister => {
-    if (typeof handler !== 'function') throw new TypeError(`The handler of ${name} must be a function.`);
+export function pocketbase(context: VocabularyContext, extras: PocketBaseExtras = {}): PocketBaseHooks {
+  const { hooks, catalogue, owner } = context;
+  const call = (
+    handler: PocketBaseHandler,
+    e: PocketBaseEvent,
+    ctx: HandlerContext | undefined,
+    running = { database: ctx?.database },
+  ) => {
+    // PocketBase's `e.app` is the hook file's `$app` (the server's app object stays `e.server`)
+    if (extras.app !== undefined) {
+      if (e.app !== undefined && e.app !== extras.app) e.server ??= e.app;
+      e.app = extras.app;
+    }
+    e.next ??= proceed;
+    return runningHandler.run(running, handler, e);
+  };
+
+  /** PocketBase ≥ 0.23: the older `Before` hook's filters as around handlers. */
+  const around = (
+    resolved: ResolvedEvent,
+    adapter: EventAdapter,
+    handler: PocketBaseHandler,
+    tags: readonly string[] | undefined,
+  ) =>
+    hooks.around(
+      resolved.event,
+      (
+        payload: unknown,
+        meta: unknown,
+        ctx: HandlerContext | undefined,
+        next: (payload?: unknown) => Promise<unknown>,
+      ) => {
+        const e = adapter.filterEvent(payload, meta, ctx);
+        const running = { database: ctx?.database };
+        let going: Promise<void> | undefined;
+        const goOn = async () => {
+          const committed = await next(adapter.readPayload(e, payload, meta));
+          // the transaction is over: what the handler writes now runs on its own
+          running.database = undefined;
+          // the committed record (its id, its stored values) replaces the one before the write
+          if (committed !== null && typeof committed === 'object' && committed !== payload)
+            Object.assign(e, adapter.actionEvent(committed, ctx), { next: e.next });
+        };
+        e.next = () => {
+          if (!going) {
+            going = goOn();
+            // PocketBase's handlers call e.next() without awaiting it: a failed write is no crash
+            going.catch(() => {});
+          }
+          return going;
+        };
+        return call(handler, e, ctx, running);
+      },
+      { tags, owner },
+    );
+
+  const register = (written: string, handler: PocketBaseHandler, wanted: string[]): Unregister => {
+    if (typeof handler !== 'function') throw new TypeError(`The handler of ${written} must be a function.`);
+    const renamed = POCKETBASE_NEXT[written];
+    const name = renamed?.name ?? written;
     const unregisters: Unregister[] = [];
     for (const kind of kindsOf(catalogue, name)) {
-      for (const resolved of resolveOrThrow(catalogue, ['pocketbase'], name, kind, kindOf)) {
+      if (renamed?.mode === 'action' && kind !== 'action') continue;
+      if (renamed?.mode === 'around' && kind !== 'filter') continue;
+      for (const resolved of resolveOrThrow(catalogue, ['pocketbase'], name, kind, kindOf, written)) {
         const tags = combineTags(resolved.tags, wanted);
         if (tags === null) continue;
         const adapter = eventAdapter(resolved.event, resolved.alias);
         const options = { tags, owner };
-        if (kind === 'filter') {
+        if (renamed?.mode === 'around') {
+          unregisters.push(around(resolved, adapter, handler, tags));
+        } else if (kind === 'filter') {
           unregisters.push(
             hooks.filter(
               resolved.event,
               (payload: unknown, meta: unknown, ctx: HandlerContext | undefined) => {
                 const e = adapter.filterEvent(payload, meta, ctx);
-                const result = handler(e);
+                const result = call(handler, e, ctx);
                 if (result === false) return false;
                 if (!isThenable(result)) return adapter.readPayload(e, payload, meta);
                 return Promise.resolve(result).then((settled) =>
@@ -65,7 +141,8 @@ export function pocketbase(context: VocabularyContext): PocketBaseHooks {
           unregisters.push(
             hooks.action(
               resolved.event,
-              (meta: unknown, ctx: HandlerContext | undefined) => handler(adapter.actionEvent(meta, ctx)),
+              (meta: unknown, ctx: HandlerContext | undefined) =>
+                call(handler, adapter.actionEvent(meta, ctx), ctx),
               options,
             ),
           );
@@ -73,7 +150,7 @@ export function pocketbase(context: VocabularyContext): PocketBaseHooks {
           unregisters.push(
             hooks.init(
               resolved.event,
-              (meta: unknown) => handler(adapter.actionEvent(meta, undefined)),
+              (meta: unknown) => call(handler, adapter.actionEvent(meta, undefined), undefined),
               options,
             ),
           );

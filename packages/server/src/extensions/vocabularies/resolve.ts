@@ -6,6 +6,7 @@ import {
   UnknownEventError,
   type Vocabulary,
 } from '@sluice/hooks';
+import { didYouMean } from '../suggest.ts';
 
 /** One canonical event a source-vocabulary name stands for, merged across the aliases that reach it. */
 export interface ResolvedEvent {
@@ -86,7 +87,23 @@ export function resolveOrThrow(
     targetsOf(catalogue, vocabularies, name, kind, kindOf).map((target) => target.row),
   );
   if (unavailable.size > 0) throw eventUnavailable(written, [...unavailable]);
-  throw new UnknownEventError(`"${written}" names no ${kind} event (${vocabularies.join(', ')} names).`);
+  throw new UnknownEventError(
+    `"${written}" names no ${kind} event (${vocabularies.join(', ')} names).${didYouMean(written, namesOf(catalogue, vocabularies))}`,
+  );
+}
+
+/** Every name of the vocabularies, for suggestions. */
+export function namesOf(catalogue: Catalogue, vocabularies: readonly Vocabulary[]): string[] {
+  const names: string[] = [];
+  for (const row of catalogue.rows()) {
+    for (const vocabulary of vocabularies) {
+      if (vocabulary === 'canonical') names.push(row.name);
+      else
+        for (const alias of row.aliases?.[vocabulary] ?? [])
+          names.push(typeof alias === 'string' ? alias : alias.name);
+    }
+  }
+  return names;
 }
 
 /**

@@ -1,0 +1,2 @@
+// What `@directus/extensions-sdk` resolves to inside extension files: the running server's own module.
+module.exports = globalThis[Symbol.for('sluice.own-modules')]['@directus/extensions-sdk'];

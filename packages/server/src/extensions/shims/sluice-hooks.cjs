@@ -1,0 +1,2 @@
+// What `@sluice/hooks` resolves to inside extension files: the running server's own module.
+module.exports = globalThis[Symbol.for('sluice.own-modules')]['@sluice/hooks'];

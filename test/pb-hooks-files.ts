@@ -1,0 +1,120 @@
+// PocketBase hook files as PocketBase users write them, for the tests that load them.
+
+/** PocketBase ≤ 0.22: top-level hooks with tags, routerAdd, require, $app.dao(), error classes, return false. */
+export const classicFiles: Record<string, string> = {
+  'utils.js': `
+module.exports = {
+  slugify: (text) => String(text).toLowerCase().trim().replace(/[^a-z0-9]+/g, "-"),
+}
+`,
+  'main.pb.js': `
+/// <reference path="../pb_data/types.d.ts" />
+
+onRecordBeforeCreateRequest((e) => {
+  const { slugify } = require(\`\${__hooks}/utils.js\`)
+  const title = e.record.get("title")
+  if (title === "forbidden") {
+    throw new BadRequestError("This title is not allowed.", { title: { code: "forbidden", message: "Pick another title." } })
+  }
+  e.record.set("slug", slugify(title))
+}, "posts")
+
+onRecordBeforeCreateRequest((e) => {
+  e.record.set("slug", "not-for-posts")
+}, "others")
+
+onRecordAfterCreateRequest((e) => {
+  const audit = $app.dao().findCollectionByNameOrId("audit")
+  const entry = new Record(audit)
+  entry.set("message", "created " + e.record.get("slug"))
+  return $app.dao().saveRecord(entry)
+}, "posts")
+
+onRecordBeforeUpdateRequest((e) => {
+  if (e.record.get("title") === "frozen") return false
+}, "posts")
+
+onRecordBeforeUpdateRequest((e) => {
+  const { slugify } = require(\`\${__hooks}/utils.js\`)
+  e.record.set("slug", slugify(e.record.get("title")))
+}, "posts")
+
+onRecordBeforeDeleteRequest((e) => {
+  if (e.record.get("title") === "keep") throw new ForbiddenError("This post stays.")
+}, "posts")
+`,
+  'routes.pb.js': `
+routerUse((next) => (c) => {
+  c.set("via", "routerUse")
+  return next(c)
+})
+
+routerAdd("GET", "/hello/:name", (c) => {
+  return c.json(200, { message: "Hello " + c.pathParam("name"), loud: c.queryParam("loud") === "1", via: c.get("via") })
+})
+
+routerAdd("POST", "/api/posts/:slug/like", async (c) => {
+  const post = await $app.dao().findFirstRecordByData("posts", "slug", c.pathParam("slug"))
+  const data = c.bind({ by: "nobody" })
+  post.set("likes", (post.get("likes") || 0) + 1)
+  await $app.dao().saveRecord(post)
+  return c.json(200, { likes: post.get("likes"), by: data.by, nonce: $security.randomString(12).length })
+}, $apis.requireAdminAuth())
+
+routerAdd("GET", "/api/search", async (c) => {
+  const found = await $app.dao().findRecordsByFilter("posts", "title ~ {:q}", "title", 10, 0, { q: c.queryParam("q") })
+  return c.json(200, found.map((record) => record.get("title")))
+})
+
+routerAdd("DELETE", "/api/posts/:id/remove", async (c) => {
+  const post = await $app.dao().findRecordById("posts", c.pathParam("id"))
+  await $app.dao().deleteRecord(post)
+  return c.noContent(204)
+})
+
+routerAdd("GET", "/api/missing", () => {
+  throw new NotFoundError("Nothing here.")
+})
+
+routerAdd("GET", "/api/greeting", (c) => c.string(200, $os.getenv("PB_HOOKS_GREETING")))
+
+cronAdd("tidy", "0 3 * * *", () => {})
+`,
+};
+
+/** PocketBase ≥ 0.23: e.next(), the new names, onBootstrap. */
+export const nextFiles: Record<string, string> = {
+  'node_modules/greeter/package.json': '{ "name": "greeter", "main": "index.js" }',
+  'node_modules/greeter/index.js': 'exports.greet = (name) => "Hello, " + name',
+  'next.pb.js': `
+import { greet } from "greeter"
+
+let bootstrapped = false
+
+onBootstrap((e) => {
+  e.next()
+  bootstrapped = true
+})
+
+onRecordCreateRequest(async (e) => {
+  const title = e.record.get("title")
+  if (title === "") throw new BadRequestError("A note needs a title.")
+  e.record.set("title", title.trim())
+  await e.next()
+  // the committed record
+  await $app.dao().saveRecord(new Record("audit", { message: "committed " + e.record.id }))
+}, "notes")
+
+onRecordAfterCreateSuccess((e) => {
+  e.next()
+  return $app.dao().saveRecord(new Record("audit", { message: "success " + e.record.get("title") }))
+}, "notes")
+
+onServe((e) => {
+  e.router.get("/api/served", (c) => c.json(200, { served: true, via: c.get("via") }))
+  e.next()
+})
+
+routerAdd("GET", "/api/booted", (e) => e.json(200, { bootstrapped, app: typeof e.request.pathValue, greeting: greet("npm") }))
+`,
+};

@@ -1,0 +1,283 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIRED_EVENTS_DIR } from '../packages/server/src/catalogue/fired-events.ts';
+import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  createCollection,
+  createStorage,
+  type Dialect,
+  dialects,
+  type RequestOptions,
+  request,
+  sleep,
+  startServer,
+  type TestServer,
+  until,
+} from './helpers.ts';
+import { classicFiles, nextFiles } from './pb-hooks-files.ts';
+
+// PocketBase hook files as PocketBase users write them, in a pb_hooks folder beside the data
+// folder, loaded by a real server and driven over HTTP.
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function writeAll(dir: string, files: Record<string, string>): void {
+  for (const [path, source] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), source);
+  }
+}
+
+async function setUp(server: TestServer): Promise<void> {
+  for (const name of ['posts', 'others', 'notes']) {
+    await createCollection(server, {
+      name,
+      fields: [
+        { name: 'title', type: 'text' },
+        { name: 'slug', type: 'text' },
+        { name: 'likes', type: 'number' },
+      ],
+      listRule: '',
+      viewRule: '',
+      createRule: '',
+      updateRule: '',
+      deleteRule: '',
+    });
+  }
+  await createCollection(server, {
+    name: 'audit',
+    fields: [{ name: 'message', type: 'text' }],
+    listRule: '',
+  });
+}
+
+async function auditMessages(server: TestServer): Promise<string[]> {
+  await server.app.hooks.drain();
+  const list = await server.request('GET', '/api/collections/audit/records', { query: { perPage: 100 } });
+  return (list.body.items as { message: string }[]).map((item) => item.message);
+}
+
+describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialect) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sluice-pb-'));
+    folders.push(root);
+    writeAll(join(root, 'pb_hooks'), { ...classicFiles, ...nextFiles });
+    const storage = await createStorage(dialect);
+    server = await startServer(dialect, {
+      hooksDir: join(root, 'pb_hooks'),
+      env: { PB_HOOKS_GREETING: 'hi from the environment' },
+      storage,
+    });
+    await setUp(server);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await server?.storage.destroy();
+  });
+
+  it('runs top-level hooks with their tags, a required module and the dao', async () => {
+    const created = await server.request('POST', '/api/collections/posts/records', {
+      body: { title: 'Hello World' },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.slug).toBe('hello-world');
+    const other = await server.request('POST', '/api/collections/others/records', { body: { title: 'x' } });
+    expect(other.body.slug).toBe('not-for-posts');
+    expect(await auditMessages(server)).toContain('created hello-world');
+  });
+
+  it('answers a thrown error class with its status and field details, and writes nothing', async () => {
+    const refused = await server.request('POST', '/api/collections/posts/records', {
+      body: { title: 'forbidden' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe('This title is not allowed.');
+    expect(refused.body.data.title.message).toBe('Pick another title.');
+    expect(await server.count('posts', 'title = "forbidden"')).toBe(0);
+  });
+
+  it('stops the chain when a handler returns false', async () => {
+    const created = await server.request('POST', '/api/collections/posts/records', { body: { title: 'a' } });
+    const frozen = await server.request('PATCH', `/api/collections/posts/records/${created.body.id}`, {
+      body: { title: 'frozen' },
+    });
+    expect(frozen.status).toBe(200);
+    expect(frozen.body.slug).toBe('a');
+    const thawed = await server.request('PATCH', `/api/collections/posts/records/${created.body.id}`, {
+      body: { title: 'b' },
+    });
+    expect(thawed.body.slug).toBe('b');
+  });
+
+  it('serves routerAdd routes with the request context, middlewares and dao writes', async () => {
+    const hello = await server.request('GET', '/hello/ada', { query: { loud: 1 } });
+    expect(hello.body).toEqual({ message: 'Hello ada', loud: true, via: 'routerUse' });
+
+    await server.request('POST', '/api/collections/posts/records', { body: { title: 'Likeable' } });
+    const anonymous = await server.request('POST', '/api/posts/likeable/like', { body: { by: 'ann' } });
+    expect(anonymous.status).toBe(401);
+    const liked = await server.request('POST', '/api/posts/likeable/like', {
+      body: { by: 'ann' },
+      token: server.adminToken,
+    });
+    expect(liked.body).toEqual({ likes: 1, by: 'ann', nonce: 12 });
+    const again = await server.request('POST', '/api/posts/likeable/like', { token: server.adminToken });
+    expect(again.body.likes).toBe(2);
+
+    const search = await server.request('GET', '/api/search', { query: { q: 'like' } });
+    expect(search.body).toEqual(['Likeable']);
+
+    const missing = await server.request('GET', '/api/missing');
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe('Nothing here.');
+
+    const greeting = await server.request('GET', '/api/greeting');
+    expect(greeting.text).toBe('hi from the environment');
+  });
+
+  it('deletes through the dao, whose delete hooks still refuse', async () => {
+    const kept = await server.request('POST', '/api/collections/posts/records', { body: { title: 'keep' } });
+    const refused = await server.request('DELETE', `/api/posts/${kept.body.id}/remove`);
+    expect(refused.status).toBe(403);
+    const gone = await server.request('POST', '/api/collections/posts/records', { body: { title: 'bye' } });
+    const removed = await server.request('DELETE', `/api/posts/${gone.body.id}/remove`);
+    expect(removed.status).toBe(204);
+    expect(await server.count('posts', `id = "${gone.body.id}"`)).toBe(0);
+  });
+
+  it('runs PocketBase ≥ 0.23 hooks: code after e.next() sees the committed record', async () => {
+    const created = await server.request('POST', '/api/collections/notes/records', {
+      body: { title: '  note  ' },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.title).toBe('note');
+    const empty = await server.request('POST', '/api/collections/notes/records', { body: { title: '' } });
+    expect(empty.status).toBe(400);
+    const messages = await auditMessages(server);
+    expect(messages).toContain(`committed ${created.body.id}`);
+    expect(messages).toContain('success note');
+    const booted = await server.request('GET', '/api/booted');
+    expect(booted.body).toEqual({ bootstrapped: true, app: 'function', greeting: 'Hello, npm' });
+    const served = await server.request('GET', '/api/served');
+    expect(served.body).toEqual({ served: true, via: 'routerUse' });
+  });
+
+  it('lists each file’s hooks and schedules under its path in GET /api/hooks', async () => {
+    const listed = await server.request('GET', '/api/hooks', { token: server.adminToken });
+    expect(listed.body.extensions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ extension: 'pb_hooks/main.pb.js', vocabulary: 'pocketbase', error: null }),
+        expect.objectContaining({ extension: 'pb_hooks/next.pb.js', vocabulary: 'pocketbase', error: null }),
+      ]),
+    );
+    const kinds = (listed.body.hooks as { extension: string; kind: string; event: string }[])
+      .filter((hook) => hook.extension === 'pb_hooks/next.pb.js')
+      .map((hook) => `${hook.kind} ${hook.event}`);
+    expect(kinds).toEqual(expect.arrayContaining(['around records.create', 'action records.create']));
+    expect(listed.body.schedules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ extension: 'pb_hooks/routes.pb.js', expression: '0 3 * * *' }),
+      ]),
+    );
+  });
+});
+
+describe('sluice serve with a pb_hooks folder beside --dir', () => {
+  const sluiceBin = fileURLToPath(new URL('../packages/server/bin/sluice.js', import.meta.url));
+  let child: ChildProcess | undefined;
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('loads the files as they are, and reloads a changed one with --dev', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sluice-pb-cli-'));
+    folders.push(root);
+    writeAll(join(root, 'pb_hooks'), classicFiles);
+    child = spawn(
+      process.execPath,
+      [sluiceBin, 'serve', '--dir', join(root, 'sluice_data'), '--http', '127.0.0.1:0', '--dev'],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          SLUICE_ADMIN_EMAIL: ADMIN_EMAIL,
+          SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+          SLUICE_EXTENSIONS: join(root, 'no-extensions'),
+          [FIRED_EVENTS_DIR]: process.env[FIRED_EVENTS_DIR],
+        },
+      },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await until(() => output.includes('Sluice is listening.'), 20_000, 'sluice serve to listen');
+    const url = output.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1];
+    expect(url).toBeDefined();
+    const login = await request(url!, 'POST', '/api/collections/_superusers/auth-with-password', {
+      body: { identity: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+    });
+    const server = {
+      adminToken: login.body.token as string,
+      request: (method: string, path: string, options?: RequestOptions) =>
+        request(url!, method, path, options),
+    } as TestServer;
+    await setUp(server);
+
+    const created = await server.request('POST', '/api/collections/posts/records', {
+      body: { title: 'From The CLI' },
+    });
+    expect(created.body.slug).toBe('from-the-cli');
+    const hello = await server.request('GET', '/hello/cli');
+    expect(hello.body.message).toBe('Hello cli');
+
+    writeFileSync(
+      join(root, 'pb_hooks', 'main.pb.js'),
+      'onRecordBeforeCreateRequest((e) => { e.record.set("slug", "reloaded") }, "posts")\n',
+    );
+    writeFileSync(
+      join(root, 'pb_hooks', 'routes.pb.js'),
+      'routerAdd("GET", "/hello/:name", (c) => c.json(200, { message: "Bonjour " + c.pathParam("name") }))\n',
+    );
+    const slug = await eventually(async () => {
+      const again = await server.request('POST', '/api/collections/posts/records', { body: { title: 'x' } });
+      return again.body.slug === 'reloaded' ? again.body.slug : undefined;
+    });
+    expect(slug).toBe('reloaded');
+    const bonjour = await eventually(async () => {
+      const again = await server.request('GET', '/hello/cli');
+      return again.body.message === 'Bonjour cli' ? again.body.message : undefined;
+    });
+    expect(bonjour).toBe('Bonjour cli');
+  });
+});
+
+/** Polls `check` until it returns a value other than undefined. */
+async function eventually<T>(check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('Timed out waiting for the reload.');
+    await sleep(100);
+  }
+}
