@@ -19,7 +19,13 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
     await Promise.all([migrate(database), migrate(database)]);
 
     const collections = await loadCollections(database.reader);
-    expect(collections.map((collection) => collection.name)).toEqual(['_superusers', 'users']);
+    expect(collections.map((collection) => collection.name)).toEqual([
+      '_superusers',
+      'users',
+      '_externalAuths',
+      '_mfas',
+      '_otps',
+    ]);
     const [superusers, users] = collections;
     expect(superusers).toMatchObject({
       type: 'auth',
@@ -54,7 +60,11 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
     ]);
 
     const migrations = await database.reader.selectFrom('_migrations').select('file').execute();
-    expect(migrations.map((row) => row.file).sort()).toEqual(['1_default_collections', '2_webhooks_outbox']);
+    expect(migrations.map((row) => row.file).sort()).toEqual([
+      '1_default_collections',
+      '2_webhooks_outbox',
+      '4_auth_methods',
+    ]);
     expect(await database.reader.selectFrom('_webhooks').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_outbox').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_params').selectAll().execute()).toEqual([]);
