@@ -76,7 +76,10 @@ export function registerAuthRoutes(app: App): void {
       `/api/collections/:collection/${path}`,
       async (request, reply) => {
         const collection = await countAttempt(request, path);
-        return answeringMFA(reply, () => operation(app, collection, objectBody(request), contextOf(request)));
+        // the SDK sends the MFA session as a query parameter, as PocketBase reads it
+        const { mfaId } = request.query as { mfaId?: unknown };
+        const body = mfaId === undefined ? objectBody(request) : { ...objectBody(request), mfaId };
+        return answeringMFA(reply, () => operation(app, collection, body, contextOf(request)));
       },
     );
   }
