@@ -246,8 +246,7 @@ describe('pocketbase vocabulary (on… functions)', () => {
     expect(() => pb.onFileDownloadRequest!(() => {})).toThrow(
       '"onFileDownloadRequest" (files.download) cannot be hooked: Sluice has no files yet.',
     );
-    expect(() => pb.onRecordBeforeAuthWithOAuth2Request!(() => {}, 'users')).toThrow(EventUnavailableError);
-    expect(() => pb.onRecordListExternalAuthsRequest!(() => {})).toThrow(/no external auths yet/);
+    expect(() => pb.onFileBeforeTokenRequest!(() => {}, 'users')).toThrow(EventUnavailableError);
     expect(hooks.registrations()).toEqual([]);
   });
 

@@ -123,7 +123,7 @@ describe('qelos vocabulary (registerToHook)', () => {
       '"{source: "assets", kind: "asset-operation", eventName: "asset-uploaded"}" (files.upload) cannot be hooked: Sluice has no files yet.',
     );
     expect(() =>
-      registerToHook({ source: 'auth', kind: 'failed-social-login', eventName: '*' }, () => {}),
+      registerToHook({ source: 'assets', kind: 'storage-connection-error', eventName: '*' }, () => {}),
     ).toThrow(EventUnavailableError);
     expect(() => registerToHook({ source: 'auth', kind: '*', eventName: '*' }, () => {})).not.toThrow();
   });
