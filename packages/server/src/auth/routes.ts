@@ -110,17 +110,18 @@ export function registerAuthRoutes(app: App): void {
   );
 
   // The OAuth2 popup flow: the provider's redirect goes to the realtime client waiting for it.
-  if (!http.hasContentTypeParser('application/x-www-form-urlencoded')) {
-    http.addContentTypeParser(
+  // Only this route reads form bodies (Apple's form_post); the API stays JSON.
+  const redirect = (request: FastifyRequest, reply: FastifyReply) =>
+    forwardOAuth2Redirect(realtimeOf(app), request, reply);
+  http.get('/api/oauth2-redirect', redirect);
+  http.register(async (scope) => {
+    scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string' },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
-  }
-  const redirect = (request: FastifyRequest, reply: FastifyReply) =>
-    forwardOAuth2Redirect(realtimeOf(app), request, reply);
-  http.get('/api/oauth2-redirect', redirect);
-  http.post('/api/oauth2-redirect', redirect);
+    scope.post('/api/oauth2-redirect', redirect);
+  });
   http.get(SUCCESS_PAGE, (_request, reply) => reply.type('text/html; charset=utf-8').send(successPage));
   http.get(FAILURE_PAGE, (_request, reply) => reply.type('text/html; charset=utf-8').send(failurePage));
 
