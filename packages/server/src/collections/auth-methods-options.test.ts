@@ -77,6 +77,15 @@ describe('auth methods options', () => {
     );
   });
 
+  it('refuses an MFA rule that does not compile', () => {
+    expect(() => users({ mfa: { rule: 'nope = 1' } })).toThrow(
+      expect.objectContaining({
+        details: { 'mfa.rule': expect.objectContaining({ code: 'validation_invalid_rule' }) },
+      }),
+    );
+    expect(users({ mfa: { rule: "name = 'strict'" } }).mfa?.rule).toBe("name = 'strict'");
+  });
+
   it('accepts an OpenID Connect provider found by discovery', () => {
     const collection = users({
       oauth2: {
