@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../app/types.ts';
 import { objectBody } from '../http/guards.ts';
-import { realtimeOf } from '../realtime/routes.ts';
 import { MFARequiredError } from './mfa.ts';
 import { authWithOAuth2 } from './operations/auth-with-oauth2.ts';
 import { authWithPassword } from './operations/auth-with-password.ts';
@@ -15,6 +14,7 @@ import {
   FAILURE_PAGE,
   failurePage,
   forwardOAuth2Redirect,
+  relayOAuth2Redirects,
   SUCCESS_PAGE,
   successPage,
 } from './operations/oauth2-redirect.ts';
@@ -112,7 +112,8 @@ export function registerAuthRoutes(app: App): void {
   // The OAuth2 popup flow: the provider's redirect goes to the realtime client waiting for it.
   // Only this route reads form bodies (Apple's form_post); the API stays JSON.
   const redirect = (request: FastifyRequest, reply: FastifyReply) =>
-    forwardOAuth2Redirect(realtimeOf(app), request, reply);
+    forwardOAuth2Redirect(app, request, reply);
+  relayOAuth2Redirects(app);
   http.get('/api/oauth2-redirect', redirect);
   http.register(async (scope) => {
     scope.addContentTypeParser(

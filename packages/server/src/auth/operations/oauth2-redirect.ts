@@ -1,23 +1,50 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Realtime } from '../../realtime/hub.ts';
+import type { App } from '../../app/types.ts';
+import { realtimeOf } from '../../realtime/routes.ts';
 
 export const OAUTH2_TOPIC = '@oauth2';
 export const SUCCESS_PAGE = '/api/oauth2-redirect/success';
 export const FAILURE_PAGE = '/api/oauth2-redirect/failure';
+
+/** Where an instance hands a redirect to the others, when the client waits on one of them. */
+const CHANNEL = 'oauth2-redirect';
+
+interface Relayed {
+  clientId: string;
+  message: Record<string, string>;
+  ip: string;
+}
+
+/**
+ * With several instances, the realtime client may be connected to another one: each instance
+ * delivers the redirects the others relay to it. Stops with the HTTP server.
+ */
+export function relayOAuth2Redirects(app: App): void {
+  const { cluster } = app;
+  if (!cluster) return;
+  const subscribed = cluster.subscribe(CHANNEL, (message) => {
+    const { clientId, message: data, ip } = message as Relayed;
+    realtimeOf(app)?.sendOnce(clientId, OAUTH2_TOPIC, data, ip);
+  });
+  app.http.addHook('preClose', async () => {
+    await (await subscribed)();
+  });
+}
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /**
  * `GET`/`POST /api/oauth2-redirect`, where providers send the browser back in the SDK's popup
  * flow: `{state, code, error}` goes to the realtime client whose id is the state, if it
- * subscribed to `@oauth2` from the same address; the browser then lands on a page saying
- * whether to go on. The URL carries the code, so nothing of it is logged here.
+ * subscribed to `@oauth2` from the same address (on this instance, or else relayed to the
+ * others); the browser then lands on a page saying whether to go on. The URL carries the code,
+ * so nothing of it is logged here.
  */
-export function forwardOAuth2Redirect(
-  realtime: Realtime | undefined,
+export async function forwardOAuth2Redirect(
+  app: App,
   request: FastifyRequest,
   reply: FastifyReply,
-): FastifyReply {
+): Promise<FastifyReply> {
   const params = {
     ...(request.query as Record<string, unknown>),
     ...(request.method === 'POST' && typeof request.body === 'object' && request.body !== null
@@ -29,7 +56,12 @@ export function forwardOAuth2Redirect(
   const error = text(params.error);
   const message: Record<string, string> = { state, code };
   if (error !== '') message.error = error;
-  const sent = state !== '' && realtime?.sendOnce(state, OAUTH2_TOPIC, message, request.ip) === true;
+  let sent = state !== '' && realtimeOf(app)?.sendOnce(state, OAUTH2_TOPIC, message, request.ip) === true;
+  if (!sent && state !== '' && app.cluster) {
+    const relayed: Relayed = { clientId: state, message, ip: request.ip };
+    await app.cluster.publish(CHANNEL, relayed, { settled: true });
+    sent = true;
+  }
   const page = sent && error === '' && code !== '' ? SUCCESS_PAGE : FAILURE_PAGE;
   return reply.redirect(page, request.method === 'POST' ? 303 : 307);
 }
