@@ -202,6 +202,18 @@ describe.each(dialects)('OAuth2 (%s)', (dialect: Dialect) => {
     const signedIn = await signInWithCode('oidc', account('unverified', false), sdk(), undefined, { email });
     expect(signedIn.meta?.email).toBe('');
     expect(signedIn.record).toMatchObject({ email, verified: false });
+
+    // whoever signed up that way may not own the address: its owner signing in with a provider
+    // that vouches for it takes the record over, and the first link goes
+    const owner = { ...account('owner'), email };
+    const takenOver = await signInWithCode('linkedin', owner);
+    expect(takenOver.record).toMatchObject({ id: signedIn.record.id, verified: true });
+    const links = await server.request(
+      'GET',
+      `/api/collections/users/records/${signedIn.record.id}/external-auths`,
+      { token: takenOver.token },
+    );
+    expect(links.body.map((link: { provider: string }) => link.provider)).toEqual(['linkedin']);
   });
 
   it('links a provider account to the user with the same verified email, guarding against takeover', async () => {

@@ -185,9 +185,10 @@ async function signIn(
       isNew = true;
     }
     const id = String(row.id);
-    const current =
-      linked?.recordRef === id ? linked : await findLink(tx.database, collection, provider, user.id);
-    if (!current) await link(app, collection, id, provider, user.id, tx);
+    // read again: the takeover guard may have dropped the link
+    if (!(await findLink(tx.database, collection, provider, user.id))) {
+      await link(app, collection, id, provider, user.id, tx);
+    }
     const record = decodeRecord(collection, row, { isAdmin: true });
     emitAction(
       app,
@@ -260,9 +261,10 @@ async function isTaken(
 }
 
 /**
- * PocketBase's guard against account pre-hijacking: an unverified record that is not the
- * signed-in one gets a random password and loses its other links, since whoever created it may
- * not own the address. Then a blank email is filled, and a matching one becomes verified.
+ * PocketBase's guard against account pre-hijacking, on an unverified record: whoever created
+ * it may not own the address, so unless it is the signed-in record it gets a random password,
+ * and it loses every provider link (it keeps at most the one made now). Then a blank email is
+ * filled, and the record becomes verified when its email is blank or the provider's.
  */
 async function guardExisting(
   app: Core,
@@ -274,24 +276,24 @@ async function guardExisting(
   const id = String(row.id);
   const changes: Record<string, unknown> = {};
   const verified = row.verified === true || row.verified === 1;
-  if (!verified && tx.accountability.user !== id) {
-    const password = randomPassword();
-    changes.password = password;
-    changes.passwordConfirm = password;
+  if (!verified) {
+    if (tx.accountability.user !== id || tx.accountability.collection !== collection.name) {
+      const password = randomPassword();
+      changes.password = password;
+      changes.passwordConfirm = password;
+    }
     const externalAuths = systemCollection(app, '_externalAuths');
     for (const other of await linksOf(tx.database, collection, id)) {
       await deleteRecord(app, externalAuths, other.id, asSystem(tx));
     }
   }
-  const email = String(row.email ?? '');
-  if (email === '' && user.email !== '') changes.email = user.email;
-  if (
-    !verified &&
-    user.email !== '' &&
-    (changes.email ?? email).toString().toLowerCase() === user.email.toLowerCase()
-  ) {
-    changes.verified = true;
+  let email = String(row.email ?? '');
+  if (email === '' && user.email !== '') {
+    email = user.email;
+    changes.email = email;
   }
+  if (!verified && (email === '' || email.toLowerCase() === user.email.toLowerCase()))
+    changes.verified = true;
   if (Object.keys(changes).length === 0) return row;
   await updateRecord(app, collection, id, changes, asSystem(tx));
   return (await findRecordById(tx.database, collection, id)) as RecordRow;
