@@ -51,6 +51,14 @@ describe.each(dialects)('OAuth2 (%s)', (dialect: Dialect) => {
     { name: 'linkedin', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...endpoints() },
     { name: 'google', clientId: CLIENT_ID, clientSecret: googleSecret, ...endpoints() },
     { name: 'oidc2', clientId: CLIENT_ID, clientSecret: 'not-the-secret', ...endpoints() },
+    {
+      name: 'oidc3',
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      authURL: `${op.issuer}/auth`,
+      tokenURL: `${op.issuer}/token`,
+      extra: { jwksURL: `${op.issuer}/jwks`, issuers: [op.issuer] },
+    },
   ];
   const patchUsers = (body: Record<string, unknown>) =>
     server.request('PATCH', '/api/collections/users', { token: server.adminToken, body });
@@ -109,6 +117,7 @@ describe.each(dialects)('OAuth2 (%s)', (dialect: Dialect) => {
       'linkedin',
       'google',
       'oidc2',
+      'oidc3',
     ]);
     expect(view.text).not.toContain(CLIENT_SECRET);
     expect(view.body.oauth2.providers[1]).toMatchObject({
@@ -214,6 +223,15 @@ describe.each(dialects)('OAuth2 (%s)', (dialect: Dialect) => {
       { token: takenOver.token },
     );
     expect(links.body.map((link: { provider: string }) => link.provider)).toEqual(['linkedin']);
+  });
+
+  it('reads the user from the id_token, checked against the provider’s keys, without a user-info URL', async () => {
+    const who = account('claims');
+    const email = `own-${who.email}`;
+    const signedIn = await signInWithCode('oidc3', who, sdk(), undefined, { email });
+    expect(signedIn.meta).toMatchObject({ id: who.sub, isNew: true });
+    expect(signedIn.meta?.rawUser).toMatchObject({ sub: who.sub, iss: op.issuer, aud: CLIENT_ID });
+    expect(signedIn.record.email).toBe(email);
   });
 
   it('links a provider account to the user with the same verified email, guarding against takeover', async () => {

@@ -163,6 +163,27 @@ describe.each(dialects)('one-time passwords and MFA (%s)', (dialect: Dialect) =>
     });
   });
 
+  it('limits one-time password requests like password sign-ins', async () => {
+    const limit = (maxAuthAttemptsPerMinute: number) =>
+      server.request('PATCH', '/api/settings', {
+        token: server.adminToken,
+        body: { rateLimits: { maxAuthAttemptsPerMinute } },
+      });
+    expect((await limit(1)).status).toBe(200);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const response = await server.request('POST', '/api/collections/users/request-otp', {
+          body: { email: 'limited@example.com' },
+        });
+        statuses.push(response.status);
+      }
+      expect(statuses.at(-1)).toBe(429);
+    } finally {
+      expect((await limit(20)).status).toBe(200);
+    }
+  });
+
   it('refuses one-time passwords on a collection that does not enable them', async () => {
     const response = await server.request('POST', '/api/collections/_superusers/request-otp', {
       body: { email: 'admin@example.com' },
