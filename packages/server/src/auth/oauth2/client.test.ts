@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withSecret } from '../../collections/auth-methods-options.ts';
 import type { OAuth2ProviderConfig } from '../../collections/types.ts';
-import { authorizationURL, resolveProvider } from './client.ts';
+import { authorizationURL, exchangeCode, resolveProvider } from './client.ts';
 import { providerDefinition, providerNames } from './providers.ts';
 
 const config = (overrides: Partial<OAuth2ProviderConfig>): OAuth2ProviderConfig => ({
@@ -59,5 +62,64 @@ describe('OAuth2 providers', () => {
   it('reads X’s nested user', () => {
     const user = providerDefinition('twitter')!.mapUser({ data: { id: '9', name: 'N', username: 'n' } });
     expect(user).toMatchObject({ id: '9', name: 'N', username: 'n', email: '' });
+  });
+});
+
+describe('OAuth2 code exchange', () => {
+  let server: Server;
+  let base: string;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    // GitHub's token endpoint and API, as far as the exchange uses them
+    server = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url} ${request.headers.authorization ?? ''}`);
+      response.setHeader('content-type', 'application/json');
+      if (request.url === '/login/oauth/access_token') {
+        response.end(JSON.stringify({ access_token: 'the-token', token_type: 'bearer' }));
+      } else if (request.url === '/user') {
+        response.end(JSON.stringify({ id: 42, login: 'octo', name: 'Octo Cat', email: null }));
+      } else if (request.url === '/user/emails') {
+        response.end(
+          JSON.stringify([
+            { email: 'old@example.com', primary: false, verified: true },
+            { email: 'octo@example.com', primary: true, verified: true },
+          ]),
+        );
+      } else {
+        response.statusCode = 404;
+        response.end('{}');
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('reads a GitHub address kept private from the list of addresses', async () => {
+    const provider = await resolveProvider(
+      withSecret(
+        config({
+          name: 'github',
+          tokenURL: `${base}/login/oauth/access_token`,
+          userInfoURL: `${base}/user`,
+        }),
+        'secret',
+      ),
+    );
+    const result = await exchangeCode(provider, { code: 'c', codeVerifier: 'v', redirectURL: '' });
+    expect(result.user).toMatchObject({
+      id: '42',
+      username: 'octo',
+      name: 'Octo Cat',
+      email: 'octo@example.com',
+    });
+    expect(result.accessToken).toBe('the-token');
+    expect(seen).toEqual([
+      `POST /login/oauth/access_token Basic ${Buffer.from('client:secret').toString('base64')}`,
+      'GET /user Bearer the-token',
+      'GET /user/emails Bearer the-token',
+    ]);
   });
 });

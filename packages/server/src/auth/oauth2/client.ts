@@ -181,9 +181,17 @@ async function exchangePlain(
       `The provider refused the code: ${answer.error_description || answer.error || 'no access token'}.`,
     );
   }
-  const raw = provider.userInfoURL
-    ? await fetchUserInfo(provider.userInfoURL, answer.access_token)
+  const accessToken = answer.access_token;
+  let raw = provider.userInfoURL
+    ? await fetchUserInfo(provider.userInfoURL, accessToken)
     : await idTokenClaims(provider, answer.id_token);
+  if (provider.definition.completeUser) {
+    raw = await provider.definition.completeUser(
+      raw,
+      (url) => fetchUserInfo(url, accessToken),
+      provider.userInfoURL,
+    );
+  }
   return result(provider, raw, answer);
 }
 

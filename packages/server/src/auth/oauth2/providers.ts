@@ -31,6 +31,12 @@ export interface ProviderDefinition {
   jwksURL?: string;
   issuers?: string[];
   mapUser(raw: Record<string, unknown>): Omit<OAuth2User, 'rawUser'>;
+  /** Reads what the user-info answer leaves out from the provider's API (`get` sends the token). */
+  completeUser?(
+    raw: Record<string, unknown>,
+    get: (url: string) => Promise<unknown>,
+    userInfoURL: string,
+  ): Promise<Record<string, unknown>>;
 }
 
 const text = (value: unknown): string =>
@@ -83,7 +89,18 @@ const definitions: ProviderDefinition[] = [
     userInfoURL: 'https://api.github.com/user',
     scopes: ['read:user', 'user:email'],
     pkce: true,
-    // GitHub shows only an address its owner verified
+    // an address its owner keeps private is read from the list of addresses: the primary
+    // one, if verified
+    async completeUser(raw, get, userInfoURL) {
+      if (text(raw.email) !== '') return raw;
+      const emails = await get(`${userInfoURL.replace(/\/+$/, '')}/emails`);
+      const primary = Array.isArray(emails)
+        ? (emails as Record<string, unknown>[]).find(
+            (entry) => entry.primary === true && entry.verified === true,
+          )
+        : undefined;
+      return primary ? { ...raw, email: text(primary.email) } : raw;
+    },
     mapUser: (raw) => ({
       id: text(raw.id),
       name: text(raw.name),
