@@ -86,6 +86,14 @@ describe('auth methods options', () => {
     expect(users({ mfa: { rule: "name = 'strict'" } }).mfa?.rule).toBe("name = 'strict'");
   });
 
+  it('keeps OAuth2 off for superusers', () => {
+    expect(() =>
+      normalizeCollection({ name: '_superusers', type: 'auth', oauth2: { enabled: true } }, undefined, {
+        allowSystem: true,
+      }),
+    ).toThrow(expect.objectContaining({ details: { 'oauth2.enabled': expect.anything() } }));
+  });
+
   it('accepts an OpenID Connect provider found by discovery', () => {
     const collection = users({
       oauth2: {

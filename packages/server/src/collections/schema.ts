@@ -218,6 +218,9 @@ function readAuthOptions(
     if (template) collection[key] = template;
   }
   collection.oauth2 = readOAuth2(input.oauth2, existing?.oauth2, fieldNames, problems);
+  if (collection.oauth2.enabled && collection.name === '_superusers') {
+    problems.add('oauth2.enabled', 'not_supported', 'Superusers cannot sign in with OAuth2.');
+  }
   collection.otp = readOTP(input.otp, existing?.otp, problems);
   collection.mfa = readMFA(input.mfa, existing?.mfa, problems);
 }
