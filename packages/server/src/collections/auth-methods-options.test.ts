@@ -88,9 +88,13 @@ describe('auth methods options', () => {
 
   it('keeps OAuth2 off for superusers', () => {
     expect(() =>
-      normalizeCollection({ name: '_superusers', type: 'auth', oauth2: { enabled: true } }, undefined, {
-        allowSystem: true,
-      }),
+      normalizeCollection(
+        { name: '_superusers', type: 'auth', system: true, oauth2: { enabled: true } },
+        undefined,
+        {
+          allowSystem: true,
+        },
+      ),
     ).toThrow(expect.objectContaining({ details: { 'oauth2.enabled': expect.anything() } }));
   });
 
