@@ -134,6 +134,11 @@ describe.each(dialects)('one-time passwords and MFA (%s)', (dialect: Dialect) =>
     expect(mfaId).toMatch(/^[a-z0-9]{15}$/);
     expect(client.authStore.isValid).toBe(false);
 
+    // an MFA session is its record's only
+    const other = await createUser('other', true);
+    await expect(
+      client.collection('users').authWithPassword(other.email, password, { mfaId }),
+    ).rejects.toMatchObject({ status: 400, message: 'Invalid MFA session.' });
     // the same method twice is no second factor
     await expect(
       client.collection('users').authWithPassword(user.email, password, { mfaId }),

@@ -88,14 +88,20 @@ export async function checkMFA(
   }
   if (typeof mfaId !== 'string') throw invalidMfa();
   const stored = await findRecordById(app.database.reader, mfas, mfaId);
-  if (
-    !stored ||
-    stored.collectionRef !== collection.id ||
-    stored.recordRef !== recordId ||
-    stored.method === method ||
-    !isFresh(stored, collection.mfa.duration)
-  ) {
+  if (!stored) throw invalidMfa();
+  if (!isFresh(stored, collection.mfa.duration)) {
+    await deleteRecord(app, mfas, mfaId, asSystem(ctx));
     throw invalidMfa();
+  }
+  if (stored.collectionRef !== collection.id || stored.recordRef !== recordId) {
+    throw new InvalidPayloadError('Invalid MFA session.', {
+      mfaId: { code: 'validation_invalid_mfa', message: 'The MFA session is another record’s.' },
+    });
+  }
+  if (stored.method === method) {
+    throw new InvalidPayloadError('A different authentication method is required.', {
+      mfaId: { code: 'validation_same_method', message: 'The second method must differ from the first.' },
+    });
   }
   await deleteRecord(app, mfas, mfaId, asSystem(ctx));
 }
