@@ -1,6 +1,7 @@
 import { EventSource } from 'eventsource';
 import PocketBase, { ClientResponseError } from 'pocketbase';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { directus } from '../packages/server/src/extensions/vocabularies/directus.ts';
 import { pocketbase } from '../packages/server/src/extensions/vocabularies/pocketbase.ts';
 import { qelos } from '../packages/server/src/extensions/vocabularies/qelos.ts';
 import { type Dialect, dialects, signUp, startServer, type TestServer } from './helpers.ts';
@@ -337,7 +338,11 @@ describe.each(dialects)('OAuth2 (%s)', (dialect: Dialect) => {
   it('emits auth.oauth2.fail once, tagged with the provider, when the token exchange fails', async () => {
     const failures: unknown[] = [];
     const qelosFailures: unknown[] = [];
+    const directusLogins: unknown[] = [];
     cleanups.push(
+      directus(vocabularyContext()).action('auth.login', (meta) => {
+        directusLogins.push([meta.provider, meta.status]);
+      }),
       server.app.hooks.action('auth.oauth2.fail', (meta) => void failures.push([meta.provider, meta.error]), {
         tags: ['oidc2'],
       }),
@@ -361,6 +366,10 @@ describe.each(dialects)('OAuth2 (%s)', (dialect: Dialect) => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toEqual(['oidc2', expect.stringContaining('refused')]);
     expect(qelosFailures).toEqual(['failed-google-login']);
+    expect(directusLogins).toEqual([
+      ['oidc2', 'fail'],
+      ['google', 'fail'],
+    ]);
   });
 
   it('runs the popup flow over realtime with a URL callback that plays the browser', async () => {

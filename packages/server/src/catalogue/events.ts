@@ -135,6 +135,8 @@ export interface OAuth2FailMeta {
   collection: string;
   collectionId: string;
   provider: string;
+  /** As Directus' `auth.login` action says it. */
+  status: 'fail';
   error: string;
 }
 /** `auth.external_auths.unlink`: the action names the link removed. */
@@ -688,7 +690,7 @@ export const events = [
     description:
       'An OAuth2 sign-in failed: the provider refused, the code exchange failed, or the account could not be linked or created.',
     tags: 'the collection’s name and id, and the provider’s name (`google`, `facebook`, …)',
-    meta: '`collection`, `provider`, `error`',
+    meta: '`collection`, `provider`, `status` (`fail`), `error`',
     types: types<never, OAuth2FailMeta>(),
     aliases: {
       directus: [{ name: 'auth.login', kind: 'action' }],

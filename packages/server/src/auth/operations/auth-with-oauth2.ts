@@ -78,6 +78,7 @@ export async function authWithOAuth2(
         collection: collection.name,
         collectionId: collection.id,
         provider: providerName,
+        status: 'fail',
         error: error instanceof Error ? error.message : String(error),
       },
       ctx,
