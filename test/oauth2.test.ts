@@ -202,6 +202,9 @@ describe.each(dialects)('OAuth2 (%s)', (dialect: Dialect) => {
     );
     expect(links.status).toBe(200);
     expect(links.body).toMatchObject([{ provider: 'oidc', providerId: who.sub, recordRef: first.record.id }]);
+    // the owner may delete its link through the records API too
+    await client.collection('_externalAuths').delete(links.body[0].id);
+    expect(await client.collection('_externalAuths').getFullList()).toEqual([]);
   });
 
   it('keeps an email only when the provider says it is verified', async () => {
