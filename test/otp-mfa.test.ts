@@ -102,6 +102,34 @@ describe.each(dialects)('one-time passwords and MFA (%s)', (dialect: Dialect) =>
     expect(events).toEqual([`request ${user.id}`, `mail ${otpId}`, `auth ${user.id}`, `signed in ${otpId}`]);
   });
 
+  it('removes a record’s expired one-time passwords when it asks for a new one', async () => {
+    const user = await createUser('expired');
+    const old = '2000-01-01 00:00:00.000Z';
+    await server.app.database.db
+      .insertInto('_otps')
+      .values({
+        id: 'expiredotp00001',
+        collectionRef: '_pb_users_auth_',
+        recordRef: user.id,
+        password: 'not-a-hash',
+        sentTo: user.email,
+        created: old,
+        updated: old,
+      })
+      .execute();
+    const { otpId } = await sdk().collection('users').requestOTP(user.email);
+    const rows = await server.app.database.db
+      .selectFrom('_otps')
+      .select('id')
+      .where('recordRef', '=', user.id)
+      .execute();
+    expect(rows.map((row) => row.id)).toEqual([otpId]);
+    await passwordMailedTo(user.email);
+    await expect(sdk().collection('users').authWithOTP('expiredotp00001', '12345678')).rejects.toMatchObject({
+      status: 400,
+    });
+  });
+
   it('answers an unknown address as a known one, and mails nothing', async () => {
     const before = smtp.received.length;
     const { otpId } = await sdk().collection('users').requestOTP('nobody-here@example.com');

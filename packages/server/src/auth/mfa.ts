@@ -8,7 +8,7 @@ import { createRecord } from '../records/operations/create.ts';
 import { deleteRecord } from '../records/operations/delete.ts';
 import { emitAction, recordTags } from '../records/operations/events.ts';
 import { findRecordById, type RecordRow } from '../records/store.ts';
-import { asSystem, isFresh, systemCollection } from './system-collections.ts';
+import { asSystem, deleteExpired, isFresh, systemCollection } from './system-collections.ts';
 
 export type AuthMethod = 'password' | 'oauth2' | 'otp';
 
@@ -63,6 +63,7 @@ export async function checkMFA(
   const mfas = systemCollection(app, '_mfas');
   const recordId = String(row.id);
   if (mfaId === undefined || mfaId === null || mfaId === '') {
+    await deleteExpired(app, '_mfas', collection, recordId, collection.mfa.duration, ctx);
     const created = await createRecord(
       app,
       mfas,

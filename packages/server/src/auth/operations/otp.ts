@@ -13,7 +13,7 @@ import { updateRecord } from '../../records/operations/update.ts';
 import { verifyPassword } from '../../records/password.ts';
 import { findRecordById } from '../../records/store.ts';
 import { checkMFA } from '../mfa.ts';
-import { asSystem, isFresh, systemCollection } from '../system-collections.ts';
+import { asSystem, deleteExpired, isFresh, systemCollection } from '../system-collections.ts';
 import { assertAuthCollection, findByEmail, flowRecord, requireFields } from './flows.ts';
 import { respondWithToken } from './respond.ts';
 
@@ -52,6 +52,7 @@ export async function requestOTP(
   }
   if (stopped || !row) return { otpId: newId() };
   const record = flowRecord(collection, row);
+  await deleteExpired(app, '_otps', collection, record.id, collection.otp?.duration ?? 0, ctx);
   const password = randomString(collection.otp?.length ?? 8, '0123456789');
   const to = String(row.email);
   const otp = await createRecord(
