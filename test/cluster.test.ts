@@ -267,6 +267,28 @@ describe('several instances (PostgreSQL + Redis)', () => {
     }
   });
 
+  it('hands an OAuth2 redirect to the instance whose realtime client waits for it', async () => {
+    const stream = await openStream(b.url);
+    try {
+      const subscribed = await b.request('POST', '/api/realtime', {
+        body: { clientId: stream.clientId, subscriptions: ['@oauth2'] },
+      });
+      expect(subscribed.status, subscribed.text).toBe(204);
+      const landed = await fetch(`${a.url}/api/oauth2-redirect?state=${stream.clientId}&code=the-code`, {
+        redirect: 'manual',
+      });
+      expect(landed.status).toBe(307);
+      expect(landed.headers.get('location')).toBe('/api/oauth2-redirect/success');
+      await until(() => stream.events.length >= 2, 5000, 'the redirect from the other instance');
+      expect(stream.events[1]).toEqual({
+        event: '@oauth2',
+        data: { state: stream.clientId, code: 'the-code' },
+      });
+    } finally {
+      stream.close();
+    }
+  });
+
   it('runs a schedule registered on both instances once per tick between them', async () => {
     const runs: Array<{ instance: string; tick: string }> = [];
     const register = (server: TestServer, instance: string) =>

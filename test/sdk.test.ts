@@ -213,7 +213,8 @@ describe.each(dialects)('PocketBase JS SDK against Sluice (%s)', (dialect: Diale
         const names = (await pb.collections.getFullList({ sort: 'name' })).map(
           (collection) => collection.name,
         );
-        expect(names).toEqual(['_superusers', 'fresh', 'kept', 'users']);
+        // system collections are never dropped
+        expect(names).toEqual(['_externalAuths', '_mfas', '_otps', '_superusers', 'fresh', 'kept', 'users']);
         expect((await pb.collections.getOne('kept')).fields.map((field) => field.name)).toContain('extra');
         expect(await statusOf(pb.collection('writers').getList())).toBe(404);
         expect(await statusOf(pb.collection('articles').getList())).toBe(404);

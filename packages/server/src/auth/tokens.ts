@@ -17,13 +17,21 @@ function keyFor(secret: string, tokenKey: string): Uint8Array {
   return encoder.encode(`${secret}.${tokenKey}`);
 }
 
+/** An impersonation token: its own lifetime, and no refresh. */
+export interface AuthTokenOptions {
+  duration?: number;
+  refreshable?: boolean;
+}
+
 export async function signAuthToken(
   secret: string,
   collection: Collection,
   record: { id: string; tokenKey: unknown },
+  options: AuthTokenOptions = {},
 ): Promise<string> {
-  const duration = collection.authToken?.duration ?? 604_800;
-  return new SignJWT({ id: record.id, collectionId: collection.id, type: 'auth', refreshable: true })
+  const duration = options.duration || collection.authToken?.duration || 604_800;
+  const refreshable = options.refreshable ?? true;
+  return new SignJWT({ id: record.id, collectionId: collection.id, type: 'auth', refreshable })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + duration)

@@ -87,7 +87,7 @@ export interface AuthMeta {
   event: string;
   collection: string;
   collectionId: string;
-  provider: 'password' | 'refresh' | 'oauth2';
+  provider: 'password' | 'refresh' | 'oauth2' | 'otp' | 'impersonate';
   status?: 'success' | 'fail';
   user?: RecordData | null;
   error?: string;
@@ -119,17 +119,46 @@ export interface OAuth2Payload {
   oauth2User: Record<string, unknown>;
   isNewRecord: boolean;
 }
+/** `auth.oauth2`: `provider` is the provider's name (Directus' `auth.login` meta); the action's `payload` is the filter's. */
+export interface OAuth2Meta {
+  event: string;
+  collection: string;
+  collectionId: string;
+  provider: string;
+  providerClient: { name: string; displayName: string };
+  status?: 'success';
+  user?: RecordData;
+  payload?: OAuth2Payload;
+}
+/** One-time passwords and MFA: the auth record concerned, and the ids the client holds. */
+export interface OTPMeta {
+  event: string;
+  collection: string;
+  collectionId: string;
+  record: RecordData | null;
+  otpId?: string;
+  mfaId?: string;
+  /** `auth.mfa`: the method that passed (`password`, `oauth2`, `otp`). */
+  method?: string;
+}
 export interface OAuth2FailMeta {
   event: string;
   collection: string;
   collectionId: string;
   provider: string;
+  /** As Directus' `auth.login` action says it. */
+  status: 'fail';
   error: string;
 }
+/** `auth.external_auths.unlink`: the action names the link removed. */
+export interface ExternalAuthMeta extends AuthFlowMeta {
+  externalAuth?: ExternalAuth;
+}
+/** A record of `_externalAuths`: one provider account linked to one auth record. */
 export interface ExternalAuth {
   id: string;
-  collectionId: string;
-  recordId: string;
+  collectionRef: string;
+  recordRef: string;
   provider: string;
   providerId: string;
   created: string;
@@ -214,16 +243,7 @@ const RECORD_TAGS = 'the collection’s name and id';
  * in `missingFeature`: nothing fires those events, so registering a handler on one fails instead
  * of waiting for ever. A feature leaves this list when it is built.
  */
-type MissingFeature =
-  | 'files'
-  | 'relations table'
-  | 'presets'
-  | 'roles'
-  | 'permissions'
-  | 'activity log'
-  | 'revisions'
-  | 'oauth2'
-  | 'external auths';
+type MissingFeature = 'relations table' | 'presets' | 'roles' | 'permissions' | 'activity log' | 'revisions';
 
 /** PocketBase's record and admin request hooks for one write action. */
 function pocketbaseWrite(action: 'Create' | 'Update' | 'Delete'): AliasSpec[] {
@@ -662,26 +682,25 @@ export const events = [
 
   {
     name: 'auth.oauth2',
-    missingFeature: 'oauth2',
     kinds: ['filter', 'action'],
     description:
       'Someone signs in or signs up with an OAuth2 provider. The filter runs after the code is exchanged and before the external account is linked; it may set `record` to link another existing record (null signs up a new one). The action runs after a success.',
     tags: RECORD_TAGS,
     payload: '`{provider, record, oauth2User, isNewRecord}`',
-    meta: '`collection`, `provider`',
-    types: types<OAuth2Payload, AuthMeta>(),
-    aliases: { pocketbase: pocketbaseAuth('AuthWithOAuth2') },
+    meta: '`collection`, `provider` (its name), `providerClient` (`{name, displayName}`); action: `status`, `user`, `payload`',
+    types: types<OAuth2Payload, OAuth2Meta>(),
+    aliases: { pocketbase: pocketbaseAuth('AuthWithOAuth2'), directus: ['auth.login'] },
   },
   {
     name: 'auth.oauth2.fail',
-    missingFeature: 'oauth2',
     kinds: ['action'],
     description:
       'An OAuth2 sign-in failed: the provider refused, the code exchange failed, or the account could not be linked or created.',
     tags: 'the collection’s name and id, and the provider’s name (`google`, `facebook`, …)',
-    meta: '`collection`, `provider`, `error`',
+    meta: '`collection`, `provider`, `status` (`fail`), `error`',
     types: types<never, OAuth2FailMeta>(),
     aliases: {
+      directus: [{ name: 'auth.login', kind: 'action' }],
       qelos: (['linkedin', 'facebook', 'google', 'twitter'] as const).map(
         (provider): AliasSpec => ({
           name: `auth.failed-social-login.failed-${provider}-login`,
@@ -759,27 +778,57 @@ export const events = [
   },
   {
     name: 'auth.external_auths.list',
-    missingFeature: 'external auths',
     kinds: ['filter'],
     description:
       'The external (OAuth2) accounts linked to an auth record are listed; the filter may change the list before it is sent.',
     tags: RECORD_TAGS,
-    payload: 'the linked accounts `[{id, provider, providerId, created, updated}]`',
+    payload:
+      'the linked accounts, records of `_externalAuths`: `[{id, collectionRef, recordRef, provider, providerId, created, updated}]`',
     meta: '`collection`, `record`',
     types: types<ExternalAuth[], AuthFlowMeta>(),
     aliases: { pocketbase: ['onRecordListExternalAuthsRequest'] },
   },
   {
     name: 'auth.external_auths.unlink',
-    missingFeature: 'external auths',
     kinds: ['filter', 'action'],
     description:
       'An external (OAuth2) account is unlinked from an auth record. The filter runs before the link is deleted; the action after commit.',
     tags: RECORD_TAGS,
     payload: 'the linked account being removed',
-    meta: '`collection`, `record`',
-    types: types<ExternalAuth, AuthFlowMeta>(),
+    meta: '`collection`, `record`; action: `externalAuth`',
+    types: types<ExternalAuth, ExternalAuthMeta>(),
     aliases: { pocketbase: pocketbaseAuth('UnlinkExternalAuth') },
+  },
+  {
+    name: 'auth.otp.request',
+    kinds: ['filter', 'action'],
+    description:
+      'A one-time password is requested for an email (`request-otp`). The filter runs before the password is made and mailed (meta `record` is null when no account has that address); returning `false` sends nothing. The API answers `{otpId}` either way, so as not to reveal whether the account exists. The action runs when a mail was queued.',
+    tags: RECORD_TAGS,
+    payload: '`{email}`',
+    meta: '`collection`, `record` (the matching auth record, or null); action: `otpId`',
+    types: types<{ email: string }, OTPMeta>(),
+    aliases: { pocketbase: ['onRecordRequestOTPRequest'] },
+  },
+  {
+    name: 'auth.otp',
+    kinds: ['filter', 'action'],
+    description:
+      'Someone signs in with a one-time password (`auth-with-otp`). The filter runs once the password is checked, before the token is made; the action after a success (the password is then used up).',
+    tags: RECORD_TAGS,
+    payload: 'the auth record',
+    meta: '`collection`, `record`, `otpId`',
+    types: types<RecordData, OTPMeta>(),
+    aliases: { pocketbase: ['onRecordAuthWithOTPRequest'] },
+  },
+  {
+    name: 'auth.mfa',
+    kinds: ['action'],
+    description:
+      'A first sign-in method passed on a collection that requires multi-factor authentication: the client got 401 with an `mfaId` to send with its second method.',
+    tags: RECORD_TAGS,
+    meta: '`collection`, `record`, `method` (the one that passed), `mfaId`',
+    types: types<never, OTPMeta>(),
   },
 
   // ── mail ─────────────────────────────────────────────────────────────────
@@ -818,6 +867,18 @@ export const events = [
     meta: '`collection`, `record`, `meta` (`token`, `actionUrl`, `newEmail`); action: `message` as sent',
     types: types<MailMessage, MailMeta>(),
     aliases: { pocketbase: pocketbaseMail('ChangeEmail') },
+  },
+  {
+    name: 'mailer.otp',
+    kinds: ['filter', 'action'],
+    description:
+      'A one-time password email is about to be sent to an auth record (filter: may change the message; returning `false` means it is not sent; a throw is logged, the request having been answered) or was sent (action).',
+    tags: RECORD_TAGS,
+    payload:
+      'the message `{from, to, subject, html, text}` (`from` and each of `to` are `{address, name?}`; `headers` optional)',
+    meta: '`collection`, `record`, `meta` (`otpId`, `password`); action: `message` as sent',
+    types: types<MailMessage, MailMeta>(),
+    aliases: { pocketbase: ['onMailerRecordOTPSend'] },
   },
 
   // ── realtime ─────────────────────────────────────────────────────────────

@@ -20,8 +20,10 @@ export function ruleProblems(
     return found?.id === collection.id ? undefined : found;
   };
   const problems: ErrorDetails = {};
-  for (const key of ruleKeys) {
-    const rule = collection[key];
+  const rules: [string, string | null][] = ruleKeys.map((key) => [key, collection[key]]);
+  // the records MFA applies to are picked by a rule as well
+  if (collection.mfa) rules.push(['mfa.rule', collection.mfa.rule]);
+  for (const [key, rule] of rules) {
     if (rule === null || rule.trim() === '') continue;
     try {
       // the SQL is thrown away: what is checked (syntax, names) is the same on both dialects

@@ -3,6 +3,7 @@ import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
 import { parseThumbSize } from '../files/thumbs.ts';
 import { isJsonObject } from '../json.ts';
 import { formatDate, nowDate, parseDate } from '../records/dates.ts';
+import { readMFA, readOAuth2, readOTP } from './auth-methods-options.ts';
 import { fieldTypes, leadingSystemFields, trailingSystemFields } from './fields.ts';
 import { newId } from './ids.ts';
 import { parseIndex, retargetIndex } from './indexes.ts';
@@ -216,6 +217,12 @@ function readAuthOptions(
     const template = readTemplate(input, key, existing?.[key], problems);
     if (template) collection[key] = template;
   }
+  collection.oauth2 = readOAuth2(input.oauth2, existing?.oauth2, fieldNames, problems);
+  if (collection.oauth2.enabled && collection.name === '_superusers') {
+    problems.add('oauth2.enabled', 'not_supported', 'Superusers cannot sign in with OAuth2.');
+  }
+  collection.otp = readOTP(input.otp, existing?.otp, problems);
+  collection.mfa = readMFA(input.mfa, existing?.mfa, problems);
 }
 
 const templateKeys = ['verificationTemplate', 'resetPasswordTemplate', 'confirmEmailChangeTemplate'] as const;

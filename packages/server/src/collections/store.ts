@@ -1,6 +1,7 @@
 import { InvalidPayloadError } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
 import { uniqueViolationColumns } from '../db/errors.ts';
+import { loadedOAuth2, storableOAuth2 } from './auth-methods-options.ts';
 import type { Collection } from './types.ts';
 
 const table = '_collections';
@@ -16,6 +17,9 @@ const authOptionKeys = [
   'verificationTemplate',
   'resetPasswordTemplate',
   'confirmEmailChangeTemplate',
+  'oauth2',
+  'otp',
+  'mfa',
 ] as const;
 
 export interface CollectionRow {
@@ -39,6 +43,7 @@ export function collectionToRow(collection: Collection): CollectionRow {
   const options: Record<string, unknown> = {};
   if (collection.type === 'auth') {
     for (const key of authOptionKeys) if (collection[key] !== undefined) options[key] = collection[key];
+    if (collection.oauth2) options.oauth2 = storableOAuth2(collection.oauth2);
   }
   return {
     id: collection.id,
@@ -60,6 +65,7 @@ export function collectionToRow(collection: Collection): CollectionRow {
 
 export function rowToCollection(row: CollectionRow): Collection {
   const options = JSON.parse(row.options || '{}') as Partial<Collection>;
+  if (options.oauth2) options.oauth2 = loadedOAuth2(options.oauth2);
   return {
     id: row.id,
     name: row.name,

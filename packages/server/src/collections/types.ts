@@ -74,6 +74,46 @@ export interface EmailTemplate {
   actionUrl?: string;
 }
 
+/**
+ * One OAuth2 provider of an auth collection (PocketBase's shape). `clientSecret` is kept off the
+ * enumerable properties (see oauth2-config.ts): it is stored, never serialized to a client.
+ */
+export interface OAuth2ProviderConfig {
+  name: string;
+  clientId: string;
+  clientSecret?: string;
+  authURL: string;
+  tokenURL: string;
+  userInfoURL: string;
+  displayName: string;
+  /** null: the provider's default. */
+  pkce: boolean | null;
+  extra: Record<string, unknown>;
+}
+
+export interface OAuth2Options {
+  enabled: boolean;
+  /** Record fields the OAuth2 user's `id`, `name`, `username` and `avatarURL` fill on sign-up. */
+  mappedFields: { id: string; name: string; username: string; avatarURL: string };
+  providers: OAuth2ProviderConfig[];
+}
+
+export interface OTPOptions {
+  enabled: boolean;
+  /** Seconds a password stays valid. */
+  duration: number;
+  length: number;
+  emailTemplate?: Partial<EmailTemplate>;
+}
+
+export interface MFAOptions {
+  enabled: boolean;
+  /** Seconds the first method's success stays usable. */
+  duration: number;
+  /** A filter expression: MFA applies only to the records it matches (blank: all). */
+  rule: string;
+}
+
 export interface AuthOptions {
   authRule?: Rule;
   manageRule?: Rule;
@@ -108,6 +148,9 @@ export type Collection = {
   verificationTemplate?: Partial<EmailTemplate>;
   resetPasswordTemplate?: Partial<EmailTemplate>;
   confirmEmailChangeTemplate?: Partial<EmailTemplate>;
+  oauth2?: OAuth2Options;
+  otp?: OTPOptions;
+  mfa?: MFAOptions;
   created: string;
   updated: string;
 };

@@ -19,7 +19,13 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
     await Promise.all([migrate(database), migrate(database)]);
 
     const collections = await loadCollections(database.reader);
-    expect(collections.map((collection) => collection.name)).toEqual(['_superusers', 'users']);
+    expect(collections.map((collection) => collection.name)).toEqual([
+      '_superusers',
+      'users',
+      '_externalAuths',
+      '_mfas',
+      '_otps',
+    ]);
     const [superusers, users] = collections;
     expect(superusers).toMatchObject({
       type: 'auth',
@@ -58,6 +64,7 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
       '1_default_collections',
       '2_webhooks_outbox',
       '3_files_library',
+      '4_auth_methods',
     ]);
     expect(await database.reader.selectFrom('_webhooks').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_outbox').selectAll().execute()).toEqual([]);

@@ -129,6 +129,50 @@ export const migrations: readonly Migration[] = [
       await sql`CREATE INDEX "_files_folder" ON "_files" ("folder", "created")`.execute(trx);
     },
   },
+  {
+    file: '4_auth_methods',
+    async up(trx, dialect) {
+      const ownRecord =
+        "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId";
+      const ref = (name: string) => ({ name, type: 'text', required: true, max: 255 });
+      await createDefaultCollection(trx, dialect, {
+        id: 'pbc_2281828961',
+        name: '_externalAuths',
+        system: true,
+        fields: [ref('collectionRef'), ref('recordRef'), ref('provider'), ref('providerId')],
+        indexes: [
+          'CREATE UNIQUE INDEX idx_externalAuths_record_provider ON _externalAuths (collectionRef, recordRef, provider)',
+          'CREATE UNIQUE INDEX idx_externalAuths_collection_provider ON _externalAuths (collectionRef, provider, providerId)',
+        ],
+        listRule: ownRecord,
+        viewRule: ownRecord,
+        deleteRule: ownRecord,
+      });
+      await createDefaultCollection(trx, dialect, {
+        id: 'pbc_2279338944',
+        name: '_mfas',
+        system: true,
+        fields: [ref('collectionRef'), ref('recordRef'), ref('method')],
+        indexes: ['CREATE INDEX idx_mfas_collectionRef_recordRef ON _mfas (collectionRef, recordRef)'],
+        listRule: ownRecord,
+        viewRule: ownRecord,
+      });
+      await createDefaultCollection(trx, dialect, {
+        id: 'pbc_1638494021',
+        name: '_otps',
+        system: true,
+        fields: [
+          ref('collectionRef'),
+          ref('recordRef'),
+          { name: 'password', type: 'password', required: true, hidden: true },
+          { name: 'sentTo', type: 'text', hidden: true },
+        ],
+        indexes: ['CREATE INDEX idx_otps_collectionRef_recordRef ON _otps (collectionRef, recordRef)'],
+        listRule: ownRecord,
+        viewRule: ownRecord,
+      });
+    },
+  },
 ];
 
 /** Creates the system tables and applies pending migrations; safe to run on every start, by any instance. */

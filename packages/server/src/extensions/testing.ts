@@ -1,4 +1,4 @@
-import { Catalogue, createHooks, type Hooks, type Logger } from '@sluice/hooks';
+import { Catalogue, type CatalogueRow, createHooks, type Hooks, type Logger } from '@sluice/hooks';
 import { Cron } from 'croner';
 import { events } from '../catalogue/events.ts';
 import { pluginEventSender, toPluginEvent } from './plugin-events.ts';
@@ -21,9 +21,10 @@ export function recordingLogger(): { logger: Logger; lines: LogLine[] } {
 }
 
 /** A real engine on the real catalogue, and the context a vocabulary adapter is built from. */
-export function setupHooks() {
+/** `extraRows`: catalogue rows added to Sluice's own (a feature not built, say). */
+export function setupHooks(extraRows: readonly CatalogueRow[] = []) {
   const { logger, lines } = recordingLogger();
-  const catalogue = new Catalogue(events);
+  const catalogue = new Catalogue([...events, ...extraRows]);
   const hooks: Hooks<any, any> = createHooks({
     catalogue,
     logger,

@@ -9,6 +9,7 @@ const EVENTS = {
   verification: 'mailer.verification',
   passwordReset: 'mailer.password_reset',
   emailChange: 'mailer.email_change',
+  otp: 'mailer.otp',
 } as const satisfies Record<AuthMailKind, string>;
 
 export interface AuthMail {
@@ -16,7 +17,9 @@ export interface AuthMail {
   collection: Collection;
   /** The record's public fields (what `{RECORD:field}` may show). */
   record: RecordData;
+  /** The link's token, or the one-time password. */
   token: string;
+  otpId?: string;
   /** The recipient: the record's address, or the new one for an email change. */
   to: string;
   newEmail?: string;
@@ -34,6 +37,7 @@ export async function sendAuthMail(app: App, mail: AuthMail, ctx: HookContext): 
     appURL: site.appURL,
     token: mail.token,
     record: mail.record,
+    otpId: mail.otpId,
   });
   const event = EVENTS[mail.kind];
   const tags = recordTags(mail.collection);
@@ -49,11 +53,14 @@ export async function sendAuthMail(app: App, mail: AuthMail, ctx: HookContext): 
     collection: mail.collection.name,
     collectionId: mail.collection.id,
     record: mail.record,
-    meta: {
-      token: mail.token,
-      actionUrl: rendered.actionUrl,
-      ...(mail.newEmail === undefined ? {} : { newEmail: mail.newEmail }),
-    },
+    meta:
+      mail.kind === 'otp'
+        ? { otpId: mail.otpId, password: mail.token }
+        : {
+            token: mail.token,
+            actionUrl: rendered.actionUrl,
+            ...(mail.newEmail === undefined ? {} : { newEmail: mail.newEmail }),
+          },
   };
   const filtered = await filterOutcome(app, event, message, meta, ctx, tags);
   if (filtered.stopped) {

@@ -1,13 +1,13 @@
 import type { Collection, EmailTemplate, RecordData } from '../collections/types.ts';
 
 /** The emails of the auth flows, each under the collection option that overrides it. */
-export type AuthMailKind = 'verification' | 'passwordReset' | 'emailChange';
+export type AuthMailKind = 'verification' | 'passwordReset' | 'emailChange' | 'otp';
 
 export const templateOptions = {
   verification: 'verificationTemplate',
   passwordReset: 'resetPasswordTemplate',
   emailChange: 'confirmEmailChangeTemplate',
-} as const satisfies Record<AuthMailKind, keyof Collection>;
+} as const satisfies Record<Exclude<AuthMailKind, 'otp'>, keyof Collection>;
 
 const signature = `<p>
   Thanks,<br/>
@@ -49,11 +49,19 @@ ${signature}`,
 ${signature}`,
     actionUrl: '{APP_URL}/_/#/auth/confirm-email-change/{TOKEN}',
   },
+  otp: {
+    subject: 'OTP for {APP_NAME}',
+    body: `<p>Hello,</p>
+<p>Your one-time password is: <strong>{OTP}</strong></p>
+<p><i>If you didn't ask for the one-time password, you can ignore this email.</i></p>
+${signature}`,
+    actionUrl: '',
+  },
 };
 
 /** The collection's template for an email, its gaps filled from the default. */
 export function templateFor(collection: Collection, kind: AuthMailKind): Required<EmailTemplate> {
-  const override = collection[templateOptions[kind]] ?? {};
+  const override = (kind === 'otp' ? collection.otp?.emailTemplate : collection[templateOptions[kind]]) ?? {};
   const fallback = defaultTemplates[kind];
   return {
     subject: override.subject || fallback.subject,
@@ -68,6 +76,8 @@ export interface TemplateValues {
   token: string;
   /** The record's public fields (no password hash, no tokenKey): `{RECORD:field}`. */
   record: RecordData;
+  /** A one-time password email: `{OTP}` and `{OTP_ID}`. */
+  otpId?: string;
 }
 
 export interface RenderedMail {
@@ -95,7 +105,7 @@ function stringOf(value: unknown): string {
   return String(value);
 }
 
-const PLACEHOLDER = /\{(APP_NAME|APP_URL|TOKEN|ACTION_URL|RECORD:([A-Za-z0-9_]+))\}/g;
+const PLACEHOLDER = /\{(APP_NAME|APP_URL|TOKEN|OTP|OTP_ID|ACTION_URL|RECORD:([A-Za-z0-9_]+))\}/g;
 
 /**
  * Replaces every placeholder in one pass, so a value that itself reads `{TOKEN}` stays as
@@ -111,7 +121,8 @@ function fill(
     if (field !== undefined) value = stringOf(values.record[field]);
     else if (name === 'APP_NAME') value = values.appName;
     else if (name === 'APP_URL') value = values.appURL;
-    else if (name === 'TOKEN') value = values.token;
+    else if (name === 'TOKEN' || name === 'OTP') value = values.token;
+    else if (name === 'OTP_ID') value = values.otpId ?? '';
     else value = values.actionUrl ?? '';
     return encode(value, placeholder);
   });

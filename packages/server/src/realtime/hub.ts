@@ -49,6 +49,9 @@ const DELETED_ROWS = Symbol('realtime.deletedRows');
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
+/** Topics that are no collection: `@oauth2` carries the OAuth2 popup flow's redirect. */
+const SYSTEM_TOPICS = new Set(['@oauth2']);
+
 /**
  * The realtime clients of this instance and the fan-out of record changes to them, PocketBase's
  * protocol: `GET /api/realtime` opens the stream (`PB_CONNECT`), `POST /api/realtime` sets its
@@ -215,6 +218,7 @@ export class Realtime {
    * `filter` option does not compile for this client.
    */
   #check(subscription: Subscription, who: Accountability): void {
+    if (SYSTEM_TOPICS.has(subscription.topic)) return;
     const { schema } = this.app;
     const collection = schema.get(subscription.target);
     if (!collection)
@@ -277,6 +281,25 @@ export class Realtime {
       meta,
       this.app.context({ accountability: client.accountability, request: client.request }),
     );
+  }
+
+  /**
+   * Sends one message on a system topic to the client with that id, if it is connected to this
+   * instance from `ip` and subscribed to the topic, then ends that subscription (PocketBase's
+   * OAuth2 redirect). Answers whether it was queued.
+   */
+  sendOnce(clientId: string, topic: string, data: Record<string, unknown>, ip: string): boolean {
+    const client = this.clients.get(clientId);
+    if (!client || client.closed || !client.subscriptions.has(topic) || client.request.ip !== ip)
+      return false;
+    this.#unindex(client);
+    client.subscriptions.delete(topic);
+    this.#index(client);
+    client.enqueue({
+      message: { name: topic, data, tags: NO_TAGS },
+      bytes: frameLength(client.id, topic, JSON.stringify(data).length),
+    });
+    return true;
   }
 
   // ── messages ────────────────────────────────────────────────────────────

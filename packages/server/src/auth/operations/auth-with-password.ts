@@ -8,6 +8,7 @@ import { decodeRecord } from '../../records/encoding.ts';
 import { emitAction, filterPayload, recordTags } from '../../records/operations/events.ts';
 import { unmatchableHash, verifyPassword } from '../../records/password.ts';
 import { findRecordById } from '../../records/store.ts';
+import { checkMFA } from '../mfa.ts';
 import { rememberLoginPassword } from './login-password.ts';
 import { respondWithToken } from './respond.ts';
 
@@ -17,7 +18,8 @@ const failure = () => new InvalidPayloadError('Failed to authenticate.');
  * `auth-with-password`: lookup by the collection's identity fields → `auth.login` filter on the
  * credentials and the record found (PocketBase's before hook: it may change the identity, or
  * pick another record) → password check against that record (a miss emits `auth.fail`) →
- * `auth.token` filter on the answer → `auth.login` action, whose payload is the identity alone.
+ * MFA (a first method only: 401 `{mfaId}`) → `auth.token` filter on the answer → `auth.login`
+ * action, whose payload is the identity alone.
  * An unknown identity gets the answer of a wrong password, after a password check of the same
  * cost.
  */
@@ -76,6 +78,7 @@ export async function authWithPassword(
     );
     throw failure();
   }
+  await checkMFA(app, collection, row, 'password', body.mfaId, ctx);
   const record = decodeRecord(collection, row, { showEmail: true });
   const response = await respondWithToken(app, collection, row, record, meta, ctx);
   emitAction(

@@ -5,6 +5,7 @@ import type { Collection } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { emitAction, filterPayload, recordTags } from '../../records/operations/events.ts';
 import { findRecordById } from '../../records/store.ts';
+import { peekAuthClaims } from '../tokens.ts';
 import { respondWithToken } from './respond.ts';
 
 /** `auth-refresh`: a valid token of this collection gets a new one (`auth.refresh` filter and action). */
@@ -19,6 +20,10 @@ export async function refreshAuth(
   }
   if (accountability.collection !== collection.name) {
     throw new ForbiddenError('The token does not belong to this collection.');
+  }
+  const header = ctx.request?.headers.authorization ?? '';
+  if (peekAuthClaims(header.replace(/^Bearer /, '').trim())?.refreshable === false) {
+    throw new ForbiddenError('The token is not refreshable.');
   }
   const tags = recordTags(collection);
   const meta = {

@@ -3,9 +3,12 @@ import type { AuthMeta, AuthResponse } from '../../catalogue/events.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { filterPayload, recordTags } from '../../records/operations/events.ts';
-import { signAuthToken } from '../tokens.ts';
+import { type AuthTokenOptions, signAuthToken } from '../tokens.ts';
 
-/** Every successful authentication answers here: a fresh token, then the `auth.token` filter. */
+/**
+ * Every successful authentication answers here: a fresh token, then the `auth.token` filter.
+ * `responseMeta` is the answer's `meta` (OAuth2); `tokenOptions` shape the token (impersonation).
+ */
 export async function respondWithToken(
   app: Core,
   collection: Collection,
@@ -13,12 +16,19 @@ export async function respondWithToken(
   record: RecordData,
   meta: Omit<AuthMeta, 'event'>,
   ctx: HookContext,
+  responseMeta?: Record<string, unknown>,
+  tokenOptions?: AuthTokenOptions,
 ): Promise<AuthResponse> {
-  const token = await signAuthToken(app.secret(), collection, { id: record.id, tokenKey: row.tokenKey });
+  const token = await signAuthToken(
+    app.secret(),
+    collection,
+    { id: record.id, tokenKey: row.tokenKey },
+    tokenOptions,
+  );
   return filterPayload(
     app,
     'auth.token',
-    { token, record },
+    responseMeta ? { token, record, meta: responseMeta } : { token, record },
     { ...meta, event: 'auth.token' },
     ctx,
     recordTags(collection),

@@ -70,6 +70,7 @@ describe('directus vocabulary (register functions)', () => {
     action('items.read', () => {});
     expect(hooks.registrations().map((r) => `${r.kind} ${r.event}`)).toEqual([
       'filter auth.login',
+      'filter auth.oauth2',
       'action records.list',
       'action records.view',
     ]);

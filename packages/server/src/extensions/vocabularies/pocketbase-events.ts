@@ -138,7 +138,7 @@ const SHAPES: Record<string, Shape> = {
     action: (meta) => ({ ...meta, collections: meta.payload?.collections ?? meta.collections }),
   },
   ...Object.fromEntries(
-    ['mailer.password_reset', 'mailer.verification', 'mailer.email_change'].map((name) => [
+    ['mailer.password_reset', 'mailer.verification', 'mailer.email_change', 'mailer.otp'].map((name) => [
       name,
       {
         filter: (payload, meta) => ({ ...recordEvent(meta.record, meta), message: payload, meta: meta.meta }),

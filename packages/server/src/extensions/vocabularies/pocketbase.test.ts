@@ -241,13 +241,25 @@ describe('pocketbase vocabulary (on… functions)', () => {
   });
 
   it('refuses hooks of features that do not exist yet, naming the hook and the feature', () => {
-    const { hooks, vocabularyContext } = setupHooks();
+    const { hooks, vocabularyContext } = setupHooks([
+      {
+        name: 'sample.unbuilt',
+        kinds: ['filter', 'action'],
+        description: 'An event of a feature not built.',
+        missingFeature: 'samples',
+        aliases: {
+          pocketbase: [
+            { name: 'onSampleBeforeUnbuilt', kind: 'filter' },
+            { name: 'onSampleAfterUnbuilt', kind: 'action' },
+          ],
+        },
+      },
+    ]);
     const pb = pocketbase(vocabularyContext());
-    expect(() => pb.onRecordBeforeAuthWithOAuth2Request!(() => {}, 'users')).toThrow(
-      '"onRecordBeforeAuthWithOAuth2Request" (auth.oauth2) cannot be hooked: Sluice has no oauth2 yet.',
+    expect(() => pb.onSampleBeforeUnbuilt!(() => {})).toThrow(
+      '"onSampleBeforeUnbuilt" (sample.unbuilt) cannot be hooked: Sluice has no samples yet.',
     );
-    expect(() => pb.onRecordAfterAuthWithOAuth2Request!(() => {})).toThrow(EventUnavailableError);
-    expect(() => pb.onRecordListExternalAuthsRequest!(() => {})).toThrow(/no external auths yet/);
+    expect(() => pb.onSampleAfterUnbuilt!(() => {})).toThrow(EventUnavailableError);
     expect(hooks.registrations()).toEqual([]);
   });
 

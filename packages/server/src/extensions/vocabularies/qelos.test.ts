@@ -115,17 +115,22 @@ describe('qelos vocabulary (registerToHook)', () => {
   });
 
   it('refuses a triple that matches only events of missing features, naming the triple and the features', () => {
-    const { vocabularyContext } = setupHooks();
+    const { vocabularyContext } = setupHooks([
+      {
+        name: 'sample.unbuilt',
+        kinds: ['action'],
+        description: 'An event of a feature not built.',
+        missingFeature: 'samples',
+        aliases: { qelos: ['samples.sample-operation.sample-unbuilt'] },
+      },
+    ]);
     const { registerToHook } = qelos(vocabularyContext());
     expect(() =>
-      registerToHook(
-        { source: 'auth', kind: 'failed-social-login', eventName: 'failed-google-login' },
-        () => {},
-      ),
-    ).toThrow(/cannot be hooked: Sluice has no oauth2 yet\./);
-    expect(() =>
-      registerToHook({ source: 'auth', kind: 'failed-social-login', eventName: '*' }, () => {}),
-    ).toThrow(EventUnavailableError);
+      registerToHook({ source: 'samples', kind: 'sample-operation', eventName: 'sample-unbuilt' }, () => {}),
+    ).toThrow(/cannot be hooked: Sluice has no samples yet\./);
+    expect(() => registerToHook({ source: 'samples', kind: '*', eventName: '*' }, () => {})).toThrow(
+      EventUnavailableError,
+    );
     expect(() =>
       registerToHook({ source: 'assets', kind: 'asset-operation', eventName: 'asset-uploaded' }, () => {}),
     ).not.toThrow();
