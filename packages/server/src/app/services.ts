@@ -1,16 +1,21 @@
 import { NotFoundError } from '@sluice/hooks';
+import { PermissionsService, RolesService } from '../access/service.ts';
+import { RevisionsService } from '../activity/revisions.ts';
+import { ActivityService } from '../activity/service.ts';
 import type { ListResult } from '../catalogue/events.ts';
 import { CollectionsService } from '../collections/service.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
 import type { CallOptions, HookContext } from '../context.ts';
 import { type MailServiceClass, mailServiceClass } from '../mailer/directus.ts';
 import { Mailer } from '../mailer/service.ts';
+import { PresetsService } from '../presets/service.ts';
 import { createRecord } from '../records/operations/create.ts';
 import { deleteRecord } from '../records/operations/delete.ts';
 import { listRecords } from '../records/operations/list.ts';
 import { updateRecord } from '../records/operations/update.ts';
 import { type ViewQuery, viewRecord } from '../records/operations/view.ts';
 import { parseListQuery } from '../records/query.ts';
+import { RelationsService } from '../relations/service.ts';
 import { SettingsService } from '../settings/service.ts';
 import { WebhooksService } from '../webhooks/service.ts';
 import type { Core } from './core.ts';
@@ -73,6 +78,13 @@ export interface Services {
   mail: Mailer;
   /** Directus' `new MailService({ schema }).send({ to, template: { name, data } })`. */
   MailService: MailServiceClass;
+  /** The activity log, revisions, roles, permissions, presets and relations (docs/activity.md). */
+  activity: ActivityService;
+  revisions: RevisionsService;
+  roles: RolesService;
+  permissions: PermissionsService;
+  presets: PresetsService;
+  relations: RelationsService;
 }
 
 /** `extensions`: the extensions folder, where the mailer finds its templates. */
@@ -86,5 +98,11 @@ export function createServices(core: Core, extensions: string | false | undefine
     webhooks: new WebhooksService(core),
     mail,
     MailService: mailServiceClass(mail),
+    activity: new ActivityService(core),
+    revisions: new RevisionsService(core),
+    roles: new RolesService(core),
+    permissions: new PermissionsService(core),
+    presets: new PresetsService(core),
+    relations: new RelationsService(core),
   };
 }

@@ -40,6 +40,7 @@ export function collectionToRow(collection: Collection): CollectionRow {
   if (collection.type === 'auth') {
     for (const key of authOptionKeys) if (collection[key] !== undefined) options[key] = collection[key];
   }
+  if (collection.tracking) options.tracking = collection.tracking;
   return {
     id: collection.id,
     name: collection.name,
@@ -73,6 +74,7 @@ export function rowToCollection(row: CollectionRow): Collection {
     updateRule: row.updateRule,
     deleteRule: row.deleteRule,
     ...(row.type === 'auth' ? options : {}),
+    ...(options.tracking ? { tracking: options.tracking } : {}),
     created: row.created,
     updated: row.updated,
   };

@@ -60,6 +60,9 @@ export type CollectionType = 'base' | 'auth';
 
 export type Rule = string | null;
 
+/** What the activity log keeps of a collection's writes: entries and revisions, entries only, or nothing. */
+export type Tracking = 'all' | 'activity' | 'none';
+
 /** How long a token stays valid, in seconds. */
 export interface TokenOptions {
   duration: number;
@@ -107,6 +110,8 @@ export interface Collection {
   verificationTemplate?: Partial<EmailTemplate>;
   resetPasswordTemplate?: Partial<EmailTemplate>;
   confirmEmailChangeTemplate?: Partial<EmailTemplate>;
+  /** Absent means `all`. */
+  tracking?: Tracking;
   created: string;
   updated: string;
 }

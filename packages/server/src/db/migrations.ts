@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createActivityAccessTables } from '../activity/tables.ts';
 import { createCollectionTable } from '../collections/ddl.ts';
 import { normalizeCollection } from '../collections/schema.ts';
 import { insertCollection } from '../collections/store.ts';
@@ -98,6 +99,12 @@ export const migrations: readonly Migration[] = [
       )`.execute(trx);
       await sql`CREATE INDEX "_outbox_due" ON "_outbox" ("status", "nextAttemptAt")`.execute(trx);
       await sql`CREATE INDEX "_outbox_webhook" ON "_outbox" ("webhook", "created")`.execute(trx);
+    },
+  },
+  {
+    file: '5_activity_access',
+    async up(trx) {
+      await createActivityAccessTables(trx);
     },
   },
 ];

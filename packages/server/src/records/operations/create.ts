@@ -5,7 +5,16 @@ import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
-import { assertRuleNotLocked, collectionLookup, recordMatches, ruleCondition } from '../rules.ts';
+import {
+  assertPermittedInput,
+  assertRuleNotLocked,
+  collectionLookup,
+  permittedFields,
+  recordMatches,
+  ruleCondition,
+  withPermittedFields,
+  withPresets,
+} from '../rules.ts';
 import { withoutSecrets } from '../secrets.ts';
 import {
   assertEmailFree,
@@ -30,11 +39,13 @@ export async function createRecord(
   ctx: HookContext,
 ): Promise<RecordData> {
   assertRuleNotLocked(collection, 'createRule', ctx);
+  assertPermittedInput(input, permittedFields(collection, 'createRule', ctx));
   const tags = recordTags(collection);
+  const given = withPresets(collection, input, ctx);
   return inTransaction(app, ctx, async (tx) => {
     const isAdmin = tx.accountability.admin;
     const getCollection = collectionLookup(tx.schema);
-    let data: Record<string, unknown> = input;
+    let data: Record<string, unknown> = given;
     const stored = await runWrite(app, tx, {
       context: 'records',
       action: 'create',
@@ -43,7 +54,7 @@ export async function createRecord(
       modelTags: tags,
       meta: { collection: collection.name, collectionId: collection.id },
       modelMeta: { collection: collection.name },
-      input,
+      input: given,
       async prepare(filtered) {
         data = filtered;
         return (await validateRecordInput(collection, filtered, { isAdmin, getCollection })).values;
@@ -65,7 +76,10 @@ export async function createRecord(
         keys: [String(row.id)],
       }),
     });
-    const record = decodeRecord(collection, stored, { isAdmin, showEmail: isAdmin });
+    const record = withPermittedFields(
+      decodeRecord(collection, stored, { isAdmin, showEmail: isAdmin }),
+      permittedFields(collection, 'viewRule', tx),
+    );
     if (collection.type === 'auth' && tx.accountability.user === null && !isAdmin) {
       const signedUp = decodeRecord(collection, stored, { isAdmin: true });
       emitAction(

@@ -6,11 +6,14 @@ import type { HookContext } from '../../context.ts';
 import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import {
+  assertPermittedInput,
   assertRuleNotLocked,
   collectionLookup,
   isOwnRecord,
+  permittedFields,
   recordMatches,
   ruleCondition,
+  withPermittedFields,
 } from '../rules.ts';
 import { withoutSecrets } from '../secrets.ts';
 import {
@@ -35,6 +38,7 @@ export async function updateRecord(
   ctx: HookContext,
 ): Promise<RecordData> {
   assertRuleNotLocked(collection, 'updateRule', ctx);
+  assertPermittedInput(input, permittedFields(collection, 'updateRule', ctx));
   const tags = recordTags(collection);
   return inTransaction(app, ctx, async (tx) => {
     const existing = await findRecordById(tx.database, collection, id, true);
@@ -76,7 +80,10 @@ export async function updateRecord(
       }),
     });
     const showEmail = isAdmin || isOwnRecord(collection, existing, tx.accountability);
-    return decodeRecord(collection, stored, { isAdmin, showEmail });
+    return withPermittedFields(
+      decodeRecord(collection, stored, { isAdmin, showEmail }),
+      permittedFields(collection, 'viewRule', tx),
+    );
   });
 }
 

@@ -1,0 +1,158 @@
+import { InvalidPayloadError, NotFoundError } from '@sluice/hooks';
+import type { Kysely } from 'kysely';
+import type { Core } from '../app/core.ts';
+import { newId } from '../collections/ids.ts';
+import type { HookContext } from '../context.ts';
+import { nowDate } from '../records/dates.ts';
+import { runWrite } from './pipeline.ts';
+
+/** A row of a system table as its API shows it. */
+export interface SystemItem {
+  id: string;
+  created: string;
+}
+
+/**
+ * One system table (roles, permissions, presets, activity, revisions, relations) written through
+ * the pipeline under its Directus context (`roles.create`, …).
+ */
+export interface SystemTable<T extends SystemItem> {
+  /** The events' context: `roles`, `permissions`… */
+  context: string;
+  /** The table, and the tag of its model events. */
+  table: string;
+  fromRow(row: Record<string, unknown>): T;
+  toRow(item: T): Record<string, unknown>;
+  /** The tags of the context events (the collection an entry is about), if any. */
+  tags?(item: Partial<T>): readonly string[];
+  /** What actions and recorders carry of an item (all of it unless this leaves something out). */
+  public?(item: T): unknown;
+}
+
+const NO_TAGS: readonly string[] = [];
+
+function tagsOf<T extends SystemItem>(table: SystemTable<T>, item: Partial<T>): readonly string[] {
+  return table.tags ? table.tags(item) : NO_TAGS;
+}
+
+function shown<T extends SystemItem>(table: SystemTable<T>, item: T): unknown {
+  return table.public ? table.public(item) : item;
+}
+
+export async function findItem<T extends SystemItem>(
+  executor: Kysely<any>,
+  table: SystemTable<T>,
+  id: string,
+): Promise<T> {
+  const row = await executor.selectFrom(table.table).selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`Missing ${table.context} item "${id}".`);
+  return table.fromRow(row);
+}
+
+/**
+ * Creates an item: `<context>.create` filter (on `input`) → `build` (validation) →
+ * `model.create` filter → insert → recorders → actions after the commit.
+ */
+export function createItem<T extends SystemItem, I extends Record<string, unknown>>(
+  core: Core,
+  tx: HookContext,
+  table: SystemTable<T>,
+  input: I,
+  build: (input: I, base: SystemItem & { updated: string }) => T | Promise<T>,
+): Promise<T> {
+  return runWrite(core, tx, {
+    context: table.context,
+    action: 'create',
+    table: table.table,
+    tags: tagsOf(table, input as Partial<T>),
+    modelTags: [table.table],
+    meta: { collection: table.table },
+    input,
+    prepare: (filtered) => {
+      const now = nowDate();
+      return build(filtered, { id: newId(), created: now, updated: now });
+    },
+    store: async (item) => {
+      await tx.database.insertInto(table.table).values(table.toRow(item)).execute();
+      return item;
+    },
+    outcome: (item, filtered) => ({ record: shown(table, item), payload: filtered, keys: [item.id] }),
+  });
+}
+
+/** Updates an item: as `createItem`, with `build` given the current item. */
+export function updateItem<T extends SystemItem, I extends Record<string, unknown>>(
+  core: Core,
+  tx: HookContext,
+  table: SystemTable<T>,
+  current: T,
+  input: I,
+  build: (input: I, current: T) => T | Promise<T>,
+): Promise<T> {
+  return runWrite(core, tx, {
+    context: table.context,
+    action: 'update',
+    table: table.table,
+    tags: tagsOf(table, current),
+    modelTags: [table.table],
+    meta: { collection: table.table, keys: [current.id] },
+    input,
+    prepare: (filtered) => build(filtered, current),
+    store: async (item) => {
+      await tx.database
+        .updateTable(table.table)
+        .set(table.toRow(item))
+        .where('id', '=', current.id)
+        .execute();
+      return item;
+    },
+    outcome: (item, filtered) => ({
+      record: shown(table, item),
+      payload: filtered,
+      keys: [item.id],
+      previous: shown(table, current),
+    }),
+  });
+}
+
+/** Deletes items (of one tag set: the events carry the first item's tags). */
+export async function deleteItems<T extends SystemItem>(
+  core: Core,
+  tx: HookContext,
+  table: SystemTable<T>,
+  items: T[],
+): Promise<void> {
+  if (items.length === 0) return;
+  await runWrite(core, tx, {
+    context: table.context,
+    action: 'delete',
+    table: table.table,
+    tags: tagsOf(table, items[0]),
+    modelTags: [table.table],
+    meta: { collection: table.table },
+    input: items.map((item) => item.id),
+    prepare: (keys) => keys,
+    store: async (keys) => {
+      await tx.database.deleteFrom(table.table).where('id', 'in', keys).execute();
+      return keys;
+    },
+    outcome: (keys) => ({
+      record: items.length === 1 ? shown(table, items[0]) : items.map((item) => shown(table, item)),
+      payload: keys,
+      keys,
+    }),
+  });
+}
+
+/** A JSON column's value, or `fallback` when empty. */
+export function parseJson<T>(value: unknown, fallback: T): T {
+  if (value === null || value === undefined || value === '') return fallback;
+  return JSON.parse(String(value)) as T;
+}
+
+/** The 400 of a bad field of a system item's input, naming the field and why. */
+export function invalidField(field: string, message: string): Error {
+  return new InvalidPayloadError(`Invalid ${field}.`, {
+    [field]: { code: 'validation_invalid_value', message },
+  });
+}
