@@ -47,8 +47,9 @@ export function logActivity(
 ): Promise<ActivityEntry> {
   const { accountability, request } = tx;
   const headers = request?.headers;
-  return createItem(core, tx, activityTable, { action, collection, item }, (input, base) => ({
-    ...base,
+  return createItem(core, tx, activityTable, { action, collection, item }, (input, { id, created }) => ({
+    id,
+    created,
     action: input.action,
     user: accountability.user,
     userCollection: accountability.collection,
@@ -97,9 +98,8 @@ async function storeRevision(
 ): Promise<void> {
   const data = revisionData(collection, write.record);
   const previous = write.previous === undefined ? undefined : revisionData(collection, write.previous);
-  const delta = revisionDelta(data, previous);
-  const changed = Object.keys(delta).filter((key) => !isAutodate(collection, key));
-  if (previous && changed.length === 0) return;
+  const delta = previous ? withoutAutodates(collection, revisionDelta(data, previous)) : data;
+  if (Object.keys(delta).length === 0) return;
   await createItem(
     core,
     tx,
@@ -117,6 +117,8 @@ async function storeRevision(
   );
 }
 
-function isAutodate(collection: Collection, name: string): boolean {
-  return collection.fields.some((field) => field.name === name && field.type === 'autodate');
+/** An update's delta is what the caller changed: not the dates stamped on every update. */
+function withoutAutodates(collection: Collection, delta: Record<string, unknown>): Record<string, unknown> {
+  for (const field of collection.fields) if (field.type === 'autodate') delete delta[field.name];
+  return delta;
 }

@@ -60,7 +60,7 @@ export class RevisionsService {
    * `{redact: [fields]}`: removes those fields from this revision and from every other revision
    * of the same record (`revisions.update` for each one changed), so that no trace is left.
    */
-  redact(id: string, body: Record<string, unknown>, ctx: HookContext): Promise<Revision> {
+  async redact(id: string, body: Record<string, unknown>, ctx: HookContext): Promise<Revision> {
     const fields = body.redact;
     if (!Array.isArray(fields) || fields.length === 0 || !fields.every((field) => typeof field === 'string'))
       throw new InvalidPayloadError('Invalid redact.', {
