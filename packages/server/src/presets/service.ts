@@ -45,7 +45,7 @@ export class PresetsService {
     return preset;
   }
 
-  create(body: Body, ctx: HookContext): Promise<Preset> {
+  async create(body: Body, ctx: HookContext): Promise<Preset> {
     const who = signedIn(ctx.accountability);
     return inTransaction(this.core, ctx, (tx) =>
       createItem(this.core, tx, presetsTable, body, (input, base) =>
@@ -54,7 +54,7 @@ export class PresetsService {
     );
   }
 
-  update(id: string, body: Body, ctx: HookContext): Promise<Preset> {
+  async update(id: string, body: Body, ctx: HookContext): Promise<Preset> {
     const who = signedIn(ctx.accountability);
     return inTransaction(this.core, ctx, async (tx) => {
       const current = await this.#ownOrAny(tx, id, who);
@@ -64,7 +64,7 @@ export class PresetsService {
     });
   }
 
-  delete(id: string, ctx: HookContext): Promise<void> {
+  async delete(id: string, ctx: HookContext): Promise<void> {
     const who = signedIn(ctx.accountability);
     return inTransaction(this.core, ctx, async (tx) => {
       await deleteItems(this.core, tx, presetsTable, [await this.#ownOrAny(tx, id, who)]);
