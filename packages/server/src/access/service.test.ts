@@ -15,7 +15,11 @@ describe('roles and permissions, against a core on SQLite', () => {
     grantsOf(app.schema).withRoles({ user: record.id, collection: 'users', admin: false, record });
   const as = (record: RecordData) => app.context({ accountability: caller(record) });
   const signUp = (email: string) =>
-    app.services.records.create('users', { email, password: 'password-123', passwordConfirm: 'password-123' });
+    app.services.records.create('users', {
+      email,
+      password: 'password-123',
+      passwordConfirm: 'password-123',
+    });
 
   beforeAll(async () => {
     ({ app, cleanup } = await bootstrapTestApp());
@@ -57,13 +61,21 @@ describe('roles and permissions, against a core on SQLite', () => {
   }
 
   it('opens a superusers-only collection to a role: its rule limits the records, its fields the fields', async () => {
-    await expect(app.services.records.list('articles', {}, as(member))).rejects.toMatchObject({ status: 403 });
+    await expect(app.services.records.list('articles', {}, as(member))).rejects.toMatchObject({
+      status: 403,
+    });
     let roleId = '';
     const fired = await firedBy(['roles.create', 'permissions.create'], async () => {
       roleId = (await app.services.roles.create({ name: 'readers', users: [member.id] }, app.context())).id;
       for (const action of ['list', 'view'])
         await app.services.permissions.create(
-          { role: roleId, collection: 'articles', action, rule: "status = 'published'", fields: ['title', 'status'] },
+          {
+            role: roleId,
+            collection: 'articles',
+            action,
+            rule: "status = 'published'",
+            fields: ['title', 'status'],
+          },
           app.context(),
         );
     });
@@ -80,13 +92,21 @@ describe('roles and permissions, against a core on SQLite', () => {
       status: 404,
     });
     // not a member: still superusers only
-    await expect(app.services.records.list('articles', {}, as(outsider))).rejects.toMatchObject({ status: 403 });
+    await expect(app.services.records.list('articles', {}, as(outsider))).rejects.toMatchObject({
+      status: 403,
+    });
   });
 
   it('lets a role create with presets, refusing the fields it may not write', async () => {
     const role = await app.services.roles.create({ name: 'writers', users: [member.id] }, app.context());
     await app.services.permissions.create(
-      { role: role.id, collection: 'articles', action: 'create', fields: ['title'], presets: { status: 'draft' } },
+      {
+        role: role.id,
+        collection: 'articles',
+        action: 'create',
+        fields: ['title'],
+        presets: { status: 'draft' },
+      },
       app.context(),
     );
     const created = await app.services.records.create('articles', { title: 'mine' }, as(member));
@@ -95,9 +115,11 @@ describe('roles and permissions, against a core on SQLite', () => {
     await expect(
       app.services.records.create('articles', { title: 'x', notes: 'sneaky' }, as(member)),
     ).rejects.toMatchObject({ status: 403 });
-    await expect(app.services.records.create('articles', { title: 'x' }, as(outsider))).rejects.toMatchObject({
-      status: 403,
-    });
+    await expect(app.services.records.create('articles', { title: 'x' }, as(outsider))).rejects.toMatchObject(
+      {
+        status: 403,
+      },
+    );
   });
 
   it('adds a permission to what an API rule allows, and exposes the roles to rules', async () => {
@@ -151,15 +173,23 @@ describe('roles and permissions, against a core on SQLite', () => {
   });
 
   it('refuses bad input with a 400 naming the field', async () => {
-    await expect(app.services.roles.create({ name: '' }, app.context())).rejects.toMatchObject({ status: 400 });
+    await expect(app.services.roles.create({ name: '' }, app.context())).rejects.toMatchObject({
+      status: 400,
+    });
     await expect(
       app.services.permissions.create({ collection: 'articles', action: 'read' }, app.context()),
     ).rejects.toMatchObject({ status: 400, details: { action: expect.anything() } });
     await expect(
-      app.services.permissions.create({ collection: 'articles', action: 'list', rule: 'nope ~' }, app.context()),
+      app.services.permissions.create(
+        { collection: 'articles', action: 'list', rule: 'nope ~' },
+        app.context(),
+      ),
     ).rejects.toMatchObject({ status: 400, details: { rule: expect.anything() } });
     await expect(
-      app.services.permissions.create({ collection: 'articles', action: 'list', fields: ['missing'] }, app.context()),
+      app.services.permissions.create(
+        { collection: 'articles', action: 'list', fields: ['missing'] },
+        app.context(),
+      ),
     ).rejects.toMatchObject({ status: 400, details: { fields: expect.anything() } });
   });
 });

@@ -9,7 +9,12 @@ describe('the activity log and revisions, against a core on SQLite', () => {
   let app: App;
   let cleanup: () => Promise<void>;
   /** A superuser acting through a service call: a caller, so its writes are logged. */
-  const editor: Accountability = { user: 'editor000000001', collection: '_superusers', admin: true, record: null };
+  const editor: Accountability = {
+    user: 'editor000000001',
+    collection: '_superusers',
+    admin: true,
+    record: null,
+  };
   const asEditor = () => app.context({ accountability: editor });
 
   beforeAll(async () => {
@@ -20,7 +25,15 @@ describe('the activity log and revisions, against a core on SQLite', () => {
       ['scratch', 'none'],
     ] as const)
       await app.services.collections.create(
-        { name, type: 'base', tracking, fields: [{ name: 'title', type: 'text' }, { name: 'body', type: 'text' }] },
+        {
+          name,
+          type: 'base',
+          tracking,
+          fields: [
+            { name: 'title', type: 'text' },
+            { name: 'body', type: 'text' },
+          ],
+        },
         app.context(),
       );
   });
@@ -30,10 +43,20 @@ describe('the activity log and revisions, against a core on SQLite', () => {
   });
 
   const activityOf = (item: string) =>
-    app.database.db.selectFrom(ACTIVITY).selectAll().where('item', '=', item).orderBy('created').orderBy('id').execute();
+    app.database.db
+      .selectFrom(ACTIVITY)
+      .selectAll()
+      .where('item', '=', item)
+      .orderBy('created')
+      .orderBy('id')
+      .execute();
   const revisionsOf = async (item: string) =>
-    (await app.services.revisions.list({ page: 1, perPage: 50, filter: '', sort: 'created' }, { collection: 'notes', item }))
-      .items;
+    (
+      await app.services.revisions.list(
+        { page: 1, perPage: 50, filter: '', sort: 'created' },
+        { collection: 'notes', item },
+      )
+    ).items;
 
   /** Collects the events of `names` fired while `fn` runs (actions, after the commit). */
   async function firedBy(names: string[], fn: () => Promise<unknown>): Promise<string[]> {
@@ -56,7 +79,9 @@ describe('the activity log and revisions, against a core on SQLite', () => {
       await app.services.records.update('notes', id, { title: 'b' }, asEditor());
       await app.services.records.delete('notes', id, asEditor());
     });
-    expect((await activityOf(id)).map((row) => [row.action, row.user, row.userCollection, row.collection])).toEqual([
+    expect(
+      (await activityOf(id)).map((row) => [row.action, row.user, row.userCollection, row.collection]),
+    ).toEqual([
       ['create', editor.user, '_superusers', 'notes'],
       ['update', editor.user, '_superusers', 'notes'],
       ['update', editor.user, '_superusers', 'notes'],
@@ -80,7 +105,9 @@ describe('the activity log and revisions, against a core on SQLite', () => {
     expect(await activityOf(own.id)).toEqual([]);
     const draft = await app.services.records.create('drafts', { title: 'd' }, asEditor());
     expect((await activityOf(draft.id)).map((row) => row.action)).toEqual(['create']);
-    expect(await app.database.db.selectFrom(REVISIONS).selectAll().where('item', '=', draft.id).execute()).toEqual([]);
+    expect(
+      await app.database.db.selectFrom(REVISIONS).selectAll().where('item', '=', draft.id).execute(),
+    ).toEqual([]);
     const scratch = await app.services.records.create('scratch', { title: 's' }, asEditor());
     expect(await activityOf(scratch.id)).toEqual([]);
   });
@@ -106,9 +133,9 @@ describe('the activity log and revisions, against a core on SQLite', () => {
       throw new Error('after the log');
     });
     try {
-      await expect(app.services.records.create('notes', { title: 'rolled back' }, asEditor())).rejects.toThrow(
-        'after the log',
-      );
+      await expect(
+        app.services.records.create('notes', { title: 'rolled back' }, asEditor()),
+      ).rejects.toThrow('after the log');
     } finally {
       off();
     }
@@ -125,7 +152,11 @@ describe('the activity log and revisions, against a core on SQLite', () => {
     const note = await app.services.records.create('notes', { title: 'commented' }, asEditor());
     const [entry] = await activityOf(note.id);
     const fired = await firedBy(['activity.update', 'activity.delete'], async () => {
-      const commented = await app.services.activity.comment(String(entry.id), { comment: 'looked at' }, asEditor());
+      const commented = await app.services.activity.comment(
+        String(entry.id),
+        { comment: 'looked at' },
+        asEditor(),
+      );
       expect(commented.comment).toBe('looked at');
       await expect(
         app.services.activity.comment(String(entry.id), { action: 'delete' }, asEditor()),
@@ -139,7 +170,12 @@ describe('the activity log and revisions, against a core on SQLite', () => {
   it('lists the log with a filter and a sort, newest first by default', async () => {
     const note = await app.services.records.create('notes', { title: 'listed' }, asEditor());
     await app.services.records.update('notes', note.id, { title: 'listed again' }, asEditor());
-    const page = await app.services.activity.list({ page: 1, perPage: 10, filter: `item = '${note.id}'`, sort: '' });
+    const page = await app.services.activity.list({
+      page: 1,
+      perPage: 10,
+      filter: `item = '${note.id}'`,
+      sort: '',
+    });
     expect(page.totalItems).toBe(2);
     expect(page.items.map((entry) => entry.action).sort()).toEqual(['create', 'update']);
     const ascending = await app.services.activity.list({
@@ -205,7 +241,9 @@ describe('the activity log and revisions, against a core on SQLite', () => {
       expect(revision.delta).not.toHaveProperty('body');
     }
     expect(revisions.map((revision) => revision.data.title).sort()).toEqual(['t', 'u']);
-    await expect(app.services.revisions.redact(first.id, { redact: 'body' }, asEditor())).rejects.toMatchObject({
+    await expect(
+      app.services.revisions.redact(first.id, { redact: 'body' }, asEditor()),
+    ).rejects.toMatchObject({
       status: 400,
     });
   });
