@@ -222,6 +222,13 @@ describe('the activity log and revisions, against a core on SQLite', () => {
       off();
     }
     expect(seen).toEqual([expect.objectContaining({ title: 'first', body: 'one' })]);
+    // the notes' update rule is superusers-only: a user may not revert through it
+    const user = { user: 'someone00000001', collection: 'users', admin: false, record: null };
+    await expect(
+      app.services.revisions.revert(first.id, app.context({ accountability: user })),
+    ).rejects.toMatchObject({
+      status: 403,
+    });
     const revisions = await revisionsOf(note.id);
     expect(revisions).toHaveLength(3);
     expect(revisions.map((revision) => revision.delta)).toContainEqual({ title: 'first', body: 'one' });
