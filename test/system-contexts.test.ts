@@ -28,8 +28,22 @@ interface Seen {
 const HOOKS = `
 const seen = (globalThis.__systemContexts ??= []);
 // Directus' newer API: filter and action
-module.exports = function registerHook({ filter, action }) {
+module.exports = function registerHook({ filter, action }, { services }) {
   {
+    // a Directus hook using ItemsService inside the write's transaction, then ActivityService
+    filter('items.create', async (input, meta, context) => {
+      if (meta.collection !== 'notes' || input.title !== 'spawn') return input;
+      const items = new services.ItemsService('notes', { schema: context.schema, accountability: context.accountability, knex: context.database });
+      const key = await items.createOne({ title: 'spawned' });
+      const found = await items.readByQuery({ filter: { title: { _eq: 'spawned' } }, limit: 5 });
+      seen.push({ hook: 'items', event: found.some((item) => item.id === key) ? 'created and read' : 'not found' });
+      return input;
+    });
+    action('items.create', async (meta) => {
+      if (meta.collection !== 'notes' || meta.payload.title !== 'spawn') return;
+      const entries = await new services.ActivityService({}).readByQuery({ filter: { item: { _eq: meta.key } } });
+      seen.push({ hook: 'activity-service', event: entries.map((entry) => entry.action).join(',') });
+    });
     filter('activity.create', (payload, meta) => {
       if (payload.collection === 'secrets' && payload.action === 'create') throw new Error('not logged: refused');
       return payload;
@@ -137,6 +151,21 @@ describe.each(dialects)('Directus system contexts (%s)', (dialect: Dialect) => {
         { hook: 'action', event: 'activity.create', collection: 'notes' },
         { hook: 'action', event: 'revisions.create', collection: 'notes' },
         { hook: 'scoped', event: 'activity.update' },
+      ]),
+    );
+  });
+
+  it('runs a Directus hook using ItemsService and ActivityService from its context', async () => {
+    const created = await server.request('POST', '/api/collections/notes/records', {
+      body: { title: 'spawn' },
+    });
+    expect(created.status).toBe(200);
+    expect(await server.count('notes', "title = 'spawned'")).toBe(1);
+    await server.app.hooks.drain();
+    expect(seen()).toEqual(
+      expect.arrayContaining([
+        { hook: 'items', event: 'created and read' },
+        { hook: 'activity-service', event: 'create' },
       ]),
     );
   });

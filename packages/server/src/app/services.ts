@@ -19,6 +19,7 @@ import { RelationsService } from '../relations/service.ts';
 import { SettingsService } from '../settings/service.ts';
 import { WebhooksService } from '../webhooks/service.ts';
 import type { Core } from './core.ts';
+import { type DirectusServices, directusServices } from './directus-services.ts';
 
 /**
  * Records, usable from extensions as well as routes. Pass the hook's `ctx` (or
@@ -87,21 +88,29 @@ export interface Services {
   relations: RelationsService;
 }
 
+/** Directus' `ItemsService`, `ActivityService`, `RevisionsService`, `RolesService`, `PermissionsService`. */
+export interface Services extends DirectusServices {}
+
 /** `extensions`: the extensions folder, where the mailer finds its templates. */
 export function createServices(core: Core, extensions: string | false | undefined): Services {
   const settings = new SettingsService(core);
   const mail = new Mailer(core, settings, extensions);
+  const records = new RecordsService(core);
+  const access = {
+    activity: new ActivityService(core),
+    revisions: new RevisionsService(core),
+    roles: new RolesService(core),
+    permissions: new PermissionsService(core),
+  };
   return {
-    records: new RecordsService(core),
+    records,
     collections: new CollectionsService(core),
     settings,
     webhooks: new WebhooksService(core),
     mail,
     MailService: mailServiceClass(mail),
-    activity: new ActivityService(core),
-    revisions: new RevisionsService(core),
-    roles: new RolesService(core),
-    permissions: new PermissionsService(core),
+    ...access,
+    ...directusServices(core, { records, ...access }),
     presets: new PresetsService(core),
     relations: new RelationsService(core),
   };
