@@ -1,5 +1,6 @@
 import type { Core } from '../app/core.ts';
 import { inTransaction } from '../app/transaction.ts';
+import { INTERNAL_OWNER } from '../context.ts';
 import type { SettingsService } from '../settings/service.ts';
 import { activityRecorder, logActivity } from './recorder.ts';
 import type { RevisionsService } from './revisions.ts';
@@ -7,7 +8,6 @@ import type { ActivityService } from './service.ts';
 
 /** When the retention clean-up runs: every hour, on one instance of a cluster. */
 const RETENTION_SCHEDULE = '23 * * * *';
-const OWNER = 'sluice:activity';
 
 /**
  * Starts the activity log: its recorder in every write's transaction, an entry per sign-in
@@ -30,7 +30,7 @@ export function startActivityLog(
         logActivity(core, tx, 'login', meta.collection, user.id),
       );
     },
-    { owner: OWNER },
+    { owner: INTERNAL_OWNER },
   );
   const offSchedule = core.hooks.schedule(
     RETENTION_SCHEDULE,
@@ -39,7 +39,7 @@ export function startActivityLog(
       await services.activity.prune(activity.maxDays);
       await services.revisions.prune(activity.revisionsMaxDays);
     },
-    { owner: OWNER },
+    { owner: INTERNAL_OWNER },
   );
   return () => {
     removeRecorder();

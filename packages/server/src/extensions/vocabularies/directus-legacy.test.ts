@@ -142,7 +142,7 @@ describe('directus-legacy vocabulary (an object of keys)', () => {
     expect(() => register({ 'items.create': () => {}, 'folders.create.before': () => {} })).toThrow(
       '"folders.create.before" (folders.create) cannot be hooked: Sluice has no file folders yet.',
     );
-    expect(() => register({ 'activity.*': () => {} })).toThrow(EventUnavailableError);
+    expect(() => register({ 'files.*': () => {} })).toThrow(EventUnavailableError);
     expect(hooks.registrations()).toEqual([]);
   });
 });

@@ -129,9 +129,9 @@ describe('directus vocabulary (register functions)', () => {
     expect(() => action('files.upload', () => {})).toThrow(
       '"files.upload" cannot be hooked: Sluice has no files yet.',
     );
-    expect(() => filter('roles.create', () => {})).toThrow(EventUnavailableError);
-    expect(() => action('presets.*', () => {})).toThrow(
-      '"presets.*" (presets.create, presets.update, presets.delete) cannot be hooked: Sluice has no presets yet.',
+    expect(() => filter('folders.create', () => {})).toThrow(EventUnavailableError);
+    expect(() => action('folders.*', () => {})).toThrow(
+      '"folders.*" (folders.create, folders.update, folders.delete) cannot be hooked: Sluice has no file folders yet.',
     );
     expect(hooks.registrations()).toEqual([]);
     action('*.create', () => {});
@@ -141,6 +141,12 @@ describe('directus vocabulary (register functions)', () => {
       'collections.create',
       'fields.create',
       'settings.create',
+      'relations.create',
+      'presets.create',
+      'roles.create',
+      'permissions.create',
+      'activity.create',
+      'revisions.create',
       'webhooks.create',
     ]);
   });
