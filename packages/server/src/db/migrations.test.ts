@@ -54,7 +54,15 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
     ]);
 
     const migrations = await database.reader.selectFrom('_migrations').select('file').execute();
-    expect(migrations.map((row) => row.file).sort()).toEqual(['1_default_collections', '2_webhooks_outbox']);
+    expect(migrations.map((row) => row.file).sort()).toEqual([
+      '1_default_collections',
+      '2_webhooks_outbox',
+      '5_activity_access',
+    ]);
+    for (const table of ['_activity', '_revisions', '_roles', '_permissions', '_presets'])
+      expect(await database.reader.selectFrom(table).selectAll().execute()).toEqual([]);
+    // the relations of the default collections (none have relation fields) start in step
+    expect(await database.reader.selectFrom('_relations').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_webhooks').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_outbox').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_params').selectAll().execute()).toEqual([]);
