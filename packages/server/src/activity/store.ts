@@ -52,6 +52,7 @@ export const activityTable: SystemTable<ActivityEntry> = {
   }),
   toRow: (entry) => ({ ...entry }),
   tags: aboutCollection,
+  sequentialIds: true,
 };
 
 export const revisionsTable: SystemTable<Revision> = {
@@ -72,6 +73,7 @@ export const revisionsTable: SystemTable<Revision> = {
     delta: JSON.stringify(revision.delta),
   }),
   tags: aboutCollection,
+  sequentialIds: true,
 };
 
 export const activityShape = tableShape(ACTIVITY, {

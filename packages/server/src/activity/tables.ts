@@ -9,6 +9,8 @@ import { relationsOf } from '../relations/store.ts';
  * in step with the schema.
  */
 export async function createActivityAccessTables(trx: Kysely<any>): Promise<void> {
+  // every logged write inserts into _activity (and _revisions): their ids and dates grow, so
+  // their indexes take appends, and the one index by record is kept for revisions alone
   await sql`CREATE TABLE "_activity" (
     "id" TEXT PRIMARY KEY NOT NULL,
     "action" TEXT NOT NULL,
@@ -23,7 +25,6 @@ export async function createActivityAccessTables(trx: Kysely<any>): Promise<void
     "created" TEXT NOT NULL DEFAULT ''
   )`.execute(trx);
   await sql`CREATE INDEX "_activity_created" ON "_activity" ("created")`.execute(trx);
-  await sql`CREATE INDEX "_activity_item" ON "_activity" ("collection", "item")`.execute(trx);
   await sql`CREATE TABLE "_revisions" (
     "id" TEXT PRIMARY KEY NOT NULL,
     "activity" TEXT NOT NULL,
