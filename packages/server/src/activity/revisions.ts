@@ -8,7 +8,7 @@ import { updateRecord } from '../records/operations/update.ts';
 import type { ListQuery } from '../records/query.ts';
 import { findItem, updateItem } from '../writes/system-items.ts';
 import { listItems } from '../writes/system-list.ts';
-import { pruneOlderThan } from './service.ts';
+import { NEWEST_FIRST, pruneOlderThan } from './service.ts';
 import { REVISIONS, type Revision, revisionsShape, revisionsTable } from './store.ts';
 
 /** `/api/revisions`: the data of records after each change, to compare, restore or redact. */
@@ -30,6 +30,7 @@ export class RevisionsService {
       query,
       revisionsTable.fromRow,
       where,
+      NEWEST_FIRST,
     );
   }
 

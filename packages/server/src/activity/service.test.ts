@@ -3,6 +3,7 @@ import { bootstrapTestApp } from '../app/testing.ts';
 import type { App } from '../app/types.ts';
 import type { Accountability } from '../context.ts';
 import { formatDate } from '../records/dates.ts';
+import { timePrefix } from '../writes/system-items.ts';
 import { ACTIVITY, REVISIONS } from './store.ts';
 
 describe('the activity log and revisions, against a core on SQLite', () => {
@@ -190,9 +191,22 @@ describe('the activity log and revisions, against a core on SQLite', () => {
   it('prunes entries and revisions older than the retention, keeping the newer ones', async () => {
     const old = await app.services.records.create('notes', { title: 'old' }, asEditor());
     const recent = await app.services.records.create('notes', { title: 'recent' }, asEditor());
-    const longAgo = formatDate(new Date(Date.now() - 40 * 86_400_000));
+    // made 40 days ago: ids grow with time, so an old row has an old id
+    const longAgo = Date.now() - 40 * 86_400_000;
     for (const table of [ACTIVITY, REVISIONS])
-      await app.database.db.updateTable(table).set({ created: longAgo }).where('item', '=', old.id).execute();
+      for (const row of await app.database.db
+        .selectFrom(table)
+        .select('id')
+        .where('item', '=', old.id)
+        .execute())
+        await app.database.db
+          .updateTable(table)
+          .set({
+            id: `${timePrefix(longAgo)}${String(row.id).slice(9)}`,
+            created: formatDate(new Date(longAgo)),
+          })
+          .where('id', '=', row.id)
+          .execute();
     const fired = await firedBy(['activity.delete', 'revisions.delete'], async () => {
       expect(await app.services.activity.prune(30)).toBeGreaterThanOrEqual(1);
       expect(await app.services.revisions.prune(30)).toBeGreaterThanOrEqual(1);

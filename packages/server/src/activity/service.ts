@@ -2,17 +2,20 @@ import { InvalidPayloadError } from '@sluice/hooks';
 import type { Core } from '../app/core.ts';
 import { inTransaction } from '../app/transaction.ts';
 import type { HookContext } from '../context.ts';
-import { formatDate } from '../records/dates.ts';
 import type { ListQuery } from '../records/query.ts';
 import {
   deleteItems,
   findItem,
   type SystemItem,
   type SystemTable,
+  timePrefix,
   updateItem,
 } from '../writes/system-items.ts';
 import { listItems } from '../writes/system-list.ts';
 import { type ActivityEntry, activityShape, activityTable } from './store.ts';
+
+/** The default order of the logs: by id, which grows with time (see `sequentialId`). */
+export const NEWEST_FIRST = '-id';
 
 /** Rows deleted per statement by a retention clean-up. */
 const PRUNE_BATCH = 500;
@@ -79,14 +82,15 @@ export async function pruneOlderThan<T extends SystemItem & { collection: string
   ctx: HookContext,
 ): Promise<number> {
   if (!(maxDays > 0)) return 0;
-  const cutoff = formatDate(new Date(Date.now() - maxDays * DAY_MS));
+  // sequential ids grow with time: the ids below this prefix were made before the cutoff
+  const cutoff = timePrefix(Date.now() - maxDays * DAY_MS);
   let deleted = 0;
   for (;;) {
     const rows = await core.database.db
       .selectFrom(table.table)
       .selectAll()
-      .where('created', '<', cutoff)
-      .orderBy('created')
+      .where('id', '<', cutoff)
+      .orderBy('id')
       .limit(PRUNE_BATCH)
       .execute();
     if (rows.length === 0) return deleted;

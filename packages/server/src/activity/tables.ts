@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { newId } from '../collections/ids.ts';
+import type { Dialect } from '../db/types.ts';
 import { nowDate } from '../records/dates.ts';
 import { relationsOf } from '../relations/store.ts';
 
@@ -8,9 +9,12 @@ import { relationsOf } from '../relations/store.ts';
  * relations of the collections that exist already are written at once, so `_relations` starts
  * in step with the schema.
  */
-export async function createActivityAccessTables(trx: Kysely<any>): Promise<void> {
-  // every logged write inserts into _activity (and _revisions): their ids and dates grow, so
-  // their indexes take appends, and the one index by record is kept for revisions alone
+export async function createActivityAccessTables(trx: Kysely<any>, dialect: Dialect): Promise<void> {
+  // Every logged write inserts into _activity (and _revisions), in its transaction: each page
+  // these inserts touch is written again at each commit. Their ids grow with time, so on SQLite
+  // the rows are stored in id order (WITHOUT ROWID: no second index for the key) and each insert
+  // appends; the id also stands for the date (order, retention). Revisions keep one index, by record.
+  const logTable = sql.raw(dialect === 'sqlite' ? ' WITHOUT ROWID' : '');
   await sql`CREATE TABLE "_activity" (
     "id" TEXT PRIMARY KEY NOT NULL,
     "action" TEXT NOT NULL,
@@ -23,8 +27,7 @@ export async function createActivityAccessTables(trx: Kysely<any>): Promise<void
     "origin" TEXT NOT NULL DEFAULT '',
     "comment" TEXT NULL DEFAULT NULL,
     "created" TEXT NOT NULL DEFAULT ''
-  )`.execute(trx);
-  await sql`CREATE INDEX "_activity_created" ON "_activity" ("created")`.execute(trx);
+  )${logTable}`.execute(trx);
   await sql`CREATE TABLE "_revisions" (
     "id" TEXT PRIMARY KEY NOT NULL,
     "activity" TEXT NOT NULL,
@@ -33,8 +36,7 @@ export async function createActivityAccessTables(trx: Kysely<any>): Promise<void
     "data" TEXT NOT NULL DEFAULT '{}',
     "delta" TEXT NOT NULL DEFAULT '{}',
     "created" TEXT NOT NULL DEFAULT ''
-  )`.execute(trx);
-  await sql`CREATE INDEX "_revisions_created" ON "_revisions" ("created")`.execute(trx);
+  )${logTable}`.execute(trx);
   await sql`CREATE INDEX "_revisions_item" ON "_revisions" ("collection", "item")`.execute(trx);
   await sql`CREATE TABLE "_roles" (
     "id" TEXT PRIMARY KEY NOT NULL,

@@ -103,8 +103,8 @@ export const migrations: readonly Migration[] = [
   },
   {
     file: '5_activity_access',
-    async up(trx) {
-      await createActivityAccessTables(trx);
+    async up(trx, dialect) {
+      await createActivityAccessTables(trx, dialect);
     },
   },
 ];

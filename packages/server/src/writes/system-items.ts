@@ -47,7 +47,12 @@ export function sequentialId(now = Date.now()): string {
     lastTime = now;
     sequence = 0;
   } else sequence++;
-  return `${lastTime.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(3, '0')}${newId(3)}`;
+  return `${timePrefix(lastTime)}${sequence.toString(36).padStart(3, '0')}${newId(3)}`;
+}
+
+/** The part of a sequential id that says when it was made: ids made before `time` sort below it. */
+export function timePrefix(time: number): string {
+  return time.toString(36).padStart(9, '0');
 }
 
 const NO_TAGS: readonly string[] = [];

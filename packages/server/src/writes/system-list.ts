@@ -44,6 +44,7 @@ export async function listItems<T>(
   query: Pick<ListQuery, 'page' | 'perPage' | 'filter' | 'sort'>,
   map: (row: Record<string, unknown>) => T,
   where?: Expression<SqlBool>,
+  defaultSort = '-created',
 ): Promise<ItemPage<T>> {
   const context = {
     dialect,
@@ -61,7 +62,7 @@ export async function listItems<T>(
     .selectAll()
     .limit(query.perPage)
     .offset((query.page - 1) * query.perPage);
-  for (const term of compileSort(query.sort || '-created', context)) rows = rows.orderBy(term);
+  for (const term of compileSort(query.sort || defaultSort, context)) rows = rows.orderBy(term);
   const totalItems = Number(total);
   return {
     page: query.page,
