@@ -177,6 +177,12 @@ describe('roles and permissions, against a core on SQLite', () => {
       status: 400,
     });
     await expect(
+      app.services.permissions.create(
+        { role: 'nosuchrole', collection: 'articles', action: 'list' },
+        app.context(),
+      ),
+    ).rejects.toMatchObject({ status: 400, details: { role: expect.anything() } });
+    await expect(
       app.services.permissions.create({ collection: 'articles', action: 'read' }, app.context()),
     ).rejects.toMatchObject({ status: 400, details: { action: expect.anything() } });
     await expect(

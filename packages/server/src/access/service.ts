@@ -25,6 +25,7 @@ import {
   type PermissionAction,
   permissionsShape,
   permissionsTable,
+  ROLES,
   type Role,
   rolesShape,
   rolesTable,
@@ -61,12 +62,18 @@ abstract class AccessTable<T extends SystemItem & { updated: string }> {
     return findItem(this.core.database.reader, this.table, id);
   }
 
-  protected abstract build(input: Body, current: T | undefined, base: SystemItem & { updated: string }): T;
+  /** Checks the input and makes the item; `tx` is the write's transaction, to look up what it names. */
+  protected abstract build(
+    input: Body,
+    current: T | undefined,
+    base: SystemItem & { updated: string },
+    tx: HookContext,
+  ): T | Promise<T>;
 
   async create(body: Body, ctx: HookContext): Promise<T> {
     return this.#changed(
       await inTransaction(this.core, ctx, (tx) =>
-        createItem(this.core, tx, this.table, body, (input, base) => this.build(input, undefined, base)),
+        createItem(this.core, tx, this.table, body, (input, base) => this.build(input, undefined, base, tx)),
       ),
     );
   }
@@ -76,7 +83,7 @@ abstract class AccessTable<T extends SystemItem & { updated: string }> {
       await inTransaction(this.core, ctx, async (tx) => {
         const current = await findItem(tx.database, this.table, id);
         return updateItem(this.core, tx, this.table, current, body, (input) =>
-          this.build(input, current, { id: current.id, created: current.created, updated: nowDate() }),
+          this.build(input, current, { id: current.id, created: current.created, updated: nowDate() }, tx),
         );
       }),
     );
@@ -137,16 +144,22 @@ export class PermissionsService extends AccessTable<Permission> {
     super(core, permissionsTable, permissionsShape);
   }
 
-  protected build(
+  protected async build(
     input: Body,
     current: Permission | undefined,
     base: SystemItem & { updated: string },
-  ): Permission {
+    tx: HookContext,
+  ): Promise<Permission> {
     for (const key of Object.keys(input))
       if (!['role', 'collection', 'action', 'rule', 'fields', 'presets'].includes(key))
         throw invalidField(key, 'Unknown field.');
     const role = input.role === undefined ? (current?.role ?? null) : input.role === '' ? null : input.role;
     if (role !== null && typeof role !== 'string') throw invalidField('role', 'Must be a role id or null.');
+    if (
+      role !== null &&
+      !(await tx.database.selectFrom(ROLES).select('id').where('id', '=', role).executeTakeFirst())
+    )
+      throw invalidField('role', 'Must be an existing role id, or null for everyone.');
     const collectionName = input.collection ?? current?.collection;
     const collection = typeof collectionName === 'string' ? this.core.schema.get(collectionName) : undefined;
     if (!collection) throw invalidField('collection', 'Must be an existing collection.');
