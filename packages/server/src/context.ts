@@ -58,6 +58,9 @@ export interface HookContext {
   emitEvents: boolean;
 }
 
+/** The owner of the hooks and schedules Sluice registers for itself: not listed among the extensions'. */
+export const INTERNAL_OWNER = 'sluice:internal';
+
 /** What a caller of a service may pass: anything left out is filled in. */
 export type CallOptions = Partial<
   Pick<HookContext, 'database' | 'accountability' | 'request' | 'reply' | 'state' | 'scope' | 'emitEvents'>

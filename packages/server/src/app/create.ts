@@ -3,6 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { Catalogue, createHooks, type Hooks } from '@sluice/hooks';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
+import { grantsOf } from '../access/grants.ts';
+import { registerAccessRoutes } from '../access/routes.ts';
+import { startActivityLog } from '../activity/log.ts';
+import { registerActivityRoutes } from '../activity/routes.ts';
 import { registerAdminRoutes } from '../admin/routes.ts';
 import { SUPERUSERS } from '../auth/accountability.ts';
 import { registerAuthRoutes } from '../auth/routes.ts';
@@ -36,8 +40,10 @@ import { registerSystemRoutes } from '../http/system-routes.ts';
 import { createLogger } from '../logger.ts';
 import { outboxRecorder } from '../outbox/recorder.ts';
 import { DeliveryWorker } from '../outbox/worker.ts';
+import { registerPresetRoutes } from '../presets/routes.ts';
 import { registerRealtimeRoutes } from '../realtime/routes.ts';
 import { registerRecordRoutes } from '../records/routes.ts';
+import { relationsRecorder } from '../relations/sync.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
 import { registerStorageTestRoutes } from '../storage/routes.ts';
 import { registerWebhookRoutes } from '../webhooks/routes.ts';
@@ -205,6 +211,10 @@ export function createApp(options: AppOptions = {}): App {
           });
         await schema.reload(database.db);
         await app.services.webhooks.subscribers.reload(database.db);
+        await grantsOf(schema).reload(database.db);
+        // in-transaction recorders, in this order: relations, activity and revisions, outbox
+        app.recorders.add(relationsRecorder(app));
+        startActivityLog(app, app.services);
         const subscribers = app.services.webhooks.subscribers;
         app.recorders.add(
           outboxRecorder(app, subscribers, () => deliveries.nudge()),
@@ -239,6 +249,9 @@ export function createApp(options: AppOptions = {}): App {
       registerStorageTestRoutes(app);
       registerFilesLibraryRoutes(app);
       registerWebhookRoutes(app);
+      registerActivityRoutes(app);
+      registerAccessRoutes(app);
+      registerPresetRoutes(app);
       registerHookRoutes(app);
       registerAdminRoutes(app);
       await hooks.runInit('routes.after', { app: fastify });

@@ -1,4 +1,7 @@
 import { NotFoundError } from '@sluice/hooks';
+import { PermissionsService, RolesService } from '../access/service.ts';
+import { RevisionsService } from '../activity/revisions.ts';
+import { ActivityService } from '../activity/service.ts';
 import type { ListResult } from '../catalogue/events.ts';
 import { CollectionsService } from '../collections/service.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
@@ -7,16 +10,19 @@ import { FoldersService } from '../files/library/folders.ts';
 import { FilesLibraryService } from '../files/library/service.ts';
 import { type MailServiceClass, mailServiceClass } from '../mailer/directus.ts';
 import { Mailer } from '../mailer/service.ts';
+import { PresetsService } from '../presets/service.ts';
 import { createRecord } from '../records/operations/create.ts';
 import { deleteRecord } from '../records/operations/delete.ts';
 import { listRecords } from '../records/operations/list.ts';
 import { updateRecord } from '../records/operations/update.ts';
 import { type ViewQuery, viewRecord } from '../records/operations/view.ts';
 import { parseListQuery } from '../records/query.ts';
+import { RelationsService } from '../relations/service.ts';
 import { SettingsService } from '../settings/service.ts';
 import { StorageService } from '../storage/service.ts';
 import { WebhooksService } from '../webhooks/service.ts';
 import type { Core } from './core.ts';
+import { type DirectusServices, directusServices } from './directus-services.ts';
 
 /**
  * Records, usable from extensions as well as routes. Pass the hook's `ctx` (or
@@ -82,7 +88,17 @@ export interface Services {
   mail: Mailer;
   /** Directus' `new MailService({ schema }).send({ to, template: { name, data } })`. */
   MailService: MailServiceClass;
+  /** The activity log, revisions, roles, permissions, presets and relations (docs/activity.md). */
+  activity: ActivityService;
+  revisions: RevisionsService;
+  roles: RolesService;
+  permissions: PermissionsService;
+  presets: PresetsService;
+  relations: RelationsService;
 }
+
+/** Directus' `ItemsService`, `ActivityService`, `RevisionsService`, `RolesService`, `PermissionsService`. */
+export interface Services extends DirectusServices {}
 
 /** `dir`: the data folder; `extensions`: the extensions folder, where the mailer finds its templates. */
 export function createServices(core: Core, dir: string, extensions: string | false | undefined): Services {
@@ -90,8 +106,15 @@ export function createServices(core: Core, dir: string, extensions: string | fal
   const mail = new Mailer(core, settings, extensions);
   const storage = new StorageService(core, settings, dir);
   const filesLibrary = new FilesLibraryService(core, storage);
+  const records = new RecordsService(core);
+  const access = {
+    activity: new ActivityService(core),
+    revisions: new RevisionsService(core),
+    roles: new RolesService(core),
+    permissions: new PermissionsService(core),
+  };
   return {
-    records: new RecordsService(core),
+    records,
     collections: new CollectionsService(core),
     settings,
     webhooks: new WebhooksService(core),
@@ -100,5 +123,9 @@ export function createServices(core: Core, dir: string, extensions: string | fal
     folders: new FoldersService(core, filesLibrary),
     mail,
     MailService: mailServiceClass(mail),
+    ...access,
+    ...directusServices(core, { records, ...access }),
+    presets: new PresetsService(core),
+    relations: new RelationsService(core),
   };
 }

@@ -243,7 +243,7 @@ const RECORD_TAGS = 'the collection’s name and id';
  * in `missingFeature`: nothing fires those events, so registering a handler on one fails instead
  * of waiting for ever. A feature leaves this list when it is built.
  */
-type MissingFeature = 'relations table' | 'presets' | 'roles' | 'permissions' | 'activity log' | 'revisions';
+type MissingFeature = never;
 
 /** PocketBase's record and admin request hooks for one write action. */
 function pocketbaseWrite(action: 'Create' | 'Update' | 'Delete'): AliasSpec[] {
@@ -1026,59 +1026,48 @@ export const events = [
     'relations',
     'create',
     'A relation between two collections is defined: a relation field, the collection it points to and what happens on delete.',
-    { missingFeature: 'relations table' },
   ),
-  systemRow('relations', 'update', 'A relation is changed (its target or its delete behaviour).', {
-    missingFeature: 'relations table',
-  }),
-  systemRow('relations', 'delete', 'A relation is removed.', { missingFeature: 'relations table' }),
+  systemRow('relations', 'update', 'A relation is changed (its target or its delete behaviour).'),
+  systemRow('relations', 'delete', 'A relation is removed.'),
   systemRow(
     'presets',
     'create',
     'A preset is saved: a list query (filter, sort, fields, page size) of a collection, for one user, a role or everyone.',
-    { tags: 'the collection’s name', missingFeature: 'presets' },
+    { tags: 'the collection’s name' },
   ),
   systemRow('presets', 'update', 'A preset is changed.', {
     tags: 'the collection’s name',
-    missingFeature: 'presets',
   }),
   systemRow('presets', 'delete', 'A preset is deleted.', {
     tags: 'the collection’s name',
-    missingFeature: 'presets',
   }),
   systemRow(
     'roles',
     'create',
     'A role is created: a named group of users that permissions and API rules can refer to.',
-    { kuzzle: kuzzleSecurity('CreateRole'), missingFeature: 'roles' },
+    { kuzzle: kuzzleSecurity('CreateRole') },
   ),
   systemRow('roles', 'update', 'A role is changed (its name, description or admin access).', {
     kuzzle: kuzzleSecurity('UpdateRole'),
-    missingFeature: 'roles',
   }),
   systemRow('roles', 'delete', 'A role is deleted; its users lose what it granted.', {
     kuzzle: kuzzleSecurity('DeleteRole'),
-    missingFeature: 'roles',
   }),
   systemRow(
     'permissions',
     'create',
     'A permission is granted: one action (list, view, create, update, delete) on a collection for a role, with its rule.',
-    { missingFeature: 'permissions' },
   ),
-  systemRow('permissions', 'update', 'A permission’s rule or fields are changed.', {
-    missingFeature: 'permissions',
-  }),
-  systemRow('permissions', 'delete', 'A permission is revoked.', { missingFeature: 'permissions' }),
+  systemRow('permissions', 'update', 'A permission’s rule or fields are changed.'),
+  systemRow('permissions', 'delete', 'A permission is revoked.'),
   systemRow(
     'activity',
     'create',
     'An entry is written to the activity log: who did what to which record, when and from where.',
-    { tags: 'the name of the collection the entry is about', missingFeature: 'activity log' },
+    { tags: 'the name of the collection the entry is about' },
   ),
   systemRow('activity', 'update', 'An activity log entry is changed (its comment is edited).', {
     tags: 'the name of the collection the entry is about',
-    missingFeature: 'activity log',
   }),
   systemRow(
     'activity',
@@ -1086,22 +1075,19 @@ export const events = [
     'Activity log entries are deleted (retention clean-up or an admin’s request).',
     {
       tags: 'the name of the collection the entry is about',
-      missingFeature: 'activity log',
     },
   ),
   systemRow(
     'revisions',
     'create',
     'A revision is stored: the data of a record after a change, kept so that it can be compared or restored.',
-    { tags: 'the name of the collection of the record', missingFeature: 'revisions' },
+    { tags: 'the name of the collection of the record' },
   ),
-  systemRow('revisions', 'update', 'A stored revision is changed.', {
+  systemRow('revisions', 'update', 'A stored revision is changed (fields redacted from it).', {
     tags: 'the name of the collection of the record',
-    missingFeature: 'revisions',
   }),
   systemRow('revisions', 'delete', 'Revisions are deleted (pruning or an admin’s request).', {
     tags: 'the name of the collection of the record',
-    missingFeature: 'revisions',
   }),
   systemRow(
     'webhooks',

@@ -1,3 +1,4 @@
+import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
 import { ClusterBroker } from './broker.ts';
 import type { Cluster } from './types.ts';
@@ -58,11 +59,22 @@ export async function joinCluster(
         app.logger.error({ err: error }, 'Reloading the webhooks another instance changed failed.'),
       );
 
+  const reloadGrants = () =>
+    grantsOf(app.schema)
+      .reload(app.database.db)
+      .catch((error: unknown) =>
+        app.logger.error(
+          { err: error },
+          'Reloading the roles and permissions another instance changed failed.',
+        ),
+      );
+
   let reloadingExtensions: Promise<void> = Promise.resolve();
   const unsubscribe = await Promise.all([
     cluster.subscribe('schema', () => reloadSchema()),
     cluster.subscribe('settings', forgetSettings),
     cluster.subscribe('webhooks', reloadWebhooks),
+    cluster.subscribe('access', reloadGrants),
     ...(options.reloadExtensions
       ? [
           cluster.subscribe(EXTENSIONS_CHANNEL, (message) => {
@@ -85,6 +97,7 @@ export async function joinCluster(
     void reloadSchema();
     forgetSettings();
     void reloadWebhooks();
+    void reloadGrants();
   });
   app.http.addHook('onRequest', (_request, _reply, done) => {
     // A notice published before the request was sent is already in the subscriber's socket, but

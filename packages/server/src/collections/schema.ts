@@ -16,6 +16,7 @@ import type {
   FieldType,
   Rule,
   TokenOptions,
+  Tracking,
 } from './types.ts';
 
 export interface NormalizeOptions {
@@ -94,11 +95,27 @@ export function normalizeCollection(
   };
   for (const key of ruleKeys) collection[key] = readRule(input, key, existing?.[key] ?? null, problems);
   if (type === 'auth') readAuthOptions(input, existing, collection, problems);
+  readTracking(input, existing, collection, problems);
   // against fields that are themselves invalid, a rule's problems would only mislead
   if (problems.empty) Object.assign(problems.details, ruleProblems(collection, options.getCollection));
 
   if (!problems.empty) throw new InvalidPayloadError('Failed to validate the collection.', problems.details);
   return collection;
+}
+
+const trackings: readonly string[] = ['all', 'activity', 'none'];
+
+function readTracking(
+  input: Input,
+  existing: Collection | undefined,
+  collection: Collection,
+  problems: Problems,
+) {
+  const tracking = input.tracking ?? existing?.tracking;
+  if (tracking === undefined || tracking === 'all') return;
+  if (typeof tracking === 'string' && trackings.includes(tracking))
+    collection.tracking = tracking as Tracking;
+  else problems.add('tracking', 'invalid_value', 'Must be "all", "activity" or "none".');
 }
 
 function readType(input: Input, existing: Collection | undefined, problems: Problems): CollectionType {

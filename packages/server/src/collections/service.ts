@@ -231,7 +231,7 @@ export class CollectionsService {
         await alterCollectionTable(tx.database, this.app.database.dialect, before, after);
         return after;
       },
-      outcome: (after) => ({ record: after, payload: after, keys: [before.id] }),
+      outcome: (after) => ({ record: after, payload: after, keys: [before.id], previous: before }),
     });
   }
 

@@ -45,6 +45,7 @@ export function collectionToRow(collection: Collection): CollectionRow {
     for (const key of authOptionKeys) if (collection[key] !== undefined) options[key] = collection[key];
     if (collection.oauth2) options.oauth2 = storableOAuth2(collection.oauth2);
   }
+  if (collection.tracking) options.tracking = collection.tracking;
   return {
     id: collection.id,
     name: collection.name,
@@ -79,6 +80,7 @@ export function rowToCollection(row: CollectionRow): Collection {
     updateRule: row.updateRule,
     deleteRule: row.deleteRule,
     ...(row.type === 'auth' ? options : {}),
+    ...(options.tracking ? { tracking: options.tracking } : {}),
     created: row.created,
     updated: row.updated,
   };

@@ -60,6 +60,9 @@ export type CollectionType = 'base' | 'auth';
 
 export type Rule = string | null;
 
+/** What the activity log keeps of a collection's writes: entries and revisions, entries only, or nothing. */
+export type Tracking = 'all' | 'activity' | 'none';
+
 /** How long a token stays valid, in seconds. */
 export interface TokenOptions {
   duration: number;
@@ -151,6 +154,8 @@ export type Collection = {
   oauth2?: OAuth2Options;
   otp?: OTPOptions;
   mfa?: MFAOptions;
+  /** Absent means `all`. */
+  tracking?: Tracking;
   created: string;
   updated: string;
 };

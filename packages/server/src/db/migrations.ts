@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createActivityAccessTables } from '../activity/tables.ts';
 import { createCollectionTable } from '../collections/ddl.ts';
 import { normalizeCollection } from '../collections/schema.ts';
 import { insertCollection } from '../collections/store.ts';
@@ -171,6 +172,12 @@ export const migrations: readonly Migration[] = [
         listRule: ownRecord,
         viewRule: ownRecord,
       });
+    },
+  },
+  {
+    file: '5_activity_access',
+    async up(trx, dialect) {
+      await createActivityAccessTables(trx, dialect);
     },
   },
 ];

@@ -1,4 +1,5 @@
 import type { App } from '../app/types.ts';
+import { INTERNAL_OWNER } from '../context.ts';
 import { requireSuperuser } from '../http/guards.ts';
 
 /** `GET /api/hooks`: what is registered — extensions, each hook, each schedule with its next run. */
@@ -13,15 +14,19 @@ export function registerHookRoutes(app: App): void {
         vocabulary: vocabulary ?? null,
         error: error ? error.message : null,
       })),
-      hooks: app.hooks.registrations().map(({ owner, kind, event, tags, priority }) => ({
-        extension: owner,
-        kind,
-        event,
-        tags,
-        priority,
-      })),
+      hooks: app.hooks
+        .registrations()
+        .filter(({ owner }) => owner !== INTERNAL_OWNER)
+        .map(({ owner, kind, event, tags, priority }) => ({
+          extension: owner,
+          kind,
+          event,
+          tags,
+          priority,
+        })),
       schedules: app.hooks
         .schedules()
+        .filter(({ owner }) => owner !== INTERNAL_OWNER)
         .map(({ owner, expression, nextRun, running, runs, skipped, lockSkipped }) => ({
           extension: owner,
           expression,

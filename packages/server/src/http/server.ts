@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import { isStopped } from '@sluice/hooks';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
 import { accountabilityFromHeader } from '../auth/accountability.ts';
 import { type Accountability, guest } from '../context.ts';
@@ -70,7 +71,7 @@ export function registerMiddlewares(app: App, secret: () => string): void {
     }
     accountabilityFromHeader(header, secret(), app.database, app.schema).then(
       (accountability) => {
-        request.accountability = { ...accountability, ip: request.ip };
+        request.accountability = grantsOf(app.schema).withRoles({ ...accountability, ip: request.ip });
         done();
       },
       (error: Error) => done(error),

@@ -1,3 +1,4 @@
+import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
 import type { Collection } from '../collections/types.ts';
 import type { FieldSelection } from '../filter/index.ts';
@@ -91,12 +92,15 @@ export class ChangeMessages {
       const table = this.#table;
       check = (async () => {
         const getCollection = (idOrName: string) => schema.get(idOrName);
+        const action = subscription.recordId === '*' ? 'list' : 'view';
+        const grants = grantsOf(schema).grantsFor(who, this.collection.name, action);
         const condition = visibilityCondition(
           this.collection,
           subscription,
           who,
           database.dialect,
           getCollection,
+          grants.map((grant) => grant.rule),
         );
         if (condition === false) return false;
         if (condition === undefined) return true;

@@ -38,7 +38,8 @@ function columnType(field: Field, dialect: Dialect): string {
 /**
  * The condition a client's message passes: the collection's list rule (collection
  * subscriptions) or view rule (record subscriptions) with the client's auth, and the
- * subscription's `filter` option. `false` when the rule is locked to superusers, `undefined`
+ * subscription's `filter` option; `grantRules` are the rules of the permissions that open the
+ * same action to the client. `false` when nothing opens it, `undefined`
  * when nothing restricts. Rules see `@request.query`/`@request.headers` from the options.
  */
 export function visibilityCondition(
@@ -47,13 +48,19 @@ export function visibilityCondition(
   who: Accountability,
   dialect: Dialect,
   getCollection: (idOrName: string) => Collection | undefined,
+  grantRules: readonly string[] = [],
 ): Expression<SqlBool> | false | undefined {
   const base = filterContext(collection, subscription, who, dialect, getCollection);
   const conditions: Expression<SqlBool>[] = [];
   if (!who.admin) {
     const rule = subscription.recordId === '*' ? collection.listRule : collection.viewRule;
-    if (rule === null) return false;
-    if (rule.trim() !== '') conditions.push(compileFilter(rule, { ...base, allowHiddenFields: true }));
+    // the API rule or any permission of the client's roles lets a record through
+    const opened = [rule, ...grantRules].filter((filter) => filter !== null);
+    if (opened.length === 0) return false;
+    if (!opened.some((filter) => filter.trim() === '')) {
+      const compiled = opened.map((filter) => compileFilter(filter, { ...base, allowHiddenFields: true }));
+      conditions.push(compiled.length === 1 ? compiled[0] : sql<SqlBool>`(${sql.join(compiled, sql` OR `)})`);
+    }
   }
   const filter = optionFilter(base, subscription, who);
   if (filter) conditions.push(filter);

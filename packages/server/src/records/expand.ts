@@ -4,7 +4,7 @@ import type { Collection, RecordData } from '../collections/types.ts';
 import type { HookContext } from '../context.ts';
 import type { Database } from '../db/types.ts';
 import { decodeRecord } from './encoding.ts';
-import { isOwnRecord, ruleCondition } from './rules.ts';
+import { isOwnRecord, permittedFields, ruleCondition, withPermittedFields } from './rules.ts';
 
 const MAX_DEPTH = 6;
 
@@ -90,10 +90,14 @@ async function expandLevel(
     if (condition) query = query.where(condition);
     const rows = await query.execute();
     const isAdmin = ctx.accountability.admin;
+    const fields = permittedFields(target, 'viewRule', ctx);
     const related = new Map(
       rows.map((row) => [
         String(row.id),
-        decodeRecord(target, row, { isAdmin, showEmail: isOwnRecord(target, row, ctx.accountability) }),
+        withPermittedFields(
+          decodeRecord(target, row, { isAdmin, showEmail: isOwnRecord(target, row, ctx.accountability) }),
+          fields,
+        ),
       ]),
     );
     if (children.size > 0 && depth < MAX_DEPTH) {

@@ -40,6 +40,8 @@ export function defaultSettings() {
     logs: { maxDays: 5, minLevel: 0, logIP: true, logAuthId: false },
     rateLimits: { enabled: true, maxAuthAttemptsPerMinute: 20 },
     trustedProxy: { headers: [] as string[], useLeftmostIP: false },
+    /** Days the activity log and revisions are kept (0: for ever); a clean-up runs every hour. */
+    activity: { maxDays: 0, revisionsMaxDays: 0 },
   };
 }
 

@@ -137,12 +137,19 @@ describe('directus-legacy vocabulary (an object of keys)', () => {
   });
 
   it('refuses a key of a feature that does not exist yet, naming the key and the feature', () => {
-    const { hooks, vocabularyContext } = setupHooks();
+    const unbuilt = (action: string) => ({
+      name: `samples.${action}`,
+      kinds: ['filter', 'action'] as const,
+      description: 'An event of a feature not built.',
+      missingFeature: 'samples',
+      aliases: { 'directus-legacy': [`samples.${action}`] },
+    });
+    const { hooks, vocabularyContext } = setupHooks([unbuilt('create'), unbuilt('delete')]);
     const { register } = directusLegacy(vocabularyContext());
-    expect(() => register({ 'items.create': () => {}, 'presets.create.before': () => {} })).toThrow(
-      '"presets.create.before" (presets.create) cannot be hooked: Sluice has no presets yet.',
+    expect(() => register({ 'items.create': () => {}, 'samples.create.before': () => {} })).toThrow(
+      '"samples.create.before" (samples.create) cannot be hooked: Sluice has no samples yet.',
     );
-    expect(() => register({ 'activity.*': () => {} })).toThrow(EventUnavailableError);
+    expect(() => register({ 'samples.*': () => {} })).toThrow(EventUnavailableError);
     expect(hooks.registrations()).toEqual([]);
   });
 });

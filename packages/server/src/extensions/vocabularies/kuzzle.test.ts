@@ -1,4 +1,4 @@
-import { EventUnavailableError, HookError } from '@sluice/hooks';
+import { HookError } from '@sluice/hooks';
 import { describe, expect, it } from 'vitest';
 import { handlerContext, recordEvent, runFilter, setupHooks } from '../testing.ts';
 import { kuzzle } from './kuzzle.ts';
@@ -115,14 +115,15 @@ describe('kuzzle vocabulary (app.pipe / app.hook)', () => {
     expect(lines.filter((line) => line.level === 'error')).toHaveLength(2);
   });
 
-  it('refuses events of features that do not exist yet, naming the event as written', () => {
+  it('registers the security controller’s role pipes and hooks on the roles events', () => {
     const { hooks, vocabularyContext } = setupHooks();
     const app = kuzzle(vocabularyContext());
-    expect(() => app.pipe.register('security:beforeCreateRole', () => {})).toThrow(
-      '"security:beforeCreateRole" (roles.create) cannot be hooked: Sluice has no roles yet.',
-    );
-    expect(() => app.hook.register('security:afterDeleteRole', () => {})).toThrow(EventUnavailableError);
-    expect(hooks.registrations()).toEqual([]);
+    app.pipe.register('security:beforeCreateRole', () => {});
+    app.hook.register('security:afterDeleteRole', () => {});
+    expect(hooks.registrations().map(({ kind, event }) => `${kind} ${event}`)).toEqual([
+      'filter roles.create',
+      'action roles.delete',
+    ]);
   });
 
   it('logs through app.log', () => {

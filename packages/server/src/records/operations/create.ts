@@ -6,7 +6,16 @@ import type { HookContext } from '../../context.ts';
 import { checkFileNames, storeUploads, takeUploads } from '../../files/record-files.ts';
 import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
-import { assertRuleNotLocked, collectionLookup, recordMatches, ruleCondition } from '../rules.ts';
+import {
+  assertPermittedInput,
+  assertRuleNotLocked,
+  collectionLookup,
+  permittedFields,
+  recordMatches,
+  ruleCondition,
+  withPermittedFields,
+  withPresets,
+} from '../rules.ts';
 import { withoutSecrets } from '../secrets.ts';
 import { assertEmailFree, assertRelationsExist, insertRecord } from '../store.ts';
 import { emitAction, recordTags } from './events.ts';
@@ -27,8 +36,10 @@ export async function createRecord(
   ctx: HookContext,
 ): Promise<RecordData> {
   assertRuleNotLocked(collection, 'createRule', ctx);
+  assertPermittedInput(input, permittedFields(collection, 'createRule', ctx));
   const tags = recordTags(collection);
-  const { input: named, uploads } = takeUploads(collection, input);
+  const given = withPresets(collection, input, ctx);
+  const { input: named, uploads } = takeUploads(collection, given);
   return inTransaction(app, ctx, async (tx) => {
     const isAdmin = tx.accountability.admin;
     const getCollection = collectionLookup(tx.schema);
@@ -66,7 +77,10 @@ export async function createRecord(
         keys: [String(row.id)],
       }),
     });
-    const record = decodeRecord(collection, stored, { isAdmin, showEmail: isAdmin });
+    const record = withPermittedFields(
+      decodeRecord(collection, stored, { isAdmin, showEmail: isAdmin }),
+      permittedFields(collection, 'viewRule', tx),
+    );
     if (collection.type === 'auth' && tx.accountability.user === null && !isAdmin) {
       const signedUp = decodeRecord(collection, stored, { isAdmin: true });
       emitAction(

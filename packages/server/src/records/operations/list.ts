@@ -16,7 +16,7 @@ import { callerOf } from '../../http/caller.ts';
 import { decodeRecord } from '../encoding.ts';
 import { expandRecords } from '../expand.ts';
 import type { ListQuery } from '../query.ts';
-import { filterContext, isOwnRecord, ruleCondition } from '../rules.ts';
+import { filterContext, isOwnRecord, permittedFields, ruleCondition, withPermittedFields } from '../rules.ts';
 import type { RecordRow } from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
@@ -83,8 +83,12 @@ export async function listRecords(
   );
 
   const isAdmin = ctx.accountability.admin;
+  const fields = permittedFields(collection, 'listRule', ctx);
   const items = rows.map((row) =>
-    decodeRecord(collection, row, { isAdmin, showEmail: isOwnRecord(collection, row, ctx.accountability) }),
+    withPermittedFields(
+      decodeRecord(collection, row, { isAdmin, showEmail: isOwnRecord(collection, row, ctx.accountability) }),
+      fields,
+    ),
   );
   await expandRecords(app.database, collection, items, query.expand, ctx);
   const tags = recordTags(collection);

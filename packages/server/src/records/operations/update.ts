@@ -7,11 +7,14 @@ import { checkFileNames, removeReplacedFiles, storeUploads, takeUploads } from '
 import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import {
+  assertPermittedInput,
   assertRuleNotLocked,
   collectionLookup,
   isOwnRecord,
+  permittedFields,
   recordMatches,
   ruleCondition,
+  withPermittedFields,
 } from '../rules.ts';
 import { withoutSecrets } from '../secrets.ts';
 import {
@@ -37,6 +40,7 @@ export async function updateRecord(
   ctx: HookContext,
 ): Promise<RecordData> {
   assertRuleNotLocked(collection, 'updateRule', ctx);
+  assertPermittedInput(input, permittedFields(collection, 'updateRule', ctx));
   const tags = recordTags(collection);
   const { input: named, uploads } = takeUploads(collection, input);
   return inTransaction(app, ctx, async (tx) => {
@@ -88,7 +92,10 @@ export async function updateRecord(
       }),
     });
     const showEmail = isAdmin || isOwnRecord(collection, existing, tx.accountability);
-    return decodeRecord(collection, stored, { isAdmin, showEmail });
+    return withPermittedFields(
+      decodeRecord(collection, stored, { isAdmin, showEmail }),
+      permittedFields(collection, 'viewRule', tx),
+    );
   });
 }
 

@@ -5,7 +5,7 @@ import type { HookContext } from '../../context.ts';
 import { parseFieldsParam, pickFields } from '../../filter/index.ts';
 import { decodeRecord } from '../encoding.ts';
 import { expandRecords } from '../expand.ts';
-import { isOwnRecord, ruleCondition } from '../rules.ts';
+import { isOwnRecord, permittedFields, ruleCondition, withPermittedFields } from '../rules.ts';
 import { findRecordById } from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
@@ -33,10 +33,13 @@ export async function viewRecord(
         .executeTakeFirst()
     : await findRecordById(executor, collection, id);
   if (!row) throw new NotFoundError('The requested resource wasn’t found.');
-  const record = decodeRecord(collection, row, {
-    isAdmin: ctx.accountability.admin,
-    showEmail: isOwnRecord(collection, row, ctx.accountability),
-  });
+  const record = withPermittedFields(
+    decodeRecord(collection, row, {
+      isAdmin: ctx.accountability.admin,
+      showEmail: isOwnRecord(collection, row, ctx.accountability),
+    }),
+    permittedFields(collection, 'viewRule', ctx),
+  );
   if (query.expand) await expandRecords(app.database, collection, [record], query.expand, ctx);
   const tags = recordTags(collection);
   const meta = { event: 'records.view', collection: collection.name, collectionId: collection.id, query };

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapTestApp } from '../app/testing.ts';
+import type { App } from '../app/types.ts';
+import type { RecordData } from '../collections/types.ts';
+import type { Accountability } from '../context.ts';
+import { grantsOf } from './grants.ts';
+
+describe('roles and permissions, against a core on SQLite', () => {
+  let app: App;
+  let cleanup: () => Promise<void>;
+  let member: RecordData;
+  let outsider: RecordData;
+
+  const caller = (record: RecordData): Accountability =>
+    grantsOf(app.schema).withRoles({ user: record.id, collection: 'users', admin: false, record });
+  const as = (record: RecordData) => app.context({ accountability: caller(record) });
+  const signUp = (email: string) =>
+    app.services.records.create('users', {
+      email,
+      password: 'password-123',
+      passwordConfirm: 'password-123',
+    });
+
+  beforeAll(async () => {
+    ({ app, cleanup } = await bootstrapTestApp());
+    await app.services.collections.create(
+      {
+        name: 'articles',
+        type: 'base',
+        fields: [
+          { name: 'title', type: 'text' },
+          { name: 'status', type: 'text' },
+          { name: 'notes', type: 'text' },
+        ],
+      },
+      app.context(),
+    );
+    member = await signUp('member@example.com');
+    outsider = await signUp('outsider@example.com');
+    for (const [title, status] of [
+      ['one', 'published'],
+      ['two', 'draft'],
+    ])
+      await app.services.records.create('articles', { title, status, notes: `internal ${title}` });
+  });
+
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  async function firedBy(names: string[], fn: () => Promise<unknown>): Promise<string[]> {
+    const fired: string[] = [];
+    const off = names.map((name) => app.hooks.action(name as 'roles.create', () => void fired.push(name)));
+    try {
+      await fn();
+      await app.hooks.drain();
+    } finally {
+      for (const unregister of off) unregister();
+    }
+    return fired;
+  }
+
+  it('opens a superusers-only collection to a role: its rule limits the records, its fields the fields', async () => {
+    await expect(app.services.records.list('articles', {}, as(member))).rejects.toMatchObject({
+      status: 403,
+    });
+    let roleId = '';
+    const fired = await firedBy(['roles.create', 'permissions.create'], async () => {
+      roleId = (await app.services.roles.create({ name: 'readers', users: [member.id] }, app.context())).id;
+      for (const action of ['list', 'view'])
+        await app.services.permissions.create(
+          {
+            role: roleId,
+            collection: 'articles',
+            action,
+            rule: "status = 'published'",
+            fields: ['title', 'status'],
+          },
+          app.context(),
+        );
+    });
+    expect(fired).toEqual(['roles.create', 'permissions.create', 'permissions.create']);
+
+    const page = await app.services.records.list('articles', {}, as(member));
+    expect(page.items.map((item) => item.title)).toEqual(['one']);
+    expect(page.items[0]).not.toHaveProperty('notes');
+    const viewed = await app.services.records.view('articles', page.items[0].id, {}, as(member));
+    expect(viewed).toMatchObject({ title: 'one', status: 'published' });
+    expect(viewed).not.toHaveProperty('notes');
+    const draft = (await app.services.records.list('articles', { filter: "status = 'draft'" })).items[0];
+    await expect(app.services.records.view('articles', draft.id, {}, as(member))).rejects.toMatchObject({
+      status: 404,
+    });
+    // not a member: still superusers only
+    await expect(app.services.records.list('articles', {}, as(outsider))).rejects.toMatchObject({
+      status: 403,
+    });
+  });
+
+  it('lets a role create with presets, refusing the fields it may not write', async () => {
+    const role = await app.services.roles.create({ name: 'writers', users: [member.id] }, app.context());
+    await app.services.permissions.create(
+      {
+        role: role.id,
+        collection: 'articles',
+        action: 'create',
+        fields: ['title'],
+        presets: { status: 'draft' },
+      },
+      app.context(),
+    );
+    const created = await app.services.records.create('articles', { title: 'mine' }, as(member));
+    const stored = await app.services.records.view('articles', created.id);
+    expect(stored).toMatchObject({ title: 'mine', status: 'draft' });
+    await expect(
+      app.services.records.create('articles', { title: 'x', notes: 'sneaky' }, as(member)),
+    ).rejects.toMatchObject({ status: 403 });
+    await expect(app.services.records.create('articles', { title: 'x' }, as(outsider))).rejects.toMatchObject(
+      {
+        status: 403,
+      },
+    );
+  });
+
+  it('adds a permission to what an API rule allows, and exposes the roles to rules', async () => {
+    const role = await app.services.roles.create({ name: 'editors', users: [member.id] }, app.context());
+    await app.services.collections.update(
+      'articles',
+      { updateRule: "@request.auth.roles ?= 'editors' && status = 'draft'" },
+      app.context(),
+    );
+    const [draft] = (await app.services.records.list('articles', { filter: "title = 'two'" })).items;
+    const [published] = (await app.services.records.list('articles', { filter: "title = 'one'" })).items;
+    await app.services.records.update('articles', draft.id, { notes: 'by rule' }, as(member));
+    await expect(
+      app.services.records.update('articles', published.id, { notes: 'by rule' }, as(member)),
+    ).rejects.toMatchObject({ status: 404 });
+    await app.services.permissions.create(
+      { role: role.id, collection: 'articles', action: 'update', rule: "status = 'published'" },
+      app.context(),
+    );
+    await app.services.records.update('articles', published.id, { notes: 'by permission' }, as(member));
+    expect((await app.services.records.view('articles', published.id)).notes).toBe('by permission');
+    await expect(
+      app.services.records.update('articles', draft.id, { notes: 'x' }, as(outsider)),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('makes the members of an admin-access role superusers', async () => {
+    const admins = await app.services.roles.create({ name: 'admins', adminAccess: true }, app.context());
+    expect(caller(outsider).admin).toBe(false);
+    await app.services.roles.update(admins.id, { users: [outsider.id] }, app.context());
+    expect(caller(outsider).admin).toBe(true);
+    expect((await app.services.records.list('articles', {}, as(outsider))).totalItems).toBeGreaterThan(1);
+  });
+
+  it('changes and deletes roles and permissions, a role taking its permissions with it', async () => {
+    const role = await app.services.roles.create({ name: 'temporary' }, app.context());
+    const permission = await app.services.permissions.create(
+      { role: role.id, collection: 'articles', action: 'delete' },
+      app.context(),
+    );
+    const fired = await firedBy(
+      ['roles.update', 'permissions.update', 'permissions.delete', 'roles.delete'],
+      async () => {
+        await app.services.permissions.update(permission.id, { rule: "status = 'draft'" }, app.context());
+        await app.services.roles.update(role.id, { description: 'for a while' }, app.context());
+        await app.services.roles.delete(role.id, app.context());
+      },
+    );
+    expect(fired).toEqual(['permissions.update', 'roles.update', 'permissions.delete', 'roles.delete']);
+    await expect(app.services.permissions.view(permission.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('refuses bad input with a 400 naming the field', async () => {
+    await expect(app.services.roles.create({ name: '' }, app.context())).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(
+      app.services.permissions.create(
+        { role: 'nosuchrole', collection: 'articles', action: 'list' },
+        app.context(),
+      ),
+    ).rejects.toMatchObject({ status: 400, details: { role: expect.anything() } });
+    await expect(
+      app.services.permissions.create({ collection: 'articles', action: 'read' }, app.context()),
+    ).rejects.toMatchObject({ status: 400, details: { action: expect.anything() } });
+    await expect(
+      app.services.permissions.create(
+        { collection: 'articles', action: 'list', rule: 'nope ~' },
+        app.context(),
+      ),
+    ).rejects.toMatchObject({ status: 400, details: { rule: expect.anything() } });
+    await expect(
+      app.services.permissions.create(
+        { collection: 'articles', action: 'list', fields: ['missing'] },
+        app.context(),
+      ),
+    ).rejects.toMatchObject({ status: 400, details: { fields: expect.anything() } });
+  });
+});

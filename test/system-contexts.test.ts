@@ -1,0 +1,333 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventSource } from 'eventsource';
+import PocketBase from 'pocketbase';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCollection,
+  type Dialect,
+  dialects,
+  signUp,
+  startServer,
+  type TestServer,
+  until,
+} from './helpers.ts';
+
+// The activity log, revisions, roles and permissions, presets and relations over HTTP, with a
+// Directus hook file (both of Directus' forms) watching their events.
+
+(globalThis as { EventSource?: unknown }).EventSource = EventSource;
+
+interface Seen {
+  hook: string;
+  event: string;
+  collection?: string;
+}
+
+const HOOKS = `
+const seen = (globalThis.__systemContexts ??= []);
+// Directus' newer API: filter and action
+module.exports = function registerHook({ filter, action }, { services }) {
+  {
+    // a Directus hook using ItemsService inside the write's transaction, then ActivityService
+    filter('items.create', async (input, meta, context) => {
+      if (meta.collection !== 'notes' || input.title !== 'spawn') return input;
+      const items = new services.ItemsService('notes', { schema: context.schema, accountability: context.accountability, knex: context.database });
+      const key = await items.createOne({ title: 'spawned' });
+      const found = await items.readByQuery({ filter: { title: { _eq: 'spawned' } }, limit: 5 });
+      seen.push({ hook: 'items', event: found.some((item) => item.id === key) ? 'created and read' : 'not found' });
+      return input;
+    });
+    action('items.create', async (meta) => {
+      if (meta.collection !== 'notes' || meta.payload.title !== 'spawn') return;
+      const entries = await new services.ActivityService({}).readByQuery({ filter: { item: { _eq: meta.key } } });
+      seen.push({ hook: 'activity-service', event: entries.map((entry) => entry.action).join(',') });
+    });
+    filter('activity.create', (payload, meta) => {
+      if (payload.collection === 'secrets' && payload.action === 'create') throw new Error('not logged: refused');
+      return payload;
+    });
+    for (const name of ['activity.create', 'revisions.create', 'revisions.update', 'roles.create', 'permissions.create', 'presets.create', 'relations.create'])
+      action(name, (meta) => void seen.push({ hook: 'action', event: meta.event, collection: meta.payload && meta.payload.collection }));
+  }
+};
+`;
+const LEGACY = `
+const seen = (globalThis.__systemContexts ??= []);
+module.exports = function registerHook() {
+  return {
+    'activity.create.before': (input) => { seen.push({ hook: 'legacy-before', event: 'activity.create' }); return input; },
+    'roles.delete': () => void seen.push({ hook: 'legacy', event: 'roles.delete' }),
+    'presets.delete.tasks': () => void seen.push({ hook: 'legacy', event: 'presets.delete' }),
+    'activity.update.notes': () => void seen.push({ hook: 'scoped', event: 'activity.update' }),
+  };
+};
+`;
+
+function seen(): Seen[] {
+  const shared = globalThis as { __systemContexts?: Seen[] };
+  shared.__systemContexts ??= [];
+  return shared.__systemContexts;
+}
+
+describe.each(dialects)('Directus system contexts (%s)', (dialect: Dialect) => {
+  let server: TestServer;
+  let extensions: string;
+
+  beforeAll(async () => {
+    extensions = mkdtempSync(join(tmpdir(), 'sluice-contexts-'));
+    mkdirSync(join(extensions, 'hooks/contexts'), { recursive: true });
+    writeFileSync(join(extensions, 'hooks/contexts/index.cjs'), HOOKS);
+    mkdirSync(join(extensions, 'hooks/legacy'), { recursive: true });
+    writeFileSync(join(extensions, 'hooks/legacy/index.cjs'), LEGACY);
+    server = await startServer(dialect, { extensions });
+    await createCollection(server, {
+      name: 'notes',
+      createRule: '',
+      updateRule: '',
+      listRule: '',
+      viewRule: '',
+      fields: [
+        { name: 'title', type: 'text' },
+        { name: 'body', type: 'text' },
+      ],
+    });
+    await createCollection(server, {
+      name: 'secrets',
+      createRule: '',
+      fields: [{ name: 'title', type: 'text' }],
+    });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(extensions, { recursive: true, force: true });
+  });
+
+  const admin = (method: string, path: string, body?: unknown, query?: Record<string, string>) =>
+    server.request(method, path, { token: server.adminToken, body, query });
+
+  it('logs sign-ins and a guest’s writes, listed for superusers only in PocketBase’s shape', async () => {
+    const user = await signUp(server, 'logged');
+    const created = await server.request('POST', '/api/collections/notes/records', {
+      token: user.token,
+      body: { title: 'by a user', body: 'x' },
+      headers: { 'user-agent': 'contexts-test' },
+    });
+    expect(created.status).toBe(200);
+    const list = await admin('GET', '/api/activity', undefined, {
+      filter: `user = '${user.id}'`,
+      sort: 'created',
+    });
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ page: 1, perPage: 30, totalItems: 2, totalPages: 1 });
+    expect(
+      list.body.items
+        .map((entry: { action: string; collection: string }) => [entry.action, entry.collection])
+        .sort(),
+    ).toEqual([
+      ['create', 'notes'],
+      ['login', 'users'],
+    ]);
+    const entry = list.body.items.find((item: { action: string }) => item.action === 'create');
+    expect(entry).toMatchObject({
+      item: created.body.id,
+      userCollection: 'users',
+      userAgent: 'contexts-test',
+      ip: '127.0.0.1',
+    });
+    expect((await server.request('GET', '/api/activity', { token: user.token })).status).toBe(403);
+    expect((await server.request('GET', '/api/activity')).status).toBe(401);
+
+    const commented = await admin('PATCH', `/api/activity/${entry.id}`, { comment: 'checked' });
+    expect(commented.body.comment).toBe('checked');
+    expect((await admin('DELETE', `/api/activity/${entry.id}`)).status).toBe(204);
+    expect((await admin('GET', `/api/activity/${entry.id}`)).status).toBe(404);
+    await server.app.hooks.drain();
+    expect(seen()).toEqual(
+      expect.arrayContaining([
+        { hook: 'legacy-before', event: 'activity.create' },
+        { hook: 'action', event: 'activity.create', collection: 'notes' },
+        { hook: 'action', event: 'revisions.create', collection: 'notes' },
+        { hook: 'scoped', event: 'activity.update' },
+      ]),
+    );
+  });
+
+  it('runs a Directus hook using ItemsService and ActivityService from its context', async () => {
+    const created = await server.request('POST', '/api/collections/notes/records', {
+      body: { title: 'spawn' },
+    });
+    expect(created.status).toBe(200);
+    expect(await server.count('notes', "title = 'spawned'")).toBe(1);
+    await server.app.hooks.drain();
+    expect(seen()).toEqual(
+      expect.arrayContaining([
+        { hook: 'items', event: 'created and read' },
+        { hook: 'activity-service', event: 'create' },
+      ]),
+    );
+  });
+
+  it('rolls the write back with its log when a hook refuses the entry', async () => {
+    const refused = await server.request('POST', '/api/collections/secrets/records', {
+      body: { title: 'hidden' },
+    });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(await server.count('secrets')).toBe(0);
+    expect(
+      (await admin('GET', '/api/activity', undefined, { filter: "collection = 'secrets'" })).body.totalItems,
+    ).toBe(0);
+  });
+
+  it('lists a record’s revisions, reverts with the caller’s rights, and redacts', async () => {
+    const note = (
+      await server.request('POST', '/api/collections/notes/records', {
+        body: { title: 'v1', body: 'private' },
+      })
+    ).body;
+    await server.request('PATCH', `/api/collections/notes/records/${note.id}`, {
+      body: { title: 'v2', body: 'secret' },
+    });
+    const history = await admin('GET', `/api/revisions/notes/${note.id}`, undefined, { sort: 'created' });
+    expect(history.body.totalItems).toBe(2);
+    const first = history.body.items.find(
+      (revision: { data: { title: string } }) => revision.data.title === 'v1',
+    );
+    const reverted = await admin('POST', `/api/revisions/${first.id}/revert`);
+    expect(reverted.status).toBe(200);
+    expect(reverted.body).toMatchObject({ title: 'v1', body: 'private' });
+    expect((await admin('GET', `/api/revisions/notes/${note.id}`)).body.totalItems).toBe(3);
+
+    const redacted = await admin('PATCH', `/api/revisions/${first.id}`, { redact: ['body'] });
+    expect(redacted.status).toBe(200);
+    const after = await admin('GET', '/api/revisions', undefined, { filter: `item = '${note.id}'` });
+    expect(after.body.items).toHaveLength(3);
+    for (const revision of after.body.items) expect(revision.data).not.toHaveProperty('body');
+    await server.app.hooks.drain();
+    expect(seen()).toContainEqual({ hook: 'action', event: 'revisions.update' });
+  });
+
+  it('opens a collection to a role: rules limit records in lists, expand and realtime, fields hide fields', async () => {
+    const projects = await createCollection(server, {
+      name: 'projects',
+      fields: [
+        { name: 'name', type: 'text' },
+        { name: 'budget', type: 'number' },
+        { name: 'open', type: 'bool' },
+      ],
+    });
+    await createCollection(server, {
+      name: 'tasks',
+      listRule: '',
+      viewRule: '',
+      fields: [
+        { name: 'title', type: 'text' },
+        { name: 'project', type: 'relation', collectionId: projects.id, maxSelect: 1 },
+      ],
+    });
+    const relations = await admin('GET', '/api/relations', undefined, { filter: "collection = 'tasks'" });
+    expect(relations.body.items).toEqual([
+      expect.objectContaining({ field: 'project', relatedCollection: 'projects', maxSelect: 1 }),
+    ]);
+    const member = await signUp(server, 'member');
+    const outsider = await signUp(server, 'outsider');
+    const role = await admin('POST', '/api/roles', { name: `staff-${dialect}`, users: [member.id] });
+    expect(role.status).toBe(200);
+    for (const action of ['list', 'view'])
+      expect(
+        (
+          await admin('POST', '/api/permissions', {
+            role: role.body.id,
+            collection: 'projects',
+            action,
+            rule: 'open = true',
+            fields: ['name', 'open'],
+          })
+        ).status,
+      ).toBe(200);
+    // a member signs in again: the token's record carries nothing, the server finds the roles itself
+    const open = (
+      await admin('POST', '/api/collections/projects/records', { name: 'open', budget: 10, open: true })
+    ).body;
+    const closed = (
+      await admin('POST', '/api/collections/projects/records', { name: 'closed', budget: 20, open: false })
+    ).body;
+    const task = (await admin('POST', '/api/collections/tasks/records', { title: 't', project: open.id }))
+      .body;
+    await admin('POST', '/api/collections/tasks/records', { title: 'u', project: closed.id });
+
+    const listed = await server.request('GET', '/api/collections/projects/records', { token: member.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([
+      { collectionId: projects.id, collectionName: 'projects', id: open.id, name: 'open', open: true },
+    ]);
+    expect(
+      (await server.request('GET', '/api/collections/projects/records', { token: outsider.token })).status,
+    ).toBe(403);
+    const expanded = await server.request('GET', '/api/collections/tasks/records', {
+      token: member.token,
+      query: { expand: 'project', sort: 'title' },
+    });
+    expect(expanded.body.items[0].expand.project).toMatchObject({ id: open.id, name: 'open' });
+    expect(expanded.body.items[0].expand.project).not.toHaveProperty('budget');
+    expect(expanded.body.items[1].expand).toBeUndefined();
+    expect(task.id).toBeTruthy();
+
+    const pb = new PocketBase(server.url);
+    pb.autoCancellation(false);
+    pb.authStore.save(member.token, null);
+    const received: string[] = [];
+    const unsubscribe = await pb
+      .collection('projects')
+      .subscribe('*', (event) => void received.push(event.record.name));
+    try {
+      await admin('POST', '/api/collections/projects/records', { name: 'hidden', open: false });
+      await admin('POST', '/api/collections/projects/records', { name: 'shown', open: true });
+      await until(() => received.includes('shown'), 5000, 'the realtime message of an open project');
+      expect(received).toEqual(['shown']);
+    } finally {
+      await unsubscribe();
+    }
+  });
+
+  it('keeps presets private to their owner, with CRUD over HTTP', async () => {
+    const owner = await signUp(server, 'owner');
+    const other = await signUp(server, 'other');
+    const created = await server.request('POST', '/api/presets', {
+      token: owner.token,
+      body: { collection: 'tasks', name: 'mine', filter: "title != ''", perPage: 10 },
+    });
+    expect(created.status).toBe(200);
+    expect((await server.request('GET', '/api/presets', { token: owner.token })).body.totalItems).toBe(1);
+    expect((await server.request('GET', '/api/presets', { token: other.token })).body.totalItems).toBe(0);
+    expect(
+      (await server.request('GET', `/api/presets/${created.body.id}`, { token: other.token })).status,
+    ).toBe(404);
+    expect((await server.request('POST', '/api/presets', { body: { collection: 'tasks' } })).status).toBe(
+      401,
+    );
+    const changed = await server.request('PATCH', `/api/presets/${created.body.id}`, {
+      token: owner.token,
+      body: { sort: '-created' },
+    });
+    expect(changed.body.sort).toBe('-created');
+    expect(
+      (await server.request('DELETE', `/api/presets/${created.body.id}`, { token: owner.token })).status,
+    ).toBe(204);
+    const role = await admin('POST', '/api/roles', { name: `gone-${dialect}` });
+    expect((await admin('DELETE', `/api/roles/${role.body.id}`)).status).toBe(204);
+    await server.app.hooks.drain();
+    expect(seen()).toEqual(
+      expect.arrayContaining([
+        { hook: 'action', event: 'presets.create', collection: 'tasks' },
+        { hook: 'legacy', event: 'presets.delete' },
+        { hook: 'legacy', event: 'roles.delete' },
+        expect.objectContaining({ hook: 'action', event: 'roles.create' }),
+        expect.objectContaining({ hook: 'action', event: 'permissions.create', collection: 'projects' }),
+        expect.objectContaining({ hook: 'action', event: 'relations.create', collection: 'tasks' }),
+      ]),
+    );
+  });
+});
