@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { type Catalogue, exceptions, type Hooks, type Logger } from '@sluice/hooks';
-import { createJiti } from 'jiti';
 import type { CustomRoute, CustomRoutes } from './custom-routes.ts';
 import { discoverEndpoints, discoverExtensions, type ExtensionEntry } from './discover.ts';
 import { endpointRoutes } from './endpoints.ts';
@@ -130,6 +129,8 @@ export async function loadExtension(entry: ExtensionEntry, options: LoadOptions)
  * always transpiled. TypeScript it imports is evaluated afresh too (no module cache).
  */
 async function evaluate(path: string): Promise<unknown> {
+  // loaded with the first extension: a server without any does not hold the TypeScript compiler
+  const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url, { moduleCache: false });
   const source = await readFile(path, 'utf8');
   return await jiti.evalModule(source, { filename: path, id: path, async: true, forceTranspile: true });
