@@ -38,6 +38,7 @@ import { registerWebhookRoutes } from '../webhooks/routes.ts';
 import { WriteRecorders } from '../writes/recorders.ts';
 import { createServices, type Services } from './services.ts';
 import { Shutdown } from './shutdown.ts';
+import { logStartupSummary } from './startup-summary.ts';
 import type { App, AppOptions } from './types.ts';
 
 function parseListen(http: string): { host: string; port: number } {
@@ -236,7 +237,7 @@ export function createApp(options: AppOptions = {}): App {
       hooks.start();
       deliveries.start();
       hooks.runAction('server.start', { server: fastify.server }, app.context());
-      logger.info({ url: app.url, dialect: database.dialect }, 'Sluice is listening.');
+      logStartupSummary(app, { database: options.databaseUrl ?? env.SLUICE_DATABASE_URL, redis: redisUrl });
     },
 
     async stop() {
