@@ -5,6 +5,7 @@ import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import { SUPERUSERS } from '../auth/accountability.ts';
 import { registerAuthRoutes } from '../auth/routes.ts';
+import { registerBackups } from '../backups/routes.ts';
 import { events, type SluiceEvents } from '../catalogue/events.ts';
 import { recordFiredEvents } from '../catalogue/fired-events.ts';
 import { openCluster } from '../cluster/index.ts';
@@ -223,6 +224,7 @@ export function createApp(options: AppOptions = {}): App {
       registerSettingsRoutes(app);
       registerWebhookRoutes(app);
       registerHookRoutes(app);
+      await registerBackups(app);
       await hooks.runInit('routes.after', { app: fastify });
       await hooks.runInit('routes.custom.before', { app: fastify });
       registerCustomRoutes(fastify, customRoutes);

@@ -30,6 +30,7 @@ export function defaultSettings() {
     logs: { maxDays: 5, minLevel: 0, logIP: true, logAuthId: false },
     rateLimits: { enabled: true, maxAuthAttemptsPerMinute: 20 },
     trustedProxy: { headers: [] as string[], useLeftmostIP: false },
+    backups: { cron: '', cronMaxKeep: 3 },
   };
 }
 
