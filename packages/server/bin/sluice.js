@@ -3,7 +3,7 @@
 // (after a pull, say) has the build brought up to date first.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -45,4 +45,6 @@ if (built.some(stale)) {
   for (const pkg of built) utimesSync(join(pkg, 'dist', '.tsbuildinfo'), now, now);
 }
 
+// Node 22.1+ keeps the compiled code of the server's modules on disk: later starts skip compiling
+module.enableCompileCache?.();
 await import('../dist/cli.js');
