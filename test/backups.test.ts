@@ -124,7 +124,7 @@ describe('backups on SQLite', () => {
           extension: string;
           runs: number;
         }[]
-      ).find((schedule) => schedule.extension === 'backups')?.runs ?? 0;
+      ).find((schedule) => schedule.extension === 'system:backups')?.runs ?? 0;
     let ran = 0;
     while (ran < 3) {
       ran = await runs();

@@ -19,7 +19,10 @@ afterAll(() => storage.destroy());
 /** A stack trace's frame line. */
 const STACK_FRAME = /^\s+at /m;
 
-describe('sluice', () => {
+/** Each test runs the command several times, a process each: on a busy machine, seconds each. */
+const SPAWNING = { timeout: 90_000 };
+
+describe('sluice', SPAWNING, () => {
   it('prints its version', async () => {
     const { version } = JSON.parse(
       readFileSync(new URL('../packages/server/package.json', import.meta.url), 'utf8'),
@@ -175,7 +178,7 @@ describe('sluice', () => {
   });
 });
 
-describe('sluice serve', () => {
+describe('sluice serve', SPAWNING, () => {
   it('says at start-up what it loaded: database, cluster, extensions (and failures), schedules, URL', async () => {
     const extensions = join(storage.dir, 'summary-extensions');
     mkdirSync(join(extensions, 'hooks', 'nightly'), { recursive: true });

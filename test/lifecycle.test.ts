@@ -254,7 +254,9 @@ describe('sluice CLI', () => {
     return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
   }
 
-  it('runs a command an extension added in cli.before, next to the built-in ones', async () => {
+  it('runs a command an extension added in cli.before, next to the built-in ones', {
+    timeout: 90_000,
+  }, async () => {
     const storage = await createStorage('sqlite');
     const extensions = join(storage.dir, 'extensions');
     mkdirSync(join(extensions, 'hooks', 'hello'), { recursive: true });

@@ -4,7 +4,7 @@ import type { App } from '../app/types.ts';
 import type { Backups } from './service.ts';
 
 /** The owner of the backups' schedule and hooks, as the hooks registry shows it. */
-const OWNER = 'backups';
+const OWNER = 'system:backups';
 
 /**
  * The settings' `backups.cron` makes a backup on that schedule, keeping the newest
