@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    globalSetup: ['test/event-coverage/global-setup.ts'],
+    globalSetup: ['test/build.ts', 'test/event-coverage/global-setup.ts'],
     setupFiles: ['test/event-coverage/write-fired-events.ts'],
   },
 });

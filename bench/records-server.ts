@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
-import { createApp } from '../packages/server/src/index.ts';
+import { createApp } from 'sluice';
 
 export type HooksMode = 'none' | 'ten';
 

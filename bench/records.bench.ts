@@ -15,9 +15,9 @@
  * - `SLUICE_BENCH_NODE_FLAGS='--max-semi-space-size=4'` passes Node/V8 flags to both servers.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon, { type AutocannonOptions } from 'autocannon';
+import { compiledScript } from './compiled.ts';
 import type { Answer, HooksMode, Ready, Request } from './records-server.ts';
 
 const CONNECTIONS = 10;
@@ -42,7 +42,7 @@ interface Figure {
   p99ms: number;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
+const serverScript = compiledScript('records-server.ts');
 const nodeFlags = process.env.SLUICE_BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
 
 class Server {
@@ -65,10 +65,10 @@ class Server {
   /** `mode`: the Sluice server without hooks or with the ten, or the ceiling. */
   static start(mode: Mode, profileDir?: string): Promise<Server> {
     const kind = mode === 'ceiling' ? 'ceiling' : `sluice-${mode}`;
-    const execArgv = ['--import', 'tsx', ...nodeFlags];
+    const execArgv = [...nodeFlags];
     if (profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(profileDir, kind)}`);
     const args = mode === 'ceiling' ? ['ceiling'] : ['sluice', mode];
-    const child = fork(join(here, 'records-server.ts'), args, { execArgv, stdio: 'inherit' });
+    const child = fork(serverScript, args, { execArgv, stdio: 'inherit' });
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`The ${kind} server exited (${code}).`));
       child.once('exit', onExit);

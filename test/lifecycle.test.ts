@@ -229,7 +229,7 @@ describe('sluice serve', () => {
         output += chunk.toString();
       });
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      await until(() => output.includes('Sluice is listening.'), 15_000, 'sluice serve to listen');
+      await until(() => output.includes('Sluice is listening on'), 15_000, 'sluice serve to listen');
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output).toContain('gave up on the pending actions and mails');
@@ -254,7 +254,9 @@ describe('sluice CLI', () => {
     return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
   }
 
-  it('runs a command an extension added in cli.before, next to the built-in ones', async () => {
+  it('runs a command an extension added in cli.before, next to the built-in ones', {
+    timeout: 90_000,
+  }, async () => {
     const storage = await createStorage('sqlite');
     const extensions = join(storage.dir, 'extensions');
     mkdirSync(join(extensions, 'hooks', 'hello'), { recursive: true });
@@ -281,7 +283,7 @@ describe('sluice CLI', () => {
       const hello = await run(['hello', 'world', '--shout', ...where]);
       expect(hello.stderr).toBe('');
       expect(hello.code).toBe(0);
-      expect(hello.stdout).toBe('commands: hello,serve,admin\nHELLO, WORLD!\n');
+      expect(hello.stdout).toBe('commands: hello,serve,admin,superuser,migrate,collections\nHELLO, WORLD!\n');
       const admin = await run(['admin', 'create', 'cli@example.com', 'password-123', ...where]);
       expect(admin.code).toBe(0);
       expect(admin.stdout).toContain('Created superuser cli@example.com.');

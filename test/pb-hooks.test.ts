@@ -230,7 +230,7 @@ describe('sluice serve with a pb_hooks folder beside --dir', () => {
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    await until(() => output.includes('Sluice is listening.'), 20_000, 'sluice serve to listen');
+    await until(() => output.includes('Sluice is listening on'), 20_000, 'sluice serve to listen');
     const url = output.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/)?.[1];
     expect(url).toBeDefined();
     const login = await request(url!, 'POST', '/api/collections/_superusers/auth-with-password', {

@@ -619,4 +619,29 @@ describe.each(dialects)('PocketBase JS SDK against Sluice (%s)', (dialect: Diale
       expect((await admin.settings.getAll()).meta.appName).toBe(`Sluice on ${dialect}`);
     });
   });
+
+  describe('backups', () => {
+    it.runIf(dialect === 'sqlite')('creates, lists, downloads, restores and deletes a backup', async () => {
+      await admin.backups.create('sdk_backup.zip');
+      const listed = await admin.backups.getFullList();
+      expect(listed).toEqual([
+        { key: 'sdk_backup.zip', size: expect.any(Number), modified: expect.any(String) },
+      ]);
+      const download = await fetch(admin.backups.getDownloadURL(admin.authStore.token, 'sdk_backup.zip'));
+      expect(download.status).toBe(200);
+      expect(
+        Buffer.from(await download.arrayBuffer())
+          .subarray(0, 2)
+          .toString(),
+      ).toBe('PK');
+      expect(await admin.backups.restore('sdk_backup.zip')).toBe(true);
+      expect(admin.authStore.isValid).toBe(true);
+      expect(await admin.backups.delete('sdk_backup.zip')).toBe(true);
+      expect(await admin.backups.getFullList()).toEqual([]);
+    });
+
+    it.runIf(dialect === 'postgres')('says PostgreSQL is backed up with its own tools', async () => {
+      expect(await statusOf(admin.backups.create('sdk_backup.zip'))).toBe(400);
+    });
+  });
 });

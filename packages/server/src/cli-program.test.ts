@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliProgram } from './cli-program.ts';
+import { CliProgram, CliUsageError } from './cli-program.ts';
 
 describe('CliProgram', () => {
   it('runs the command the arguments name, with its arguments and options, wherever the options are', async () => {
@@ -22,11 +22,24 @@ describe('CliProgram', () => {
     ]);
   });
 
-  it('reports an unknown command and a missing argument', async () => {
+  it('reports an unknown command or option, a missing command or argument and an extra argument', async () => {
     const program = new CliProgram();
     program.command('hello <name>').action(() => {});
-    expect(await program.run(['goodbye'])).toBe('unknown');
-    await expect(program.run(['hello'])).rejects.toThrow('Missing argument <name>.');
+    program
+      .command('db')
+      .command('seed')
+      .action(() => {});
+    const usageError = (argv: string[]) =>
+      program.run(argv).then(
+        () => undefined,
+        (error: Error) => (error instanceof CliUsageError ? error.message : error),
+      );
+    expect(await usageError(['goodbye'])).toBe('Unknown command: sluice goodbye');
+    expect(await usageError(['db', 'drop'])).toBe('Unknown command: sluice db drop');
+    expect(await usageError(['db'])).toBe('Missing command: sluice db seed');
+    expect(await usageError(['hello'])).toBe('Missing argument <name> for sluice hello.');
+    expect(await usageError(['hello', 'ann', 'bob'])).toBe('Unexpected argument for sluice hello: bob');
+    expect(await usageError(['hello', 'ann', '--loud'])).toBe("Unknown option '--loud'.");
     expect(await program.run(['hello', 'ann'])).toBeUndefined();
   });
 });

@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
  */
 export type CliAction = (...args: any[]) => unknown;
 
+/** A command line that names no command, an unknown option or too few arguments: said in one line, then the usage. */
+export class CliUsageError extends Error {}
+
 interface CliOption {
   long: string;
   short?: string;
@@ -94,25 +97,43 @@ export class CliProgram {
 
   /**
    * Finds the command the arguments name, parses its arguments and options (and those of the
-   * commands above it) and runs its action: its exit code, or `unknown` when no command with an
-   * action matches.
+   * commands above it) and runs its action, resolving to its exit code. A command line that names
+   * no command with an action, an option no command declares, a missing or extra argument
+   * throws a `CliUsageError`.
    */
-  async run(argv: string[]): Promise<number | undefined | 'unknown'> {
+  async run(argv: string[]): Promise<number | undefined> {
     let command: CliProgram = this;
     const rest = [...argv];
     // options may come before or after the command's name: the first positional names it
+    let first: string | undefined;
     for (;;) {
       const { tokens } = parseArgs({ ...command.#parserConfig(), args: rest, tokens: true });
-      const first = tokens.find((token) => token.kind === 'positional');
-      const sub = first && command.commands.find((candidate) => candidate.commandName === first.value);
-      if (!first || !sub) break;
-      rest.splice(first.index, 1);
+      const token = tokens.find((candidate) => candidate.kind === 'positional');
+      first = token?.value;
+      const sub = token && command.commands.find((candidate) => candidate.commandName === token.value);
+      if (!token || !sub) break;
+      rest.splice(token.index, 1);
       command = sub;
     }
-    if (!command.#action) return 'unknown';
-    const { values, positionals } = parseArgs({ ...command.#parserConfig(), args: rest });
+    if (!command.#action) {
+      const path = command.#path();
+      throw new CliUsageError(
+        first !== undefined
+          ? `Unknown command: ${path} ${first}`
+          : `Missing command: ${path} ${command.commands.map((sub) => sub.commandName).join('|')}`,
+      );
+    }
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({ ...command.#parserConfig(), args: rest, strict: true });
+    } catch (error) {
+      throw new CliUsageError(parseErrorMessage(error));
+    }
+    const { values, positionals } = parsed;
     const missing = command.#arguments.find((arg, index) => arg.required && positionals[index] === undefined);
-    if (missing) throw new TypeError(`Missing argument <${missing.name}>.`);
+    if (missing) throw new CliUsageError(`Missing argument <${missing.name}> for ${command.#path()}.`);
+    const extra = positionals[command.#arguments.length];
+    if (extra !== undefined) throw new CliUsageError(`Unexpected argument for ${command.#path()}: ${extra}`);
     const options: Record<string, unknown> = {};
     for (const option of command.#declaredOptions()) {
       const value = values[option.long] ?? option.defaultValue;
@@ -121,6 +142,10 @@ export class CliProgram {
     const args = command.#arguments.map((_, index) => positionals[index]);
     const result = await command.#action(...args, options, command);
     return typeof result === 'number' ? result : undefined;
+  }
+
+  #path(): string {
+    return this.parent ? `${this.parent.#path()} ${this.commandName}` : 'sluice';
   }
 
   /** `parseArgs` settings for this command's options and those of the commands above it. */
@@ -137,6 +162,11 @@ export class CliProgram {
   #declaredOptions(): CliOption[] {
     return [...(this.parent ? this.parent.#declaredOptions() : []), ...this.#options];
   }
+}
+
+/** The first sentence of a `parseArgs` error (`Unknown option '--x'.`), without its advice on `--`. */
+export function parseErrorMessage(error: unknown): string {
+  return (error as Error).message.split('\n')[0]!.replace(/\. To specify .*$/, '.');
 }
 
 function camelCase(name: string): string {

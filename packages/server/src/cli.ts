@@ -1,33 +1,47 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createApp } from './app/create.ts';
 import type { App } from './app/types.ts';
-import { SUPERUSERS } from './auth/accountability.ts';
-import { CliProgram } from './cli-program.ts';
-
-/** How long after the shutdown timeout the process exits even if stop() has not returned. */
-const HARD_EXIT_GRACE_MS = 1000;
-
-const usage = `Usage:
-  sluice serve [--dir DATA] [--http HOST:PORT] [--origins ORIGIN,…] [--extensions DIR] [--hooksDir DIR] [--dev]
-  sluice admin create EMAIL PASSWORD [--dir DATA]
-
---origins: the origins whose pages may call the API (CORS); default * (every origin).
---hooksDir: PocketBase's hook files (*.pb.js); default pb_hooks beside the data folder.
-
-Environment: SLUICE_DATABASE_URL (postgres://…), SLUICE_ADMIN_EMAIL / SLUICE_ADMIN_PASSWORD,
-SLUICE_ORIGINS, SLUICE_TRUSTED_PROXIES, SLUICE_EXTENSIONS, SLUICE_HOOKS_DIR, SLUICE_EXTENSIONS_MUST_LOAD,
-SLUICE_LOG_LEVEL, SLUICE_SHUTDOWN_TIMEOUT_MS.`;
+import { exportCollections, importCollections } from './cli/collections.ts';
+import { environmentSettings } from './cli/environment.ts';
+import { migrateUp, migrationStatus } from './cli/migrate.ts';
+import { serve } from './cli/serve.ts';
+import {
+  createSuperuser,
+  deleteSuperuser,
+  listSuperusers,
+  updateSuperuser,
+  upsertSuperuser,
+} from './cli/superusers.ts';
+import { CliProgram, CliUsageError, parseErrorMessage } from './cli-program.ts';
 
 /** The options `sluice` itself reads, for every command. */
 const globalOptions = {
-  dir: { type: 'string' },
-  http: { type: 'string' },
-  origins: { type: 'string' },
-  extensions: { type: 'string' },
-  hooksDir: { type: 'string' },
-  dev: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
+  dir: { type: 'string', value: 'DIR', description: 'the data folder (default ./sluice_data)' },
+  http: { type: 'string', value: 'HOST:PORT', description: 'where to listen (default 127.0.0.1:8090)' },
+  origins: {
+    type: 'string',
+    value: 'ORIGIN,…',
+    description: 'the origins whose pages may call the API (CORS)',
+  },
+  extensions: { type: 'string', value: 'DIR', description: 'the extensions folder (default ./extensions)' },
+  hooksDir: {
+    type: 'string',
+    value: 'DIR',
+    description: "PocketBase's hook files (*.pb.js) (default pb_hooks beside the data folder)",
+  },
+  dev: { type: 'boolean', description: 'reload extensions when their files change' },
+  help: { type: 'boolean', short: 'h', description: 'this text' },
+  version: { type: 'boolean', short: 'v', description: 'the version of Sluice' },
 } as const;
+
+type GlobalOption = (typeof globalOptions)[keyof typeof globalOptions];
+
+const parserOptions = Object.fromEntries(
+  Object.entries(globalOptions).map(([name, option]: [string, GlobalOption]) => [
+    name,
+    { type: option.type, ...('short' in option ? { short: option.short } : {}) },
+  ]),
+);
 
 async function main(argv: string[]): Promise<number> {
   // read before the commands exist: the app that loads the extensions adding commands needs them
@@ -35,13 +49,27 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     strict: false,
-    options: globalOptions,
+    options: parserOptions,
   });
-  const [command] = positionals;
-  if (values.help || !command) {
-    console.log(usage);
-    return values.help ? 0 : 1;
+  if (values.version) {
+    console.log(`sluice ${version()}`);
+    return 0;
   }
+  const [command] = positionals;
+  if (values.help || !command || command === 'help') {
+    const program = withGlobalOptions(new CliProgram());
+    addBuiltInCommands(program, () => {
+      throw new Error('The usage runs no command.');
+    });
+    const unknown = values.help || command ? undefined : unknownOption(argv);
+    if (unknown) {
+      console.error(`${unknown}\n\n${usage(program, false)}`);
+      return 1;
+    }
+    console.log(usage(program, true));
+    return 0;
+  }
+  const { createApp } = await import('./app/create.ts');
   const app = createApp({
     dir: text(values.dir),
     http: text(values.http),
@@ -51,16 +79,14 @@ async function main(argv: string[]): Promise<number> {
     dev: values.dev === true,
     logLevel: command === 'serve' ? undefined : 'warn',
   });
-  let result: number | undefined | 'unknown';
+  let result: number | undefined;
+  let program: CliProgram | undefined;
   try {
-    const program = await buildProgram(app);
+    program = await buildProgram(app);
     result = await program.run(argv);
-    if (result === 'unknown') {
-      console.error([usage, ...program.usageLines().filter((line) => !builtIn(line))].join('\n'));
-      result = 1;
-    }
   } catch (error) {
     console.error((error as Error).message);
+    if (error instanceof CliUsageError && program) console.error(`\n${usage(program, false)}`);
     result = 1;
   }
   if (result === -1) return -1;
@@ -79,70 +105,116 @@ async function main(argv: string[]): Promise<number> {
  */
 async function buildProgram(app: App): Promise<CliProgram> {
   await app.loadExtensions();
-  const program = new CliProgram();
-  for (const [name, { type }] of Object.entries(globalOptions))
-    program.option(type === 'string' ? `--${name} <value>` : `--${name}`);
+  const program = withGlobalOptions(new CliProgram());
   await app.hooks.runInit('cli.before', { program });
-  program
-    .command('serve')
-    .description('Serves the API.')
-    .action(() => serve(app));
-  program
-    .command('admin')
-    .command('create <email> <password>')
-    .description('Creates a superuser.')
-    .action((email: string, password: string) => createSuperuser(app, email, password));
+  addBuiltInCommands(program, () => app);
   await app.hooks.runInit('cli.after', { program });
   return program;
 }
 
-async function serve(app: App): Promise<number> {
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info({ signal }, 'Stopping…');
-    // stop() gives up on what hangs when the shutdown timeout runs out, then still closes the
-    // database; should it not return even so, the process exits anyway a moment later
-    const timeoutMs = app.options.shutdownTimeoutMs;
-    setTimeout(() => {
-      app.logger.error({ timeoutMs }, 'Did not stop within the shutdown timeout; exiting anyway.');
-      process.exit(1);
-    }, timeoutMs + HARD_EXIT_GRACE_MS).unref();
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.logger.error({ err: error }, 'Failed to stop cleanly.');
-        process.exit(1);
-      },
-    );
+function withGlobalOptions(program: CliProgram): CliProgram {
+  for (const [name, option] of Object.entries(globalOptions) as [string, GlobalOption][])
+    program.option(option.type === 'string' ? `--${name} <value>` : `--${name}`, option.description);
+  return program;
+}
+
+/** The first option of a command line naming no command that `sluice` does not know, said in one line. */
+function unknownOption(argv: string[]): string | undefined {
+  try {
+    parseArgs({ args: argv, allowPositionals: true, strict: true, options: parserOptions });
+    return undefined;
+  } catch (error) {
+    return parseErrorMessage(error);
+  }
+}
+
+/** `app`: the app the commands run on, asked for only when one runs. */
+function addBuiltInCommands(program: CliProgram, app: () => App): void {
+  program
+    .command('serve')
+    .description('Serves the API.')
+    .action(() => serve(app()));
+  // Sluice's `admin` and PocketBase's `superuser`
+  for (const group of ['admin', 'superuser']) {
+    const superusers = program.command(group);
+    superusers
+      .command('create <email> <password>')
+      .description('Creates a superuser.')
+      .action((email: string, password: string) => createSuperuser(app(), email, password));
+    superusers
+      .command('update <email> <password>')
+      .description('Changes a superuser’s password.')
+      .action((email: string, password: string) => updateSuperuser(app(), email, password));
+    superusers
+      .command('upsert <email> <password>')
+      .description('Creates a superuser, or changes its password.')
+      .action((email: string, password: string) => upsertSuperuser(app(), email, password));
+    superusers
+      .command('delete <email>')
+      .description('Deletes a superuser.')
+      .action((email: string) => deleteSuperuser(app(), email));
+    superusers
+      .command('list')
+      .description('Lists the superusers.')
+      .action(() => listSuperusers(app()));
+  }
+  const migrate = program
+    .command('migrate')
+    .description('Applies the pending migrations.')
+    .action(() => migrateUp(app()));
+  migrate
+    .command('up')
+    .description('Applies the pending migrations (every start does too).')
+    .action(() => migrateUp(app()));
+  migrate
+    .command('status')
+    .description('Lists the migrations, applied or pending.')
+    .action(() => migrationStatus(app()));
+  const collections = program.command('collections');
+  collections
+    .command('export [file]')
+    .description('Writes the collections as JSON (to stdout without a file).')
+    .action((file: string | undefined) => exportCollections(app(), file));
+  collections
+    .command('import <file>')
+    .option('--delete-missing', 'also deletes the collections the file does not name')
+    .description('Creates and updates the collections of a JSON export.')
+    .action((file: string, options: { deleteMissing?: boolean }) => importCollections(app(), file, options));
+}
+
+/** The commands and options; with `environment`, the environment settings too. */
+function usage(program: CliProgram, environment: boolean): string {
+  const column = (rows: [string, string][]) => {
+    const width = Math.max(...rows.map(([left]) => left.length));
+    return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join('\n');
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  try {
-    await app.start();
-  } catch (error) {
-    app.logger.fatal({ err: error }, `Sluice could not start: ${(error as Error).message}`);
-    return 1;
-  }
-  return -1;
+  const options = Object.entries(globalOptions).map(
+    ([name, option]: [string, GlobalOption]): [string, string] => [
+      `${'short' in option ? `-${option.short}, ` : ''}--${name}${'value' in option ? ` ${option.value}` : ''}`,
+      option.description,
+    ],
+  );
+  return [
+    'Usage: sluice <command> [options]',
+    '',
+    'Commands:',
+    ...program.usageLines(),
+    '  sluice help',
+    '',
+    'Options:',
+    column(options),
+    '',
+    ...(environment
+      ? ['Environment:', column(environmentSettings.map(([name, description]) => [name, description]))]
+      : ['Environment settings: sluice help']),
+  ].join('\n');
 }
 
-async function createSuperuser(app: App, email: string, password: string): Promise<number> {
-  try {
-    await app.bootstrap();
-    await app.services.records.create(SUPERUSERS, { email, password, passwordConfirm: password });
-    console.log(`Created superuser ${email}.`);
-    return 0;
-  } catch (error) {
-    const details = (error as { details?: Record<string, { message: string }> }).details ?? {};
-    const reasons = Object.entries(details).map(([field, detail]) => `${field}: ${detail.message}`);
-    console.error(`Could not create the superuser: ${(error as Error).message} ${reasons.join('; ')}`.trim());
-    return 1;
-  }
+function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
 }
-
-const builtIn = (line: string) => /^ {2}sluice (serve|admin create)\b/.test(line);
 
 function text(value: string | boolean | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;

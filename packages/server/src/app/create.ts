@@ -10,6 +10,7 @@ import { registerActivityRoutes } from '../activity/routes.ts';
 import { registerAdminRoutes } from '../admin/routes.ts';
 import { SUPERUSERS } from '../auth/accountability.ts';
 import { registerAuthRoutes } from '../auth/routes.ts';
+import { registerBackups } from '../backups/routes.ts';
 import { events, type SluiceEvents } from '../catalogue/events.ts';
 import { recordFiredEvents } from '../catalogue/fired-events.ts';
 import { openCluster } from '../cluster/index.ts';
@@ -50,6 +51,7 @@ import { registerWebhookRoutes } from '../webhooks/routes.ts';
 import { WriteRecorders } from '../writes/recorders.ts';
 import { createServices, type Services } from './services.ts';
 import { Shutdown } from './shutdown.ts';
+import { logStartupSummary } from './startup-summary.ts';
 import type { App, AppOptions } from './types.ts';
 
 function parseListen(http: string): { host: string; port: number } {
@@ -254,6 +256,7 @@ export function createApp(options: AppOptions = {}): App {
       registerPresetRoutes(app);
       registerHookRoutes(app);
       registerAdminRoutes(app);
+      await registerBackups(app);
       await hooks.runInit('routes.after', { app: fastify });
       await hooks.runInit('routes.custom.before', { app: fastify });
       registerCustomRoutes(fastify, customRoutes);
@@ -268,7 +271,7 @@ export function createApp(options: AppOptions = {}): App {
       hooks.start();
       deliveries.start();
       hooks.runAction('server.start', { server: fastify.server }, app.context());
-      logger.info({ url: app.url, dialect: database.dialect }, 'Sluice is listening.');
+      logStartupSummary(app, { database: options.databaseUrl ?? env.SLUICE_DATABASE_URL, redis: redisUrl });
     },
 
     async stop() {

@@ -22,19 +22,64 @@ describe('docs/events.md', () => {
 
 // ── every event named in the source documents is in the catalogue ─────────────────────────
 
-/** The documents whose hook vocabularies Sluice speaks: `../shared/seeds` from the repository root. */
+/**
+ * The documents whose hook vocabularies Sluice speaks: `../shared/seeds` from the repository
+ * root, when present. The names the tests need from them are kept in `document-events.json`,
+ * which the first test checks against the documents themselves.
+ */
 const DOCUMENTS = fileURLToPath(new URL('../../../../../shared/seeds/', import.meta.url));
+const DOCUMENT_EVENTS = './document-events.json';
 
 function document(prefix: string): string {
-  if (!existsSync(DOCUMENTS)) {
-    throw new Error(
-      `The source documents are missing: expected the folder ${DOCUMENTS} (../shared/seeds from the repository root).`,
-    );
-  }
   const file = readdirSync(DOCUMENTS).find((name) => name.startsWith(prefix) && name.endsWith('.txt'));
   if (!file) throw new Error(`No document ${prefix}*.txt in ${DOCUMENTS}.`);
   return readFileSync(join(DOCUMENTS, file), 'utf8');
 }
+
+/** What the documents name, read from them. */
+function documentEvents() {
+  const directus = document('003_');
+  return {
+    pocketbase: [...new Set(document('004_').match(/\bon[A-Z]\w+/g) ?? [])].sort(),
+    directus: {
+      systemCollections: [...between(directus, 'system collection names', ':::').matchAll(/`(\w+)`/g)].map(
+        (match) => match[1]!,
+      ),
+      filter: firstCells(between(directus, '### Filter', '### Action')),
+      action: firstCells(between(directus, '### Action', '### Init')),
+      init: firstCells(between(directus, '### Init', '### Schedule')),
+    },
+    directusLegacy: [
+      ...between(document('002_'), '### Event Scope Options', '## 3.').matchAll(
+        /^\|\s*`(\w+)`\s*\|([^|]*)\|([^|]*)\|([^|]*)\|/gm,
+      ),
+    ].map(([, context, actionsCell, collectionCell, beforeCell]) => ({
+      context: context!,
+      actions: [...actionsCell!.matchAll(/`(\w+)`/g)].map((match) => match[1]!),
+      collection: collectionCell!.trim().toLowerCase(),
+      before: beforeCell!.trim() === 'Optional',
+    })),
+    kuzzle: [...document('001_').matchAll(/app\.(pipe|hook)\.register\(\s*'([^']+)'/g)].map(
+      ([, via, name]) => ({
+        via: via as 'pipe' | 'hook',
+        name: name!,
+      }),
+    ),
+    qelos: [...document('000_').matchAll(/^\|\s*([\w:-]+)\s*\|\s*([\w-]+)\s*\|\s*([\w-]+)\s*\|\s*$/gm)]
+      .map(([, source, kind, eventName]) => ({ source: source!, kind: kind!, eventName: eventName! }))
+      .filter((row) => row.source !== 'source' && !/^-+$/.test(row.source)),
+  };
+}
+
+type DocumentEvents = ReturnType<typeof documentEvents>;
+
+const named = JSON.parse(readFileSync(new URL(DOCUMENT_EVENTS, import.meta.url), 'utf8')) as DocumentEvents;
+
+describe.skipIf(!existsSync(DOCUMENTS))('document-events.json', () => {
+  it('holds what the source documents name (vitest -u rewrites it)', async () => {
+    await expect(`${JSON.stringify(documentEvents(), null, 2)}\n`).toMatchFileSnapshot(DOCUMENT_EVENTS);
+  });
+});
 
 /** What one name of a document must resolve to. */
 interface Expectation {
@@ -100,7 +145,7 @@ function between(text: string, start: string, end: string): string {
 
 describe('the catalogue names every event of the source documents', () => {
   it('PocketBase: every on* hook', () => {
-    const names = [...new Set(document('004_').match(/\bon[A-Z]\w+/g) ?? [])].sort();
+    const names = named.pocketbase;
     expect(names.length).toBeGreaterThan(80);
     const expectations = names.map(
       (name): Expectation => ({
@@ -119,19 +164,11 @@ describe('the catalogue names every event of the source documents', () => {
   });
 
   it('Directus: the filter, action and init tables, scoped and system-collection forms', () => {
-    const text = document('003_');
-    const systemCollections = [...between(text, 'system collection names', ':::').matchAll(/`(\w+)`/g)].map(
-      (match) => match[1]!,
-    );
+    const { systemCollections } = named.directus;
     expect(systemCollections).toContain('users');
-    const sections: [HookKind, string][] = [
-      ['filter', between(text, '### Filter', '### Action')],
-      ['action', between(text, '### Action', '### Init')],
-      ['init', between(text, '### Init', '### Schedule')],
-    ];
     const expectations: Expectation[] = [];
-    for (const [kind, section] of sections) {
-      const names = firstCells(section);
+    for (const kind of ['filter', 'action', 'init'] as const) {
+      const names = named.directus[kind];
       expect(names.length, `${kind} table`).toBeGreaterThan(5);
       for (const name of names) {
         const items = /^\((?:<collection>)?\.\)(items\.\w+)$/.exec(name);
@@ -160,15 +197,12 @@ describe('the catalogue names every event of the source documents', () => {
   });
 
   it('Directus legacy keys: every context and action of the scope table', () => {
-    const table = between(document('002_'), '### Event Scope Options', '## 3.');
-    const rows = [...table.matchAll(/^\|\s*`(\w+)`\s*\|([^|]*)\|([^|]*)\|([^|]*)\|/gm)];
+    const rows = named.directusLegacy;
     expect(rows.length).toBeGreaterThan(10);
     const expectations: Expectation[] = [];
-    for (const [, context, actionsCell, collectionCell, beforeCell] of rows) {
-      const collection = collectionCell!.trim().toLowerCase();
-      const before = beforeCell!.trim() === 'Optional';
-      expect(DIRECTUS_LEGACY_CONTEXTS[context!], context).toEqual({ collection, before });
-      for (const [, action] of actionsCell!.matchAll(/`(\w+)`/g)) {
+    for (const { context, actions, collection, before } of rows) {
+      expect(DIRECTUS_LEGACY_CONTEXTS[context], context).toEqual({ collection, before });
+      for (const action of actions) {
         const bases =
           collection === 'required'
             ? [`${context}.${action}.articles`]
@@ -193,15 +227,15 @@ describe('the catalogue names every event of the source documents', () => {
   });
 
   it('Kuzzle: the pipes and hooks the document registers', () => {
-    const registered = [...document('001_').matchAll(/app\.(pipe|hook)\.register\(\s*'([^']+)'/g)];
-    expect(registered.map((match) => match[2])).toEqual(
+    const registered = named.kuzzle;
+    expect(registered.map(({ name }) => name)).toEqual(
       expect.arrayContaining(['server:afterNow', 'generic:document:beforeGet', 'hook:onError']),
     );
     const expectations = registered.map(
-      ([, via, name]): Expectation => ({
+      ({ via, name }): Expectation => ({
         name: `${via} ${name}`,
         vocabulary: 'kuzzle',
-        alias: name!,
+        alias: name,
         kinds: [via === 'pipe' ? 'filter' : 'action'],
       }),
     );
@@ -209,9 +243,7 @@ describe('the catalogue names every event of the source documents', () => {
   });
 
   it('Qelos: every {source, kind, eventName} of the event table', () => {
-    const rows = [...document('000_').matchAll(/^\|\s*([\w:-]+)\s*\|\s*([\w-]+)\s*\|\s*([\w-]+)\s*\|\s*$/gm)]
-      .map(([, source, kind, eventName]) => ({ source: source!, kind: kind!, eventName: eventName! }))
-      .filter((row) => row.source !== 'source' && !/^-+$/.test(row.source));
+    const rows = named.qelos;
     expect(rows.length).toBeGreaterThan(10);
     const expectations = rows.map(
       (triple): Expectation => ({

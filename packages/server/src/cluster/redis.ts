@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { lazyModule } from '../lazy-module.ts';
 import type { Cluster, ClusterHandler } from './types.ts';
+
+const ioredis = lazyModule<typeof import('ioredis')>('ioredis');
 
 export interface RedisClusterOptions {
   /** Put before every channel and key. Default `sluice:`. */
@@ -60,8 +63,8 @@ export class RedisCluster implements Cluster {
       commandTimeout: options.commandTimeoutMs ?? 5000,
       retryStrategy: (attempt: number) => Math.min(attempt * 100, 2000),
     };
-    this.#commands = new Redis(url, { ...connection, connectionName: `sluice-${this.id}` });
-    this.#subscriber = new Redis(url, { ...connection, connectionName: `sluice-${this.id}-sub` });
+    this.#commands = new (ioredis().Redis)(url, { ...connection, connectionName: `sluice-${this.id}` });
+    this.#subscriber = new (ioredis().Redis)(url, { ...connection, connectionName: `sluice-${this.id}-sub` });
     this.#watch(this.#commands, 'commands');
     this.#watch(this.#subscriber, 'subscriber');
     this.#subscriber.on('message', (channel: string, text: string) => this.#receive(channel, text));

@@ -1,9 +1,12 @@
 import { CompiledQuery, type DatabaseConnection, Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type Pg from 'pg';
+import { lazyModule } from '../lazy-module.ts';
 import { Gate } from './gate.ts';
 import { withLazyConnections } from './lazy-connections.ts';
 import { createScopes } from './scopes.ts';
 import { type Database, type DatabaseLimits, DEFAULT_MAX_WAITING, DEFAULT_WAIT_MS } from './types.ts';
+
+const pg = lazyModule<typeof Pg>('pg');
 
 const poolSize = 10;
 
@@ -27,13 +30,13 @@ const types = {
     if (oid === INT8) return parseInt8;
     if (oid === NUMERIC) return parseNumeric;
     if (textTypes.has(oid)) return (value: string) => value;
-    return pg.types.getTypeParser(oid, format as 'text');
+    return pg().types.getTypeParser(oid, format as 'text');
   },
 };
 
 export function createPostgresDatabase(url: string, limits: DatabaseLimits = {}): Database {
   const { queryTimeoutMs = 5000, waitMs = DEFAULT_WAIT_MS, maxWaiting = DEFAULT_MAX_WAITING } = limits;
-  const pool = new pg.Pool({
+  const pool = new (pg().Pool)({
     connectionString: url,
     max: poolSize,
     types,
@@ -75,7 +78,7 @@ export function createPostgresDatabase(url: string, limits: DatabaseLimits = {})
  * exhausted by the very statements being cancelled.
  */
 function cancelBackend(url: string, pid: number): void {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (pg().Client)({ connectionString: url });
   client.on('error', () => {});
   client
     .connect()

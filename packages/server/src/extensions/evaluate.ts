@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createJiti } from 'jiti';
 import { OWN_MODULE_ALIASES } from './own-modules.ts';
 
 /**
@@ -10,6 +9,8 @@ import { OWN_MODULE_ALIASES } from './own-modules.ts';
  * `prologue` is put before the first line (on that line, so line numbers stay true).
  */
 export async function evaluateFile(path: string, prologue = ''): Promise<unknown> {
+  // loaded with the first extension: a server without any does not hold the TypeScript compiler
+  const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url, { moduleCache: false, alias: OWN_MODULE_ALIASES });
   const source = await readFile(path, 'utf8');
   try {

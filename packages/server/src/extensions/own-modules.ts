@@ -6,7 +6,9 @@ import * as extensionsModule from './index.ts';
 /** Where the shims in `shims/` find the modules (a global: jiti evaluates them outside this module graph). */
 const OWN_MODULES = Symbol.for('sluice.own-modules');
 
-const shim = (file: string) => fileURLToPath(new URL(`./shims/${file}.cjs`, import.meta.url));
+// from the sources, whether this module runs from them or compiled into dist/ (no copy to keep)
+const shim = (file: string) =>
+  fileURLToPath(new URL(`../../src/extensions/shims/${file}.cjs`, import.meta.url));
 
 /**
  * The module names extension files may import wherever their folder lives, as jiti aliases: each

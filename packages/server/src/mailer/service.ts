@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { InvalidPayloadError, SluiceError } from '@sluice/hooks';
-import nodemailer from 'nodemailer';
 import type { Core } from '../app/core.ts';
 import type { MailAddress, MailMessage } from '../catalogue/events.ts';
 import type { SettingsService } from '../settings/service.ts';
@@ -156,6 +155,8 @@ export class Mailer {
       );
       throw mailDisabled();
     }
+    // loaded on the first send: a server that sends no mail does not hold the SMTP client
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: smtp.host,
       port: smtp.port,

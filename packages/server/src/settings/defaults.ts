@@ -42,6 +42,7 @@ export function defaultSettings() {
     trustedProxy: { headers: [] as string[], useLeftmostIP: false },
     /** Days the activity log and revisions are kept (0: for ever); a clean-up runs every hour. */
     activity: { maxDays: 0, revisionsMaxDays: 0 },
+    backups: { cron: '', cronMaxKeep: 3 },
   };
 }
 

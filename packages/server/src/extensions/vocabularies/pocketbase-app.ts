@@ -188,7 +188,7 @@ export function pocketbaseCron(hooks: Hooks<any, any>, owner: string) {
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-interface HttpSendOptions {
+export interface HttpSendOptions {
   url: string;
   method?: string;
   body?: string | Data;
