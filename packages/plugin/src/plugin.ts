@@ -1,16 +1,24 @@
 import { verifyWebhook } from './signature.ts';
 
-/** An event as Sluice delivers it to plugins. */
+/**
+ * An event as it leaves Sluice (the body of every webhook and plugin delivery): a committed
+ * write, or a custom event dispatched by an extension or a plugin.
+ */
 export interface EventRecord {
   id: string;
+  /** ISO 8601, when the event happened. */
   time: string;
+  /** Qelos' triple: `auth` / `users` / `user-created`; custom events have the source `plugin:<name>`. */
   source: string;
   kind: string;
   eventName: string;
-  name?: string;
-  tags?: string[];
-  user?: string | null;
-  metadata?: Record<string, unknown>;
+  /** The catalogue name, e.g. `records.create`; `plugin.event` for custom events. */
+  name: string;
+  tags: readonly string[];
+  /** The id of the user the event is about or who caused it; null for a guest or the system. */
+  user: string | null;
+  /** The record written (the removed one after a delete), or a custom event's metadata. */
+  metadata: Record<string, unknown>;
 }
 
 /** Which events a handler wants; `*` on any field matches every value. */

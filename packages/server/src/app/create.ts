@@ -15,6 +15,8 @@ import { SchemaCache } from '../collections/store.ts';
 import { type CallOptions, type HookContext, system } from '../context.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrations.ts';
+import { registerEventRoutes } from '../events/routes.ts';
+import { streamRecorder } from '../events/stream.ts';
 import { type CustomRoutes, registerCustomRoutes } from '../extensions/custom-routes.ts';
 import { discoverExtensions } from '../extensions/discover.ts';
 import {
@@ -31,6 +33,7 @@ import { registerSystemRoutes } from '../http/system-routes.ts';
 import { createLogger } from '../logger.ts';
 import { outboxRecorder } from '../outbox/recorder.ts';
 import { DeliveryWorker } from '../outbox/worker.ts';
+import { registerPluginRoutes } from '../plugins/routes.ts';
 import { registerRealtimeRoutes } from '../realtime/routes.ts';
 import { registerRecordRoutes } from '../records/routes.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
@@ -147,6 +150,7 @@ export function createApp(options: AppOptions = {}): App {
           logger,
           mustLoad: env.SLUICE_EXTENSIONS_MUST_LOAD === 'true',
           routes: customRoutes,
+          sendEvent: app.services.events.sender,
           context: {
             services: app.services,
             database: database.db,
@@ -195,6 +199,8 @@ export function createApp(options: AppOptions = {}): App {
           outboxRecorder(app, subscribers, () => deliveries.nudge()),
           () => subscribers.size > 0,
         );
+        const stream = app.services.events.stream;
+        app.recorders.add(streamRecorder(app, stream), () => stream.size > 0);
         await app.services.settings.storeDefaults(app.context());
         secret = await app.services.settings.secret(database.db);
         await createAdminFromEnv(app);
@@ -221,6 +227,8 @@ export function createApp(options: AppOptions = {}): App {
       registerRealtimeRoutes(app, membership?.broker);
       registerSettingsRoutes(app);
       registerWebhookRoutes(app);
+      registerPluginRoutes(app);
+      registerEventRoutes(app);
       registerHookRoutes(app);
       await hooks.runInit('routes.after', { app: fastify });
       await hooks.runInit('routes.custom.before', { app: fastify });

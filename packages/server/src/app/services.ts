@@ -3,8 +3,10 @@ import type { ListResult } from '../catalogue/events.ts';
 import { CollectionsService } from '../collections/service.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
 import type { CallOptions, HookContext } from '../context.ts';
+import { EventsService } from '../events/service.ts';
 import { type MailServiceClass, mailServiceClass } from '../mailer/directus.ts';
 import { Mailer } from '../mailer/service.ts';
+import { PluginsService } from '../plugins/service.ts';
 import { createRecord } from '../records/operations/create.ts';
 import { deleteRecord } from '../records/operations/delete.ts';
 import { listRecords } from '../records/operations/list.ts';
@@ -69,6 +71,10 @@ export interface Services {
   settings: SettingsService;
   /** The webhook endpoints committed events are delivered to. */
   webhooks: WebhooksService;
+  /** Remote plugins: their keys and the hooks they register. */
+  plugins: PluginsService;
+  /** Custom events (`POST /api/events`, `events.dispatch`) and the stream of every event. */
+  events: EventsService;
   /** Email over SMTP (the settings' `smtp`): `send`, templates, the auth flows' emails. */
   mail: Mailer;
   /** Directus' `new MailService({ schema }).send({ to, template: { name, data } })`. */
@@ -79,11 +85,14 @@ export interface Services {
 export function createServices(core: Core, extensions: string | false | undefined): Services {
   const settings = new SettingsService(core);
   const mail = new Mailer(core, settings, extensions);
+  const webhooks = new WebhooksService(core);
   return {
     records: new RecordsService(core),
     collections: new CollectionsService(core),
     settings,
-    webhooks: new WebhooksService(core),
+    webhooks,
+    plugins: new PluginsService(core, webhooks),
+    events: new EventsService(core, webhooks),
     mail,
     MailService: mailServiceClass(mail),
   };

@@ -1,9 +1,11 @@
+import type { Agent } from 'undici';
 import type { Core } from '../app/core.ts';
 import { formatDate, nowDate } from '../records/dates.ts';
 import type { WebhooksService } from '../webhooks/service.ts';
-import { findWebhook } from '../webhooks/store.ts';
+import { findEndpoint } from '../webhooks/store.ts';
+import { InFlightLimit } from './in-flight.ts';
 import { nextRetryDelay, retryDelaysFrom } from './schedule.ts';
-import { send } from './send.ts';
+import { deliveryAgent, send } from './send.ts';
 import { claimDue, type Delivery, pruneDelivered, saveOutcome } from './store.ts';
 
 const BATCH = 20;
@@ -15,6 +17,8 @@ const PRUNE_EVERY_MS = 3600_000;
 /** How often the webhooks other instances changed are picked up. */
 const REFRESH_EVERY_MS = 30_000;
 const DEFAULT_POLL_MS = 5_000;
+/** Requests in flight to one endpoint at most (`SLUICE_WEBHOOKS_MAX_IN_FLIGHT`). */
+const DEFAULT_MAX_IN_FLIGHT = 10;
 
 /**
  * Sends the outbox's due deliveries: when nudged after a commit that wrote some, and every poll
@@ -24,6 +28,10 @@ const DEFAULT_POLL_MS = 5_000;
 export class DeliveryWorker {
   readonly #delays: readonly number[];
   readonly #pollMs: number;
+  readonly #maxInFlight: number;
+  readonly #inFlight: InFlightLimit;
+  /** Connections to webhooks (private targets refused unless allowed) and to plugins' hooks. */
+  #agents: { webhooks: Agent; plugins: Agent } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
@@ -39,10 +47,17 @@ export class DeliveryWorker {
     this.#delays = retryDelaysFrom(core.env.SLUICE_WEBHOOKS_RETRY_MS);
     const poll = Number(core.env.SLUICE_WEBHOOKS_POLL_MS);
     this.#pollMs = Number.isFinite(poll) && poll > 0 ? poll : DEFAULT_POLL_MS;
+    const inFlight = Number(core.env.SLUICE_WEBHOOKS_MAX_IN_FLIGHT);
+    this.#maxInFlight = Number.isInteger(inFlight) && inFlight > 0 ? inFlight : DEFAULT_MAX_IN_FLIGHT;
+    this.#inFlight = new InFlightLimit(this.#maxInFlight);
   }
 
   start(): void {
     this.#started = true;
+    this.#agents = {
+      webhooks: deliveryAgent(this.webhooks.allowPrivate, this.#maxInFlight),
+      plugins: deliveryAgent(true, this.#maxInFlight),
+    };
     this.#stopping = new AbortController();
     this.nudge();
   }
@@ -60,6 +75,9 @@ export class DeliveryWorker {
     clearTimeout(this.#timer);
     this.#stopping.abort();
     await this.#running;
+    const agents = this.#agents;
+    this.#agents = undefined;
+    await Promise.all([agents?.webhooks.destroy(), agents?.plugins.destroy()]);
   }
 
   #schedule(ms: number): void {
@@ -107,15 +125,20 @@ export class DeliveryWorker {
 
   async #deliver(delivery: Delivery): Promise<void> {
     const db = this.core.database.db;
-    const webhook = await findWebhook(db, delivery.webhook);
-    if (!webhook) return;
+    const endpoint = await findEndpoint(db, delivery.webhook);
+    const agents = this.#agents;
+    if (!endpoint || !agents) return;
+    const { webhook, plugin } = endpoint;
     let result: Awaited<ReturnType<typeof send>>;
     try {
-      result = await send(webhook, delivery.id, JSON.stringify(delivery.payload), {
-        timeoutMs: TIMEOUT_MS,
-        allowPrivate: this.webhooks.allowPrivate,
-        stopping: this.#stopping.signal,
-      });
+      result = await this.#inFlight.run(webhook.id, () =>
+        send(webhook, delivery.id, JSON.stringify(delivery.payload), {
+          timeoutMs: TIMEOUT_MS,
+          allowPrivate: plugin !== '' || this.webhooks.allowPrivate,
+          dispatcher: plugin ? agents.plugins : agents.webhooks,
+          stopping: this.#stopping.signal,
+        }),
+      );
     } catch (error) {
       if (!this.#stopping.signal.aborted) throw error;
       await saveOutcome(db, delivery.id, {
@@ -133,8 +156,11 @@ export class DeliveryWorker {
     }
     if (status === 410) {
       await saveOutcome(db, delivery.id, { status: 'failed', attempts, nextAttemptAt: '' });
-      await this.webhooks.update(webhook.id, { enabled: false }, this.core.context());
-      this.core.logger.warn({ webhook: webhook.id }, 'A webhook answered 410 Gone: it is now disabled.');
+      await this.webhooks.disable(webhook.id, this.core.context());
+      this.core.logger.warn(
+        { webhook: webhook.id, plugin },
+        'A webhook answered 410 Gone: it is now disabled.',
+      );
       return;
     }
     const delay = nextRetryDelay(attempts.length, this.#delays, result.retryAfterMs);

@@ -142,6 +142,7 @@ describe('directus vocabulary (register functions)', () => {
       'fields.create',
       'settings.create',
       'webhooks.create',
+      'plugins.create',
     ]);
   });
 });
