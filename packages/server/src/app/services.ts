@@ -92,7 +92,7 @@ export function createServices(core: Core, extensions: string | false | undefine
     settings,
     webhooks,
     plugins: new PluginsService(core, webhooks),
-    events: new EventsService(core, webhooks),
+    events: new EventsService(core),
     mail,
     MailService: mailServiceClass(mail),
   };

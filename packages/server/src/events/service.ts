@@ -6,8 +6,7 @@ import { PLUGIN_EVENT, toPluginEvent } from '../extensions/plugin-events.ts';
 import type { HandlerContext, PluginEventSender } from '../extensions/types.ts';
 import { isJsonObject } from '../json.ts';
 import type { EventRecord } from '../outbox/event-record.ts';
-import { insertDeliveries } from '../outbox/recorder.ts';
-import type { WebhooksService } from '../webhooks/service.ts';
+import { recordEvent } from '../outbox/events.ts';
 import { EventStream } from './stream.ts';
 
 const PREFIX = 'plugin:';
@@ -22,10 +21,7 @@ const FIELD = /^[^\s/]+$/;
 export class EventsService {
   readonly stream = new EventStream();
 
-  constructor(
-    private readonly app: Core,
-    private readonly webhooks: WebhooksService,
-  ) {}
+  constructor(private readonly app: Core) {}
 
   /**
    * `{user, source, kind, eventName, metadata}` → the event. A plugin (`plugin` its name)
@@ -84,13 +80,8 @@ export class EventsService {
   /** Its deliveries in one transaction; then, once it commits, the actions and the stream. */
   async #record(event: EventRecord, ctx: HookContext): Promise<void> {
     await inTransaction(this.app, ctx, async (tx) => {
-      const subscribed = this.webhooks.subscribers.matching(PLUGIN_EVENT, event.tags, () => event);
-      if (subscribed.length > 0) {
-        await insertDeliveries(tx.database, event, subscribed);
-        tx.scope?.onCommit(() => this.webhooks.deliveriesDue());
-      }
+      await recordEvent(tx, event);
       this.app.hooks.runAction(PLUGIN_EVENT, event, tx, event.tags);
-      tx.scope?.onCommit(() => this.stream.publish(event));
     });
   }
 }

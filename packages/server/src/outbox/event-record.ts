@@ -44,11 +44,11 @@ export function withoutSecretKeys(value: unknown): unknown {
 
 /** The Qelos triple of a write's event. */
 export function writeTriple(catalogue: Catalogue, write: WriteRecord): Triple {
-  return qelosTriple(catalogue, `${write.context}.${write.action}`, write.tags, {
-    source: write.context,
-    kind: write.collection ?? write.context,
-    eventName: write.action,
-  });
+  return qelosTriple(catalogue, `${write.context}.${write.action}`, write.tags, derivedTriple(write));
+}
+
+function derivedTriple(write: WriteRecord): Triple {
+  return { source: write.context, kind: write.collection ?? write.context, eventName: write.action };
 }
 
 /** Each write's one record, whichever recorder (the outbox, the event stream) asks first. */
@@ -75,15 +75,38 @@ function newEventRecord(
   user: string | null,
   now: Date,
 ): EventRecord {
-  const name = `${write.context}.${write.action}`;
-  const triple = writeTriple(catalogue, write);
-  return {
-    id: randomUUID(),
-    time: now.toISOString(),
-    ...triple,
-    name,
+  return actionEventRecord(catalogue, {
+    name: `${write.context}.${write.action}`,
     tags: write.tags,
     user,
-    metadata: withoutSecretKeys(write.record) as Record<string, unknown>,
+    record: write.record,
+    derived: derivedTriple(write),
+    now,
+  });
+}
+
+/**
+ * The event record of a committed action event: its Qelos triple from the catalogue (else
+ * `derived`), `record` without secrets as its metadata.
+ */
+export function actionEventRecord(
+  catalogue: Catalogue,
+  event: {
+    name: string;
+    tags: readonly string[];
+    user: string | null;
+    record: unknown;
+    derived: Triple;
+    now?: Date;
+  },
+): EventRecord {
+  return {
+    id: randomUUID(),
+    time: (event.now ?? new Date()).toISOString(),
+    ...qelosTriple(catalogue, event.name, event.tags, event.derived),
+    name: event.name,
+    tags: event.tags,
+    user: event.user,
+    metadata: withoutSecretKeys(event.record) as Record<string, unknown>,
   };
 }

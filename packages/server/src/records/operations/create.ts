@@ -3,6 +3,8 @@ import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
+import { actionEventRecord } from '../../outbox/event-record.ts';
+import { recordEvent } from '../../outbox/events.ts';
 import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import { assertRuleNotLocked, collectionLookup, recordMatches, ruleCondition } from '../rules.ts';
@@ -74,6 +76,16 @@ export async function createRecord(
         { event: 'auth.signup', collection: collection.name, record: signedUp },
         tx,
         tags,
+      );
+      await recordEvent(
+        tx,
+        actionEventRecord(app.catalogue, {
+          name: 'auth.signup',
+          tags,
+          user: signedUp.id,
+          record: signedUp,
+          derived: { source: 'auth', kind: 'signup', eventName: collection.name },
+        }),
       );
     }
     return record;
