@@ -10,8 +10,11 @@ import { claimDue, type Delivery, pruneDelivered, saveOutcome } from './store.ts
 
 const BATCH = 20;
 const TIMEOUT_MS = 15_000;
-/** Longer than a send may take, so that a lease only runs out when its worker is gone. */
-const LEASE_MS = 60_000;
+/**
+ * Longer than a send may take, so that a lease only runs out when its worker is gone
+ * (`SLUICE_WEBHOOKS_LEASE_MS`).
+ */
+const DEFAULT_LEASE_MS = 60_000;
 const RETENTION_MS = 7 * 24 * 3600_000;
 const PRUNE_EVERY_MS = 3600_000;
 /** How often the webhooks other instances changed are picked up. */
@@ -28,6 +31,7 @@ const DEFAULT_MAX_IN_FLIGHT = 10;
 export class DeliveryWorker {
   readonly #delays: readonly number[];
   readonly #pollMs: number;
+  readonly #leaseMs: number;
   readonly #maxInFlight: number;
   readonly #inFlight: InFlightLimit;
   /** Connections to webhooks (private targets refused unless allowed) and to plugins' hooks. */
@@ -45,10 +49,9 @@ export class DeliveryWorker {
     private readonly webhooks: WebhooksService,
   ) {
     this.#delays = retryDelaysFrom(core.env.SLUICE_WEBHOOKS_RETRY_MS);
-    const poll = Number(core.env.SLUICE_WEBHOOKS_POLL_MS);
-    this.#pollMs = Number.isFinite(poll) && poll > 0 ? poll : DEFAULT_POLL_MS;
-    const inFlight = Number(core.env.SLUICE_WEBHOOKS_MAX_IN_FLIGHT);
-    this.#maxInFlight = Number.isInteger(inFlight) && inFlight > 0 ? inFlight : DEFAULT_MAX_IN_FLIGHT;
+    this.#pollMs = positive(core.env.SLUICE_WEBHOOKS_POLL_MS) ?? DEFAULT_POLL_MS;
+    this.#leaseMs = positive(core.env.SLUICE_WEBHOOKS_LEASE_MS) ?? DEFAULT_LEASE_MS;
+    this.#maxInFlight = Math.floor(positive(core.env.SLUICE_WEBHOOKS_MAX_IN_FLIGHT) ?? DEFAULT_MAX_IN_FLIGHT);
     this.#inFlight = new InFlightLimit(this.#maxInFlight);
   }
 
@@ -116,7 +119,7 @@ export class DeliveryWorker {
       claimed = await claimDue(
         this.core.database,
         nowDate(),
-        formatDate(new Date(Date.now() + LEASE_MS)),
+        formatDate(new Date(Date.now() + this.#leaseMs)),
         BATCH,
       );
       await Promise.all(claimed.map((delivery) => this.#deliver(delivery)));
@@ -175,4 +178,10 @@ export class DeliveryWorker {
     });
     if (delay < this.#pollMs) setTimeout(() => this.nudge(), delay).unref();
   }
+}
+
+/** A setting that must be a positive number; undefined when unset or not one. */
+function positive(value: string | undefined): number | undefined {
+  const number = Number(value);
+  return value && Number.isFinite(number) && number > 0 ? number : undefined;
 }
