@@ -3,6 +3,7 @@ import { createApp } from './app/create.ts';
 import type { App } from './app/types.ts';
 import { SUPERUSERS } from './auth/accountability.ts';
 import { CliProgram } from './cli-program.ts';
+import { tailEvents } from './events/tail.ts';
 
 /** How long after the shutdown timeout the process exits even if stop() has not returned. */
 const HARD_EXIT_GRACE_MS = 1000;
@@ -10,6 +11,7 @@ const HARD_EXIT_GRACE_MS = 1000;
 const usage = `Usage:
   sluice serve [--dir DATA] [--http HOST:PORT] [--origins ORIGIN,…] [--extensions DIR] [--dev]
   sluice admin create EMAIL PASSWORD [--dir DATA]
+  sluice events tail [--url URL] [--token TOKEN] [--filter PATTERNS] [--json]
 
 --origins: the origins whose pages may call the API (CORS); default * (every origin).
 
@@ -89,6 +91,23 @@ async function buildProgram(app: App): Promise<CliProgram> {
     .command('create <email> <password>')
     .description('Creates a superuser.')
     .action((email: string, password: string) => createSuperuser(app, email, password));
+  program
+    .command('events')
+    .command('tail')
+    .description('Prints the events a running Sluice fires (SLUICE_URL, SLUICE_TOKEN: a superuser token).')
+    .option('--url <url>')
+    .option('--token <token>')
+    .option('--filter <patterns>')
+    .option('--json')
+    .action((options: { url?: string; token?: string; filter?: string; json?: boolean }) =>
+      tailEvents({
+        url: options.url ?? process.env.SLUICE_URL ?? 'http://127.0.0.1:8090',
+        token: options.token ?? process.env.SLUICE_TOKEN ?? '',
+        filter: options.filter,
+        json: options.json === true,
+        write: (line) => console.log(line),
+      }),
+    );
   await app.hooks.runInit('cli.after', { program });
   return program;
 }
