@@ -28,6 +28,20 @@ export interface SendOptions {
  * POSTs an event to a webhook, signed per Standard Webhooks: `webhook-id` (the delivery's id,
  * the same on every retry), `webhook-timestamp` and `webhook-signature`.
  */
+/** One signer per secret: its key is decoded once, not per delivery. */
+const signers = new Map<string, Signer>();
+
+function signerOf(secret: string): Signer {
+  let signer = signers.get(secret);
+  if (!signer) {
+    // a rotated secret's signer is dropped with the rest, rather than kept for ever
+    if (signers.size >= 1000) signers.clear();
+    signer = new Signer(secret);
+    signers.set(secret, signer);
+  }
+  return signer;
+}
+
 /**
  * The connection pool deliveries go through: kept alive per endpoint, at most
  * `connections` per endpoint, and each host name resolved and checked at connect time.
@@ -52,7 +66,6 @@ export async function send(
   });
   const refused = urlProblem(webhook.url, options.allowPrivate);
   if (refused) return { attempt: attempt(0, refused) };
-  const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
     // undici's request follows no redirect, which could lead to an address the checks refuse
     const response = await request(webhook.url, {
@@ -61,13 +74,19 @@ export async function send(
         'content-type': 'application/json',
         'webhook-id': deliveryId,
         'webhook-timestamp': String(Math.floor(time.getTime() / 1000)),
-        'webhook-signature': new Signer(webhook.secret).sign(deliveryId, time, body),
+        'webhook-signature': signerOf(webhook.secret).sign(deliveryId, time, body),
       },
       body,
       dispatcher: options.dispatcher,
-      signal: AbortSignal.any([timeout, options.stopping]),
+      // undici's own timeouts: cheaper than a timer signal per request
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      signal: options.stopping,
     });
-    const excerpt = await excerptOf(response.body);
+    const excerpt =
+      response.headers['content-length'] === '0'
+        ? await response.body.dump().then(() => '')
+        : await excerptOf(response.body);
     const retryAfter = response.headers['retry-after'];
     return {
       attempt: attempt(response.statusCode, excerpt),
@@ -77,9 +96,11 @@ export async function send(
     };
   } catch (error) {
     if (options.stopping.aborted) throw error;
-    const message = timeout.aborted
-      ? `Timed out after ${options.timeoutMs} ms.`
-      : String((error as Error).cause ?? (error as Error).message);
+    const code = (error as { code?: string }).code;
+    const message =
+      code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+        ? `Timed out after ${options.timeoutMs} ms.`
+        : String((error as Error).cause ?? (error as Error).message);
     return { attempt: attempt(0, message) };
   }
 }
