@@ -14,18 +14,10 @@ import {
   type Storage,
   until,
 } from './helpers.ts';
-import { eventually } from './receiver.ts';
+import { eventually, freePort } from './receiver.ts';
 
 const sluiceBin = fileURLToPath(new URL('../packages/server/bin/sluice.js', import.meta.url));
 const RECORDS = 20;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** `sluice serve` as its own process, on `port`, ready to answer. */
 async function serve(storage: Storage, port: number): Promise<ChildProcess> {

@@ -1,21 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Dialect, dialects, startServer, type TestServer, until } from './helpers.ts';
-import { eventually } from './receiver.ts';
+import { eventually, freePort } from './receiver.ts';
 
 const root = join(import.meta.dirname, '..');
-
-/** A free port on 127.0.0.1, nothing listening on it yet. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Forwards every request on `port` to `target`: Sluice, reachable there only from now on. */
 async function forward(port: number, target: string): Promise<Server> {
