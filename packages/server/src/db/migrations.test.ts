@@ -54,8 +54,13 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
     ]);
 
     const migrations = await database.reader.selectFrom('_migrations').select('file').execute();
-    expect(migrations.map((row) => row.file).sort()).toEqual(['1_default_collections', '2_webhooks_outbox']);
+    expect(migrations.map((row) => row.file).sort()).toEqual([
+      '1_default_collections',
+      '2_webhooks_outbox',
+      '6_plugins',
+    ]);
     expect(await database.reader.selectFrom('_webhooks').selectAll().execute()).toEqual([]);
+    expect(await database.reader.selectFrom('_plugins').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_outbox').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_params').selectAll().execute()).toEqual([]);
   });
