@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Core } from '../app/core.ts';
-import { newId } from '../collections/ids.ts';
 import { nowDate } from '../records/dates.ts';
 import type { WebhookSubscribers } from '../webhooks/subscribers.ts';
 import type { WriteRecorder } from '../writes/recorders.ts';
@@ -45,7 +45,8 @@ export async function insertDeliveries(
     .insertInto(OUTBOX)
     .values(
       webhooks.map((webhook) => ({
-        id: `msg_${newId()}`,
+        // randomUUID draws from a cached pool: cheaper per row than a fresh random read
+        id: `msg_${randomUUID()}`,
         webhook,
         eventId: event.id,
         name: event.name,
