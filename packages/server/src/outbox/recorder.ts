@@ -33,6 +33,15 @@ export function outboxRecorder(
   };
 }
 
+/**
+ * `msg_`, the time, then randomness: ids in the order they are made, so that a write appends to
+ * the end of the outbox's key instead of touching a page anywhere in it (fewer pages to commit).
+ * randomUUID draws from a cached pool: cheaper per row than a fresh random read.
+ */
+function deliveryId(): string {
+  return `msg_${Date.now().toString(36)}${randomUUID().replaceAll('-', '').slice(0, 20)}`;
+}
+
 /** One pending delivery of `event` to each of `webhooks`, in `executor`'s transaction. */
 export async function insertDeliveries(
   executor: Kysely<any>,
@@ -45,8 +54,7 @@ export async function insertDeliveries(
     .insertInto(OUTBOX)
     .values(
       webhooks.map((webhook) => ({
-        // randomUUID draws from a cached pool: cheaper per row than a fresh random read
-        id: `msg_${randomUUID()}`,
+        id: deliveryId(),
         webhook,
         eventId: event.id,
         name: event.name,
