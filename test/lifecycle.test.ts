@@ -283,7 +283,9 @@ describe('sluice CLI', () => {
       const hello = await run(['hello', 'world', '--shout', ...where]);
       expect(hello.stderr).toBe('');
       expect(hello.code).toBe(0);
-      expect(hello.stdout).toBe('commands: hello,serve,admin,superuser,migrate,collections\nHELLO, WORLD!\n');
+      expect(hello.stdout).toBe(
+        'commands: hello,serve,admin,superuser,migrate,collections,events\nHELLO, WORLD!\n',
+      );
       const admin = await run(['admin', 'create', 'cli@example.com', 'password-123', ...where]);
       expect(admin.code).toBe(0);
       expect(admin.stdout).toContain('Created superuser cli@example.com.');

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +10,7 @@ import {
   type TestServer,
   until,
 } from './helpers.ts';
+import { type Answer, startReceiver } from './receiver.ts';
 
 const ALLOW_PRIVATE = { SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true' };
 
@@ -122,43 +121,6 @@ describe('webhook targets without SLUICE_WEBHOOKS_ALLOW_PRIVATE', () => {
     }
   });
 });
-
-interface Received {
-  headers: Record<string, string>;
-  body: string;
-}
-
-interface Answer {
-  status: number;
-  headers?: Record<string, string>;
-}
-
-/** An HTTP receiver on 127.0.0.1; `answer` says how to answer the n-th request (from 1). */
-async function startReceiver(answer: (n: number) => Answer | Promise<Answer> = () => ({ status: 200 })) {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', async () => {
-      received.push({
-        headers: request.headers as Record<string, string>,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const { status, headers } = await answer(received.length);
-      response.writeHead(status, headers).end(`answer ${received.length}`);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    received,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 const DELIVERY_ENV = {
   ...ALLOW_PRIVATE,

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Plugin } from './plugin.ts';
+import { NotRegisteredError } from './errors.ts';
 import { WebhookVerificationError } from './signature.ts';
 
 const MAX_BODY = 1024 * 1024;
@@ -25,12 +25,16 @@ function reply(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-/** Serves the manifest at `GET /manifest.json` and takes deliveries at the hook path. */
-export function servePlugin(plugin: Plugin): Server {
+/**
+ * Takes deliveries at `hookPath`: 200 when every matching handler succeeded, 401 for a bad
+ * signature, 500 when a handler threw and 503 before registration (Sluice then tries again).
+ */
+export function servePlugin(
+  plugin: { handle(headers: IncomingMessage['headers'], rawBody: string): Promise<number> },
+  hookPath: string,
+): Server {
   return createServer((request, response) => {
-    const manifest = plugin.manifest();
-    if (request.method === 'GET' && request.url === '/manifest.json') return reply(response, 200, manifest);
-    if (request.method !== 'POST' || request.url !== manifest.hookPath)
+    if (request.method !== 'POST' || request.url !== hookPath)
       return reply(response, 404, { message: 'Not found.' });
     readBody(request)
       .then((body) => plugin.handle(request.headers, body))
@@ -40,6 +44,8 @@ export function servePlugin(plugin: Plugin): Server {
           if (error instanceof WebhookVerificationError) reply(response, 401, { message: error.message });
           else if (error instanceof SyntaxError)
             reply(response, 400, { message: 'The delivery is not JSON.' });
+          else if (error instanceof NotRegisteredError)
+            reply(response, 503, { message: 'Not registered yet.' });
           else reply(response, 500, { message: 'A handler failed.' });
         },
       );

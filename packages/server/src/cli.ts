@@ -13,6 +13,7 @@ import {
   upsertSuperuser,
 } from './cli/superusers.ts';
 import { CliProgram, CliUsageError, parseErrorMessage } from './cli-program.ts';
+import { tailEvents } from './events/tail.ts';
 
 /** The options `sluice` itself reads, for every command. */
 const globalOptions = {
@@ -180,6 +181,23 @@ function addBuiltInCommands(program: CliProgram, app: () => App): void {
     .option('--delete-missing', 'also deletes the collections the file does not name')
     .description('Creates and updates the collections of a JSON export.')
     .action((file: string, options: { deleteMissing?: boolean }) => importCollections(app(), file, options));
+  program
+    .command('events')
+    .command('tail')
+    .description('Prints the events a running Sluice fires (SLUICE_URL, SLUICE_TOKEN: a superuser token).')
+    .option('--url <url>')
+    .option('--token <token>')
+    .option('--filter <patterns>')
+    .option('--json')
+    .action((options: { url?: string; token?: string; filter?: string; json?: boolean }) =>
+      tailEvents({
+        url: options.url ?? process.env.SLUICE_URL ?? 'http://127.0.0.1:8090',
+        token: options.token ?? process.env.SLUICE_TOKEN ?? '',
+        filter: options.filter,
+        json: options.json === true,
+        write: (line) => console.log(line),
+      }),
+    );
 }
 
 /** The commands and options; with `environment`, the environment settings too. */

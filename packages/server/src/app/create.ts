@@ -21,6 +21,8 @@ import { SchemaCache } from '../collections/store.ts';
 import { type CallOptions, type HookContext, system } from '../context.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrations.ts';
+import { registerEventRoutes } from '../events/routes.ts';
+import { streamRecorder } from '../events/stream.ts';
 import { type CustomRoutes, registerCustomRoutes } from '../extensions/custom-routes.ts';
 import { defineHook } from '../extensions/define.ts';
 import {
@@ -41,6 +43,7 @@ import { registerSystemRoutes } from '../http/system-routes.ts';
 import { createLogger } from '../logger.ts';
 import { outboxRecorder } from '../outbox/recorder.ts';
 import { DeliveryWorker } from '../outbox/worker.ts';
+import { registerPluginRoutes } from '../plugins/routes.ts';
 import { registerPresetRoutes } from '../presets/routes.ts';
 import { registerRealtimeRoutes } from '../realtime/routes.ts';
 import { registerRecordRoutes } from '../records/routes.ts';
@@ -170,6 +173,7 @@ export function createApp(options: AppOptions = {}): App {
           logger,
           mustLoad: env.SLUICE_EXTENSIONS_MUST_LOAD === 'true',
           routes: customRoutes,
+          sendEvent: app.services.events.sender,
           context: {
             services: app.services,
             database: database.db,
@@ -222,6 +226,8 @@ export function createApp(options: AppOptions = {}): App {
           outboxRecorder(app, subscribers, () => deliveries.nudge()),
           () => subscribers.size > 0,
         );
+        const stream = app.services.events.stream;
+        app.recorders.add(streamRecorder(app, stream), () => stream.size > 0);
         await app.services.settings.storeDefaults(app.context());
         secret = await app.services.settings.secret(database.db);
         await createAdminFromEnv(app);
@@ -254,6 +260,8 @@ export function createApp(options: AppOptions = {}): App {
       registerActivityRoutes(app);
       registerAccessRoutes(app);
       registerPresetRoutes(app);
+      registerPluginRoutes(app);
+      registerEventRoutes(app);
       registerHookRoutes(app);
       registerAdminRoutes(app);
       await registerBackups(app);

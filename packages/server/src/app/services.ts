@@ -6,10 +6,12 @@ import type { ListResult } from '../catalogue/events.ts';
 import { CollectionsService } from '../collections/service.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
 import type { CallOptions, HookContext } from '../context.ts';
+import { EventsService } from '../events/service.ts';
 import { FoldersService } from '../files/library/folders.ts';
 import { FilesLibraryService } from '../files/library/service.ts';
 import { type MailServiceClass, mailServiceClass } from '../mailer/directus.ts';
 import { Mailer } from '../mailer/service.ts';
+import { PluginsService } from '../plugins/service.ts';
 import { PresetsService } from '../presets/service.ts';
 import { createRecord } from '../records/operations/create.ts';
 import { deleteRecord } from '../records/operations/delete.ts';
@@ -84,6 +86,10 @@ export interface Services {
   filesLibrary: FilesLibraryService;
   /** The folders of the files library. */
   folders: FoldersService;
+  /** Remote plugins: their keys and the hooks they register. */
+  plugins: PluginsService;
+  /** Custom events (`POST /api/events`, `events.dispatch`) and the stream of every event. */
+  events: EventsService;
   /** Email over SMTP (the settings' `smtp`): `send`, templates, the auth flows' emails. */
   mail: Mailer;
   /** Directus' `new MailService({ schema }).send({ to, template: { name, data } })`. */
@@ -106,6 +112,7 @@ export function createServices(core: Core, dir: string, extensions: string | fal
   const mail = new Mailer(core, settings, extensions);
   const storage = new StorageService(core, settings, dir);
   const filesLibrary = new FilesLibraryService(core, storage);
+  const webhooks = new WebhooksService(core);
   const records = new RecordsService(core);
   const access = {
     activity: new ActivityService(core),
@@ -117,10 +124,12 @@ export function createServices(core: Core, dir: string, extensions: string | fal
     records,
     collections: new CollectionsService(core),
     settings,
-    webhooks: new WebhooksService(core),
+    webhooks,
     storage,
     filesLibrary,
     folders: new FoldersService(core, filesLibrary),
+    plugins: new PluginsService(core, webhooks),
+    events: new EventsService(core),
     mail,
     MailService: mailServiceClass(mail),
     ...access,

@@ -1,4 +1,5 @@
 import { type AliasSpec, type CatalogueRow, type EventMapOf, types } from '@sluice/hooks';
+import type { EventRecord } from '@sluice/plugin';
 import type { FastifyInstance } from 'fastify';
 import type { CliProgram } from '../cli-program.ts';
 import type { Collection, RecordData } from '../collections/types.ts';
@@ -1100,6 +1101,18 @@ export const events = [
     'A webhook endpoint is changed (its URL, events or whether it is enabled).',
   ),
   systemRow('webhooks', 'delete', 'A webhook endpoint is removed.'),
+  ...(['create', 'update', 'delete'] as const).map((action) => {
+    const { aliases: _directusOnly, ...row } = systemRow(
+      'plugins',
+      action,
+      {
+        create: 'A remote plugin is created (`POST /api/plugins`); its key is never in the event.',
+        update: 'A remote plugin’s key is rotated.',
+        delete: 'A remote plugin is removed, with its hook and its deliveries.',
+      }[action],
+    );
+    return row;
+  }),
 
   // ── HTTP ─────────────────────────────────────────────────────────────────
   {
@@ -1273,8 +1286,8 @@ export const events = [
     description:
       'A custom event dispatched by an extension or a plugin (`events.dispatch`, POST /api/events); its source starts with `plugin:`.',
     tags: '`source`, `kind` and `eventName`',
-    meta: 'the event record `{id, time, source, kind, eventName, user, metadata}`',
-    types: types<never, Record<string, unknown>>(),
+    meta: 'the event record `{id, time, source, kind, eventName, name, tags, user, metadata}`',
+    types: types<never, EventRecord>(),
   },
 ] as const satisfies readonly (CatalogueRow & { missingFeature?: MissingFeature })[];
 

@@ -28,7 +28,7 @@ const GROUPS: readonly (readonly [title: string, segments: readonly string[]])[]
   ['Activity and revisions', ['activity', 'revisions']],
   ['HTTP', ['request', 'response', 'api', 'database']],
   ['Life of the app', ['server', 'app', 'cli', 'routes', 'middlewares']],
-  ['Hooks, plugins and webhooks', ['hook', 'plugin', 'webhooks']],
+  ['Hooks, plugins and webhooks', ['hook', 'plugin', 'plugins', 'webhooks']],
 ];
 
 const VOCABULARIES: readonly (readonly [AliasVocabulary, string])[] = [

@@ -33,5 +33,9 @@ export const environmentSettings: readonly (readonly [name: string, description:
   ['SLUICE_WEBHOOKS_RETRY_MS', 'the delays between webhook delivery attempts, comma-separated'],
   ['SLUICE_WEBHOOKS_POLL_MS', 'how often the webhook outbox is read for retries'],
   ['SLUICE_FILES_MAX_SIZE', 'the largest file the files library takes, in bytes (default 100 MiB)'],
+  ['SLUICE_WEBHOOKS_MAX_IN_FLIGHT', 'webhook requests in flight at once per endpoint (default 10)'],
+  ['SLUICE_WEBHOOKS_LEASE_MS', 'how long an instance holds the deliveries it took (default 60000)'],
   ['SLUICE_WEBHOOKS_ALLOW_PRIVATE', 'true: webhooks may target private and loopback addresses'],
+  ['SLUICE_URL', '`sluice events tail`: the running Sluice (default http://127.0.0.1:8090); --url'],
+  ['SLUICE_TOKEN', '`sluice events tail`: a superuser’s auth token; --token'],
 ];

@@ -66,12 +66,14 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
       '3_files_library',
       '4_auth_methods',
       '5_activity_access',
+      '6_plugins',
     ]);
     for (const table of ['_activity', '_revisions', '_roles', '_permissions', '_presets'])
       expect(await database.reader.selectFrom(table).selectAll().execute()).toEqual([]);
     // the relations of the default collections (none have relation fields) start in step
     expect(await database.reader.selectFrom('_relations').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_webhooks').selectAll().execute()).toEqual([]);
+    expect(await database.reader.selectFrom('_plugins').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_outbox').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_files').selectAll().execute()).toEqual([]);
     expect(await database.reader.selectFrom('_folders').selectAll().execute()).toEqual([]);

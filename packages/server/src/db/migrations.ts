@@ -180,6 +180,21 @@ export const migrations: readonly Migration[] = [
       await createActivityAccessTables(trx, dialect);
     },
   },
+  {
+    file: '6_plugins',
+    async up(trx) {
+      await sql`CREATE TABLE "_plugins" (
+        "id" TEXT PRIMARY KEY NOT NULL,
+        "name" TEXT NOT NULL UNIQUE,
+        "keyHash" TEXT NOT NULL UNIQUE,
+        "secret" TEXT NOT NULL,
+        "created" TEXT NOT NULL DEFAULT '',
+        "updated" TEXT NOT NULL DEFAULT ''
+      )`.execute(trx);
+      // a plugin's hook is a webhook row of its own (its id the plugin's), sent through the outbox
+      await sql`ALTER TABLE "_webhooks" ADD COLUMN "plugin" TEXT NOT NULL DEFAULT ''`.execute(trx);
+    },
+  },
 ];
 
 /** Creates the system tables and applies pending migrations; safe to run on every start, by any instance. */

@@ -13,25 +13,23 @@ export function toPluginEvent(input: PluginEventInput, extensionId: string): Plu
   if (!input || typeof input.kind !== 'string' || typeof input.eventName !== 'string') {
     throw new TypeError('A dispatched event needs a `kind` and an `eventName`.');
   }
-  const source = input.source ?? extensionId;
+  const given = input.source ?? extensionId;
+  const source = given.startsWith(PREFIX) ? given : `${PREFIX}${given}`;
   return {
     id: randomUUID(),
     time: new Date().toISOString(),
-    source: source.startsWith(PREFIX) ? source : `${PREFIX}${source}`,
+    source,
     kind: input.kind,
     eventName: input.eventName,
+    name: PLUGIN_EVENT,
+    // so that registrations can restrict themselves to one field
+    tags: [source, input.kind, input.eventName],
     user: input.user ?? null,
     metadata: input.metadata ?? {},
   };
 }
 
-/** The tags of a `plugin.event` action, so registrations can restrict themselves to one field. */
-export function pluginEventTags(event: PluginEvent): string[] {
-  return [event.source, event.kind, event.eventName];
-}
-
 /** Emits the `plugin.event` action; with a context open on a transaction, after it commits. */
 export function pluginEventSender(hooks: Hooks<any, any>): PluginEventSender {
-  return (event: PluginEvent, ctx?: HandlerContext) =>
-    hooks.runAction(PLUGIN_EVENT, event, ctx, pluginEventTags(event));
+  return (event: PluginEvent, ctx?: HandlerContext) => hooks.runAction(PLUGIN_EVENT, event, ctx, event.tags);
 }

@@ -1,4 +1,5 @@
 import type { Catalogue, exceptions, Hooks, Logger } from '@sluice/hooks';
+import type { EventRecord } from '@sluice/plugin';
 import type { Kysely } from 'kysely';
 import type { SchemaCache } from '../collections/store.ts';
 import type { HookServices } from '../context.ts';
@@ -42,15 +43,7 @@ export interface PluginEventInput {
 }
 
 /** The event record of a dispatched custom event: the meta of the `plugin.event` action. */
-export interface PluginEvent {
-  id: string;
-  time: string;
-  source: string;
-  kind: string;
-  eventName: string;
-  user: string | null;
-  metadata: Record<string, unknown>;
-}
+export type PluginEvent = EventRecord;
 
 export type DispatchEvent = (event: PluginEventInput, ctx?: HandlerContext) => PluginEvent;
 

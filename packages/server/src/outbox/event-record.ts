@@ -1,26 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalogue } from '@sluice/hooks';
+import type { EventRecord } from '@sluice/plugin';
 import { isJsonObject } from '../json.ts';
 import { SECRET_INPUTS } from '../records/secrets.ts';
+import type { Triple } from '../webhooks/patterns.ts';
 import type { WriteRecord } from '../writes/recorders.ts';
 
-/** A committed event as it leaves the process (DESIGN §4): what a webhook receives. */
-export interface EventRecord {
-  id: string;
-  /** ISO 8601, when the write was recorded. */
-  time: string;
-  /** Qelos' triple: `auth` / `users` / `user-created`, or derived from the name (see `qelosTriple`). */
-  source: string;
-  kind: string;
-  eventName: string;
-  /** The canonical event name, e.g. `records.create`. */
-  name: string;
-  tags: readonly string[];
-  /** The id of the caller who made the write; null for a guest or the system. */
-  user: string | null;
-  /** The record written (the removed one after a delete), without passwords or tokens. */
-  metadata: unknown;
-}
+/** A committed event as it leaves the process (DESIGN §4): what a webhook or a plugin receives. */
+export type { EventRecord } from '@sluice/plugin';
 
 /** Keys never sent out, whatever the table: the secret inputs, password hashes and signing secrets. */
 const SECRET_KEYS: ReadonlySet<string> = new Set([...SECRET_INPUTS, 'passwordHash', 'secret']);
@@ -34,8 +21,8 @@ export function qelosTriple(
   catalogue: Catalogue,
   name: string,
   tags: readonly string[],
-  derived: { source: string; kind: string; eventName: string },
-): { source: string; kind: string; eventName: string } {
+  derived: Triple,
+): Triple {
   for (const alias of catalogue.get(name)?.aliases?.qelos ?? []) {
     const spec = typeof alias === 'string' ? { name: alias } : alias;
     if (spec.tags && !spec.tags.some((tag) => tags.includes(tag))) continue;
@@ -55,26 +42,71 @@ export function withoutSecretKeys(value: unknown): unknown {
   return copy;
 }
 
-/** The event record of a write the pipeline has just made. */
+/** The Qelos triple of a write's event. */
+export function writeTriple(catalogue: Catalogue, write: WriteRecord): Triple {
+  return qelosTriple(catalogue, `${write.context}.${write.action}`, write.tags, derivedTriple(write));
+}
+
+function derivedTriple(write: WriteRecord): Triple {
+  return { source: write.context, kind: write.collection ?? write.context, eventName: write.action };
+}
+
+/** Each write's one record, whichever recorder (the outbox, the event stream) asks first. */
+const recordsOfWrites = new WeakMap<WriteRecord, EventRecord>();
+
+/** The event record of a write the pipeline has just made; the same one each time it is asked for. */
 export function eventRecordOf(
   catalogue: Catalogue,
   write: WriteRecord,
   user: string | null,
   now = new Date(),
 ): EventRecord {
-  const name = `${write.context}.${write.action}`;
-  const triple = qelosTriple(catalogue, name, write.tags, {
-    source: write.context,
-    kind: write.collection ?? write.context,
-    eventName: write.action,
-  });
-  return {
-    id: randomUUID(),
-    time: now.toISOString(),
-    ...triple,
-    name,
+  let record = recordsOfWrites.get(write);
+  if (!record) {
+    record = newEventRecord(catalogue, write, user, now);
+    recordsOfWrites.set(write, record);
+  }
+  return record;
+}
+
+function newEventRecord(
+  catalogue: Catalogue,
+  write: WriteRecord,
+  user: string | null,
+  now: Date,
+): EventRecord {
+  return actionEventRecord(catalogue, {
+    name: `${write.context}.${write.action}`,
     tags: write.tags,
     user,
-    metadata: withoutSecretKeys(write.record),
+    record: write.record,
+    derived: derivedTriple(write),
+    now,
+  });
+}
+
+/**
+ * The event record of a committed action event: its Qelos triple from the catalogue (else
+ * `derived`), `record` without secrets as its metadata.
+ */
+export function actionEventRecord(
+  catalogue: Catalogue,
+  event: {
+    name: string;
+    tags: readonly string[];
+    user: string | null;
+    record: unknown;
+    derived: Triple;
+    now?: Date;
+  },
+): EventRecord {
+  return {
+    id: randomUUID(),
+    time: (event.now ?? new Date()).toISOString(),
+    ...qelosTriple(catalogue, event.name, event.tags, event.derived),
+    name: event.name,
+    tags: event.tags,
+    user: event.user,
+    metadata: withoutSecretKeys(event.record) as Record<string, unknown>,
   };
 }

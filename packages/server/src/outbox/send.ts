@@ -1,7 +1,8 @@
 import { Webhook as Signer } from 'standardwebhooks';
+import { Agent, type Dispatcher, request } from 'undici';
 import { formatDate } from '../records/dates.ts';
 import type { Webhook } from '../webhooks/store.ts';
-import { targetProblem } from '../webhooks/targets.ts';
+import { guardedLookup, urlProblem } from '../webhooks/targets.ts';
 import { parseRetryAfter } from './schedule.ts';
 import type { Attempt } from './store.ts';
 
@@ -17,6 +18,8 @@ export interface SendResult {
 export interface SendOptions {
   timeoutMs: number;
   allowPrivate: boolean;
+  /** Keeps connections to each endpoint alive between sends; see `deliveryAgent`. */
+  dispatcher: Dispatcher;
   /** Aborted when the server stops: the send is then given up without counting as an attempt. */
   stopping: AbortSignal;
 }
@@ -25,8 +28,30 @@ export interface SendOptions {
  * POSTs an event to a webhook, signed per Standard Webhooks: `webhook-id` (the delivery's id,
  * the same on every retry), `webhook-timestamp` and `webhook-signature`.
  */
+/** One signer per secret: its key is decoded once, not per delivery. */
+const signers = new Map<string, Signer>();
+
+function signerOf(secret: string): Signer {
+  let signer = signers.get(secret);
+  if (!signer) {
+    // a rotated secret's signer is dropped with the rest, rather than kept for ever
+    if (signers.size >= 1000) signers.clear();
+    signer = new Signer(secret);
+    signers.set(secret, signer);
+  }
+  return signer;
+}
+
+/**
+ * The connection pool deliveries go through: kept alive per endpoint, at most
+ * `connections` per endpoint, and each host name resolved and checked at connect time.
+ */
+export function deliveryAgent(allowPrivate: boolean, connections: number): Agent {
+  return new Agent({ connect: { lookup: guardedLookup(allowPrivate) }, connections });
+}
+
 export async function send(
-  webhook: Webhook,
+  webhook: Pick<Webhook, 'url' | 'secret'>,
   deliveryId: string,
   body: string,
   options: SendOptions,
@@ -39,49 +64,56 @@ export async function send(
     durationMs: Math.round(performance.now() - started),
     response,
   });
-  const refused = await targetProblem(webhook.url, options.allowPrivate);
+  const refused = urlProblem(webhook.url, options.allowPrivate);
   if (refused) return { attempt: attempt(0, refused) };
-  const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await fetch(webhook.url, {
+    // undici's request follows no redirect, which could lead to an address the checks refuse
+    const response = await request(webhook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'webhook-id': deliveryId,
         'webhook-timestamp': String(Math.floor(time.getTime() / 1000)),
-        'webhook-signature': new Signer(webhook.secret).sign(deliveryId, time, body),
+        'webhook-signature': signerOf(webhook.secret).sign(deliveryId, time, body),
       },
       body,
-      // a redirect could lead to an address the target check refused
-      redirect: 'manual',
-      signal: AbortSignal.any([timeout, options.stopping]),
+      dispatcher: options.dispatcher,
+      // undici's own timeouts: cheaper than a timer signal per request
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      signal: options.stopping,
     });
-    const excerpt = await excerptOf(response);
+    const excerpt =
+      response.headers['content-length'] === '0'
+        ? await response.body.dump().then(() => '')
+        : await excerptOf(response.body);
+    const retryAfter = response.headers['retry-after'];
     return {
-      attempt: attempt(response.status, excerpt),
-      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      attempt: attempt(response.statusCode, excerpt),
+      retryAfterMs: parseRetryAfter(
+        Array.isArray(retryAfter) ? (retryAfter[0] ?? null) : (retryAfter ?? null),
+      ),
     };
   } catch (error) {
     if (options.stopping.aborted) throw error;
-    const message = timeout.aborted
-      ? `Timed out after ${options.timeoutMs} ms.`
-      : String((error as Error).cause ?? (error as Error).message);
+    const code = (error as { code?: string }).code;
+    const message =
+      code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+        ? `Timed out after ${options.timeoutMs} ms.`
+        : String((error as Error).cause ?? (error as Error).message);
     return { attempt: attempt(0, message) };
   }
 }
 
 /** The first kilobyte of a response body, read no further. */
-async function excerptOf(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+async function excerptOf(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  while (size < EXCERPT_BYTES) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    // leaving the loop destroys the rest of the body
+    if (size >= EXCERPT_BYTES) break;
   }
-  await reader.cancel().catch(() => {});
   return Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8');
 }

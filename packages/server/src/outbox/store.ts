@@ -47,27 +47,31 @@ export function deliveryFromRow(row: Record<string, unknown>): Delivery {
 }
 
 /**
- * Claims up to `limit` due deliveries of enabled webhooks: each is leased (its next attempt
- * moved to `leaseUntil`), so that a worker that dies holding it gives it back when the lease
- * ends. On PostgreSQL, `SKIP LOCKED` lets every instance claim at once without sharing a row.
+ * Claims up to `limit` due deliveries of enabled webhooks. On PostgreSQL each is leased (its
+ * next attempt moved to `leaseUntil`) so that no other instance takes it meanwhile, and a worker
+ * that dies holding it gives it back when the lease ends; `SKIP LOCKED` lets every instance claim
+ * at once without sharing a row. On SQLite the one process's worker claims again only once the
+ * batch is settled: no lease is written (a commit saved per batch), and after a crash every
+ * unsent delivery is due at once.
  */
-export function claimDue(
+export async function claimDue(
   database: Database,
   now: string,
   leaseUntil: string,
   limit: number,
-): Promise<Delivery[]> {
-  return database.transaction(async (trx) => {
-    let due = trx
+): Promise<ClaimedDelivery[]> {
+  const due = (executor: Kysely<any>) =>
+    executor
       .selectFrom(OUTBOX)
       .selectAll()
       .where('status', 'in', ['pending', 'retrying'])
       .where('nextAttemptAt', '<=', now)
-      .where('webhook', 'in', trx.selectFrom(WEBHOOKS).select('id').where('enabled', '=', 1))
+      .where('webhook', 'in', executor.selectFrom(WEBHOOKS).select('id').where('enabled', '=', 1))
       .orderBy('nextAttemptAt')
       .limit(limit);
-    if (database.dialect === 'postgres') due = due.forUpdate().skipLocked();
-    const rows = await due.execute();
+  if (database.dialect === 'sqlite') return (await due(database.db).execute()).map(claimedFromRow);
+  return database.transaction(async (trx) => {
+    const rows = await due(trx).forUpdate().skipLocked().execute();
     if (rows.length === 0) return [];
     await trx
       .updateTable(OUTBOX)
@@ -78,26 +82,44 @@ export function claimDue(
         rows.map((row) => row.id),
       )
       .execute();
-    return rows.map(deliveryFromRow);
+    return rows.map(claimedFromRow);
   });
 }
 
-/** Records how a delivery went. */
-export async function saveOutcome(
-  executor: Kysely<any>,
-  id: string,
-  outcome: Pick<Delivery, 'status' | 'attempts' | 'nextAttemptAt'>,
-): Promise<void> {
-  await executor
-    .updateTable(OUTBOX)
-    .set({
-      status: outcome.status,
-      attempts: JSON.stringify(outcome.attempts),
-      nextAttemptAt: outcome.nextAttemptAt,
-      updated: nowDate(),
-    })
-    .where('id', '=', id)
-    .execute();
+function claimedFromRow(row: Record<string, unknown>): ClaimedDelivery {
+  return {
+    id: String(row.id),
+    webhook: String(row.webhook),
+    status: String(row.status) as DeliveryStatus,
+    attempts: JSON.parse(String(row.attempts)) as Attempt[],
+    body: String(row.payload),
+  };
+}
+
+/** A delivery claimed for sending, its event record kept as the JSON it is sent as. */
+export interface ClaimedDelivery extends Pick<Delivery, 'id' | 'webhook' | 'status' | 'attempts'> {
+  body: string;
+}
+
+/** How a delivery went, to be saved. */
+export type Outcome = Pick<Delivery, 'id' | 'status' | 'attempts' | 'nextAttemptAt'>;
+
+/** Records how a batch of deliveries went, in one transaction (one commit for the lot). */
+export async function saveOutcomes(database: Database, outcomes: readonly Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await database.transaction(async (trx) => {
+    for (const outcome of outcomes)
+      await trx
+        .updateTable(OUTBOX)
+        .set({
+          status: outcome.status,
+          attempts: JSON.stringify(outcome.attempts),
+          nextAttemptAt: outcome.nextAttemptAt,
+          updated: nowDate(),
+        })
+        .where('id', '=', outcome.id)
+        .execute();
+  });
 }
 
 /** Deletes the deliveries that went through before `before`. */

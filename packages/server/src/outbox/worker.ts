@@ -1,20 +1,29 @@
+import type { Agent } from 'undici';
 import type { Core } from '../app/core.ts';
 import { formatDate, nowDate } from '../records/dates.ts';
 import type { WebhooksService } from '../webhooks/service.ts';
-import { findWebhook } from '../webhooks/store.ts';
+import { type Endpoint, findEndpoint } from '../webhooks/store.ts';
+import { InFlightLimit } from './in-flight.ts';
 import { nextRetryDelay, retryDelaysFrom } from './schedule.ts';
-import { send } from './send.ts';
-import { claimDue, type Delivery, pruneDelivered, saveOutcome } from './store.ts';
+import { deliveryAgent, send } from './send.ts';
+import { type ClaimedDelivery, claimDue, type Outcome, pruneDelivered, saveOutcomes } from './store.ts';
 
-const BATCH = 20;
+const BATCH = 100;
 const TIMEOUT_MS = 15_000;
-/** Longer than a send may take, so that a lease only runs out when its worker is gone. */
-const LEASE_MS = 60_000;
+/**
+ * Longer than a send may take, so that a lease only runs out when its worker is gone
+ * (`SLUICE_WEBHOOKS_LEASE_MS`).
+ */
+const DEFAULT_LEASE_MS = 60_000;
 const RETENTION_MS = 7 * 24 * 3600_000;
 const PRUNE_EVERY_MS = 3600_000;
 /** How often the webhooks other instances changed are picked up. */
 const REFRESH_EVERY_MS = 30_000;
 const DEFAULT_POLL_MS = 5_000;
+/** How long a nudge waits for more deliveries to send with it. */
+const NUDGE_DELAY_MS = 10;
+/** Requests in flight to one endpoint at most (`SLUICE_WEBHOOKS_MAX_IN_FLIGHT`). */
+const DEFAULT_MAX_IN_FLIGHT = 10;
 
 /**
  * Sends the outbox's due deliveries: when nudged after a commit that wrote some, and every poll
@@ -24,9 +33,15 @@ const DEFAULT_POLL_MS = 5_000;
 export class DeliveryWorker {
   readonly #delays: readonly number[];
   readonly #pollMs: number;
+  readonly #leaseMs: number;
+  readonly #maxInFlight: number;
+  readonly #inFlight: InFlightLimit;
+  /** Connections to webhooks (private targets refused unless allowed) and to plugins' hooks. */
+  #agents: { webhooks: Agent; plugins: Agent } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
+  #nudged = false;
   #started = false;
   #stopping = new AbortController();
   #prunedAt = 0;
@@ -37,21 +52,33 @@ export class DeliveryWorker {
     private readonly webhooks: WebhooksService,
   ) {
     this.#delays = retryDelaysFrom(core.env.SLUICE_WEBHOOKS_RETRY_MS);
-    const poll = Number(core.env.SLUICE_WEBHOOKS_POLL_MS);
-    this.#pollMs = Number.isFinite(poll) && poll > 0 ? poll : DEFAULT_POLL_MS;
+    this.#pollMs = positive(core.env.SLUICE_WEBHOOKS_POLL_MS) ?? DEFAULT_POLL_MS;
+    this.#leaseMs = positive(core.env.SLUICE_WEBHOOKS_LEASE_MS) ?? DEFAULT_LEASE_MS;
+    this.#maxInFlight = Math.floor(positive(core.env.SLUICE_WEBHOOKS_MAX_IN_FLIGHT) ?? DEFAULT_MAX_IN_FLIGHT);
+    this.#inFlight = new InFlightLimit(this.#maxInFlight);
   }
 
   start(): void {
     this.#started = true;
+    this.#agents = {
+      webhooks: deliveryAgent(this.webhooks.allowPrivate, this.#maxInFlight),
+      plugins: deliveryAgent(true, this.#maxInFlight),
+    };
     this.#stopping = new AbortController();
-    this.nudge();
+    this.#schedule(0);
   }
 
-  /** Sends what is due now (again, if a run is going on). */
+  /**
+   * Sends what is due soon (again, if a run is going on). Nudges within `NUDGE_DELAY_MS` make
+   * one run, so that a stream of writes is sent in batches, not a claim and a commit each.
+   */
   nudge(): void {
     if (!this.#started) return;
     if (this.#running) this.#again = true;
-    else this.#schedule(0);
+    else if (!this.#nudged) {
+      this.#nudged = true;
+      this.#schedule(NUDGE_DELAY_MS);
+    }
   }
 
   /** Stops polling; sends in flight are cut off and their deliveries given back, due at once. */
@@ -60,6 +87,9 @@ export class DeliveryWorker {
     clearTimeout(this.#timer);
     this.#stopping.abort();
     await this.#running;
+    const agents = this.#agents;
+    this.#agents = undefined;
+    await Promise.all([agents?.webhooks.destroy(), agents?.plugins.destroy()]);
   }
 
   #schedule(ms: number): void {
@@ -69,6 +99,7 @@ export class DeliveryWorker {
   }
 
   #run(): void {
+    this.#nudged = false;
     if (this.#running) {
       this.#again = true;
       return;
@@ -92,61 +123,85 @@ export class DeliveryWorker {
       this.#prunedAt = now;
       await pruneDelivered(this.core.database.db, formatDate(new Date(now - RETENTION_MS)));
     }
-    let claimed: Delivery[];
+    const db = this.core.database.db;
+    let claimed: ClaimedDelivery[];
     do {
       this.#again = false;
       claimed = await claimDue(
         this.core.database,
         nowDate(),
-        formatDate(new Date(Date.now() + LEASE_MS)),
+        formatDate(new Date(Date.now() + this.#leaseMs)),
         BATCH,
       );
-      await Promise.all(claimed.map((delivery) => this.#deliver(delivery)));
+      // one look-up per endpoint and one commit per batch, not per delivery
+      const endpoints = new Map<string, Promise<Endpoint | undefined>>();
+      const endpointOf = (id: string) => {
+        const found = endpoints.get(id) ?? findEndpoint(db, id);
+        endpoints.set(id, found);
+        return found;
+      };
+      const outcomes = await Promise.all(claimed.map((delivery) => this.#deliver(delivery, endpointOf)));
+      await saveOutcomes(
+        this.core.database,
+        outcomes.flatMap((outcome) => outcome ?? []),
+      );
+      const gone = new Set(outcomes.flatMap((outcome) => (outcome?.gone ? [outcome.gone] : [])));
+      for (const endpoint of gone) {
+        await this.webhooks.disable(endpoint, this.core.context());
+        this.core.logger.warn({ webhook: endpoint }, 'A webhook answered 410 Gone: it is now disabled.');
+      }
     } while (this.#started && (claimed.length === BATCH || this.#again));
   }
 
-  async #deliver(delivery: Delivery): Promise<void> {
-    const db = this.core.database.db;
-    const webhook = await findWebhook(db, delivery.webhook);
-    if (!webhook) return;
+  /** Sends one delivery and says how it went; `gone` names an endpoint that answered 410. */
+  async #deliver(
+    delivery: ClaimedDelivery,
+    endpointOf: (id: string) => Promise<Endpoint | undefined>,
+  ): Promise<(Outcome & { gone?: string }) | undefined> {
+    const endpoint = await endpointOf(delivery.webhook);
+    const agents = this.#agents;
+    if (!endpoint || !agents) return undefined;
+    const { webhook, plugin } = endpoint;
     let result: Awaited<ReturnType<typeof send>>;
     try {
-      result = await send(webhook, delivery.id, JSON.stringify(delivery.payload), {
-        timeoutMs: TIMEOUT_MS,
-        allowPrivate: this.webhooks.allowPrivate,
-        stopping: this.#stopping.signal,
-      });
+      result = await this.#inFlight.run(webhook.id, () =>
+        send(webhook, delivery.id, delivery.body, {
+          timeoutMs: TIMEOUT_MS,
+          allowPrivate: plugin !== '' || this.webhooks.allowPrivate,
+          dispatcher: plugin ? agents.plugins : agents.webhooks,
+          stopping: this.#stopping.signal,
+        }),
+      );
     } catch (error) {
       if (!this.#stopping.signal.aborted) throw error;
-      await saveOutcome(db, delivery.id, {
+      // given back, due at once, the attempt not counted
+      return {
+        id: delivery.id,
         status: delivery.status,
         attempts: delivery.attempts,
         nextAttemptAt: nowDate(),
-      });
-      return;
+      };
     }
     const attempts = [...delivery.attempts, result.attempt];
     const { status } = result.attempt;
-    if (status >= 200 && status < 300) {
-      await saveOutcome(db, delivery.id, { status: 'delivered', attempts, nextAttemptAt: '' });
-      return;
-    }
-    if (status === 410) {
-      await saveOutcome(db, delivery.id, { status: 'failed', attempts, nextAttemptAt: '' });
-      await this.webhooks.update(webhook.id, { enabled: false }, this.core.context());
-      this.core.logger.warn({ webhook: webhook.id }, 'A webhook answered 410 Gone: it is now disabled.');
-      return;
-    }
+    if (status >= 200 && status < 300)
+      return { id: delivery.id, status: 'delivered', attempts, nextAttemptAt: '' };
+    if (status === 410)
+      return { id: delivery.id, status: 'failed', attempts, nextAttemptAt: '', gone: webhook.id };
     const delay = nextRetryDelay(attempts.length, this.#delays, result.retryAfterMs);
-    if (delay === undefined) {
-      await saveOutcome(db, delivery.id, { status: 'failed', attempts, nextAttemptAt: '' });
-      return;
-    }
-    await saveOutcome(db, delivery.id, {
+    if (delay === undefined) return { id: delivery.id, status: 'failed', attempts, nextAttemptAt: '' };
+    if (delay < this.#pollMs) setTimeout(() => this.nudge(), delay).unref();
+    return {
+      id: delivery.id,
       status: 'retrying',
       attempts,
       nextAttemptAt: formatDate(new Date(Date.now() + delay)),
-    });
-    if (delay < this.#pollMs) setTimeout(() => this.nudge(), delay).unref();
+    };
   }
+}
+
+/** A setting that must be a positive number; undefined when unset or not one. */
+function positive(value: string | undefined): number | undefined {
+  const number = Number(value);
+  return value && Number.isFinite(number) && number > 0 ? number : undefined;
 }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { type Catalogue, type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
 import { unknownPattern } from './patterns.ts';
 import type { Webhook } from './store.ts';
-import { targetProblem } from './targets.ts';
 
 /** What a client may set on a webhook. */
 export type WebhookInput = Pick<Webhook, 'url' | 'events' | 'tags' | 'secret' | 'enabled' | 'description'>;
@@ -23,13 +22,13 @@ function stringList(value: unknown): value is string[] {
 
 /**
  * Checks a create (no `current`) or an update body and returns the webhook's new fields; a 400
- * naming each bad field otherwise.
+ * naming each bad field otherwise. `targetProblem` says why a URL cannot be a target.
  */
 export async function webhookInput(
   catalogue: Catalogue,
   body: Record<string, unknown>,
   current: WebhookInput | undefined,
-  allowPrivate: boolean,
+  targetProblem: (url: string) => string | undefined | Promise<string | undefined>,
 ): Promise<WebhookInput> {
   const problems: ErrorDetails = {};
   for (const key of Object.keys(body))
@@ -39,7 +38,7 @@ export async function webhookInput(
     : { url: '', events: [], tags: [], secret: '', enabled: true, description: '' };
   if ('url' in body || !current) {
     const url = body.url;
-    const why = typeof url === 'string' ? await targetProblem(url, allowPrivate) : 'Must be a URL.';
+    const why = typeof url === 'string' ? await targetProblem(url) : 'Must be a URL.';
     if (why) problems.url = problem('validation_invalid_url', why);
     else next.url = url as string;
   }

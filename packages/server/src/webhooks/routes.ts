@@ -67,8 +67,9 @@ export function registerWebhookRoutes(app: App): void {
     await webhooks.delete(request.params.id, contextOf(request));
     return reply.status(204).send();
   });
-  app.http.get<ById>('/api/webhooks/:id/deliveries', (request) => {
+  app.http.get<ById>('/api/webhooks/:id/deliveries', async (request) => {
     contextOf(request);
+    await webhooks.view(request.params.id);
     return webhooks.deliveries(request.params.id, pageOf(request.query), statusOf(request.query));
   });
   app.http.post<{ Params: { id: string; deliveryId: string } }>(
@@ -77,5 +78,12 @@ export function registerWebhookRoutes(app: App): void {
       contextOf(request);
       return webhooks.replay(request.params.id, request.params.deliveryId);
     },
+  );
+  app.http.post<ById>('/api/webhooks/:id/recover', (request) => {
+    contextOf(request);
+    return webhooks.recover(request.params.id, objectBody(request).since);
+  });
+  app.http.post<ById>('/api/webhooks/:id/test', (request) =>
+    webhooks.test(request.params.id, contextOf(request)),
   );
 }

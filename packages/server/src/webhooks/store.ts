@@ -32,18 +32,37 @@ export function webhookFromRow(row: Record<string, unknown>): Webhook {
   };
 }
 
-export function rowFromWebhook(webhook: Webhook): Record<string, unknown> {
+/** `plugin`: the plugin whose hook the row is ('' for a webhook of the API). */
+export function rowFromWebhook(webhook: Webhook, plugin = ''): Record<string, unknown> {
   return {
     ...webhook,
     events: JSON.stringify(webhook.events),
     tags: JSON.stringify(webhook.tags),
     enabled: webhook.enabled ? 1 : 0,
+    plugin,
   };
 }
 
+/** A webhook of the API: not one of the plugins' endpoints. */
 export async function findWebhook(executor: Kysely<any>, id: string): Promise<Webhook | undefined> {
-  const row = await executor.selectFrom(WEBHOOKS).selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await executor
+    .selectFrom(WEBHOOKS)
+    .selectAll()
+    .where('id', '=', id)
+    .where('plugin', '=', '')
+    .executeTakeFirst();
   return row ? webhookFromRow(row) : undefined;
+}
+
+/** Where deliveries go: a webhook, or a plugin's hook (`plugin` its plugin's id, else ''). */
+export interface Endpoint {
+  webhook: Webhook;
+  plugin: string;
+}
+
+export async function findEndpoint(executor: Kysely<any>, id: string): Promise<Endpoint | undefined> {
+  const row = await executor.selectFrom(WEBHOOKS).selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? { webhook: webhookFromRow(row), plugin: String(row.plugin) } : undefined;
 }
 
 export async function enabledWebhooks(executor: Kysely<any>): Promise<Webhook[]> {

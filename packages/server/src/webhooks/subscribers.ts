@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { CompiledSubscription } from './patterns.ts';
+import { CompiledSubscription, type Triple } from './patterns.ts';
 import { enabledWebhooks } from './store.ts';
 
 /**
@@ -26,11 +26,21 @@ export class WebhookSubscribers {
     }));
   }
 
-  /** The ids of the enabled webhooks an event matches. */
-  matching(name: string, tags: readonly string[]): string[] {
+  /**
+   * The ids of the enabled webhooks an event matches; its `triple` is worked out at most once,
+   * when some subscription has triples (without it, those match nothing).
+   */
+  matching(name: string, tags: readonly string[], triple?: () => Triple): string[] {
+    let known: Triple | undefined;
+    const once = triple
+      ? () => {
+          known ??= triple();
+          return known;
+        }
+      : undefined;
     const ids: string[] = [];
     for (const { id, subscription } of this.#subscriptions)
-      if (subscription.matches(name, tags)) ids.push(id);
+      if (subscription.matches(name, tags, once)) ids.push(id);
     return ids;
   }
 }

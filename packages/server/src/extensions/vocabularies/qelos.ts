@@ -47,11 +47,15 @@ function oncePerEvent(): (meta: unknown) => boolean {
   };
 }
 
-function eventRecord(alias: string, meta: any, ctx: HandlerContext | undefined): PluginEvent {
+function eventRecord(
+  target: { alias: string; row: CatalogueRow; tags?: readonly string[] },
+  meta: any,
+  ctx: HandlerContext | undefined,
+): PluginEvent {
   const key = meta !== null && typeof meta === 'object' ? meta : undefined;
   const known = key && records.get(key);
   if (known) return known;
-  const [source = '', kind = '', eventName = ''] = alias.split('.');
+  const [source = '', kind = '', eventName = ''] = target.alias.split('.');
   const user = ctx?.accountability?.user ?? meta?.record?.id ?? null;
   const record: PluginEvent = {
     id: randomUUID(),
@@ -59,6 +63,8 @@ function eventRecord(alias: string, meta: any, ctx: HandlerContext | undefined):
     source,
     kind,
     eventName,
+    name: target.row.name,
+    tags: target.tags ?? [],
     user,
     metadata: { ...meta },
   };
@@ -97,7 +103,7 @@ export function qelos(context: VocabularyContext): QelosPlugin {
               return handler({
                 tenantPayload: {},
                 user: ctx?.accountability?.record ?? null,
-                body: eventRecord(target.alias, meta, ctx),
+                body: eventRecord(target, meta, ctx),
               });
             },
             { tags: target.tags, owner },

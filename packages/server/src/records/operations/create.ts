@@ -4,6 +4,8 @@ import { inTransaction } from '../../app/transaction.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { checkFileNames, storeUploads, takeUploads } from '../../files/record-files.ts';
+import { actionEventRecord } from '../../outbox/event-record.ts';
+import { recordEvent } from '../../outbox/events.ts';
 import { runWrite } from '../../writes/pipeline.ts';
 import { decodeRecord, validateRecordInput } from '../encoding.ts';
 import {
@@ -89,6 +91,16 @@ export async function createRecord(
         { event: 'auth.signup', collection: collection.name, record: signedUp },
         tx,
         tags,
+      );
+      await recordEvent(
+        tx,
+        actionEventRecord(app.catalogue, {
+          name: 'auth.signup',
+          tags,
+          user: signedUp.id,
+          record: signedUp,
+          derived: { source: 'auth', kind: 'signup', eventName: collection.name },
+        }),
       );
     }
     return record;

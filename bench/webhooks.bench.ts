@@ -1,0 +1,152 @@
+/**
+ * Events out: how fast the outbox delivers, and what a subscribed webhook costs a write.
+ *
+ * - `deliver`: deliveries per second from the outbox to a local receiver (a child process,
+ *   `webhooks-receiver.ts`), beside a bare keep-alive HTTP client loop posting the same bodies to
+ *   the same receiver with the same number of requests in flight. Deliveries are queued before
+ *   the server starts (its delivery worker with it), then the time until the last one is
+ *   delivered is taken.
+ * - `create`: records created per second (through the service, in-process) with one subscribed
+ *   webhook and with none, in alternating slices so that drift falls on both alike.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { createApp } from '../packages/server/src/index.ts';
+import { OUTBOX } from '../packages/server/src/outbox/store.ts';
+
+const DELIVERIES = Number(process.env.SLUICE_BENCH_DELIVERIES ?? 4000);
+/** The delivery worker's default cap per endpoint, for the bare loop too. */
+const IN_FLIGHT = 10;
+const SLICE_MS = 1000;
+const SLICES = 6;
+const COLLECTION = 'bench_posts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function startReceiver(): Promise<{ child: ChildProcess; url: string; count(): Promise<number> }> {
+  const child = fork(join(here, 'webhooks-receiver.ts'));
+  return new Promise((resolve) => {
+    child.once('message', (message: { port: number }) => {
+      resolve({
+        child,
+        url: `http://127.0.0.1:${message.port}/hook`,
+        count: () =>
+          new Promise((answer) => {
+            child.once('message', (reply: { received: number }) => answer(reply.received));
+            child.send({ cmd: 'count' });
+          }),
+      });
+    });
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-webhooks-'));
+const receiver = await startReceiver();
+const app = createApp({
+  dir,
+  http: '127.0.0.1:0',
+  extensions: false,
+  logLevel: 'silent',
+  env: { SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true', SLUICE_WEBHOOKS_POLL_MS: '20' },
+});
+await app.bootstrap();
+const ctx = app.context();
+await app.services.collections.create(
+  { name: COLLECTION, type: 'base', fields: [{ name: 'title', type: 'text' }] },
+  ctx,
+);
+const webhook = await app.services.webhooks.create(
+  { url: receiver.url, events: ['records.create'], tags: [COLLECTION] },
+  ctx,
+);
+const create = (n: number) => app.services.records.create(COLLECTION, { title: `post ${n}` });
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+// ── deliver ────────────────────────────────────────────────────────────────
+for (let n = 0; n < DELIVERIES; n++) await create(n);
+const bodies = (await app.database.db.selectFrom(OUTBOX).select('payload').execute()).map((row) =>
+  String(row.payload),
+);
+const delivered = async () =>
+  Number(
+    (
+      await app.database.db
+        .selectFrom(OUTBOX)
+        .select((eb) => eb.fn.countAll().as('count'))
+        .where('status', '=', 'delivered')
+        .executeTakeFirstOrThrow()
+    ).count,
+  );
+let started = performance.now();
+await app.start();
+await waitFor(async () => (await delivered()) === DELIVERIES);
+const deliveriesPerSec = Math.round(DELIVERIES / ((performance.now() - started) / 1000));
+
+const agent = new Agent({ connections: IN_FLIGHT });
+let next = 0;
+started = performance.now();
+await Promise.all(
+  Array.from({ length: IN_FLIGHT }, async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const response = await request(receiver.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        dispatcher: agent,
+      });
+      await response.body.dump();
+    }
+  }),
+);
+const barePerSec = Math.round(bodies.length / ((performance.now() - started) / 1000));
+await agent.close();
+console.log({ case: 'deliver', deliveriesPerSec, barePerSec, received: await receiver.count() });
+
+// ── create ─────────────────────────────────────────────────────────────────
+const rates: Record<'none' | 'one', number[]> = { none: [], one: [] };
+let n = 0;
+// SLUICE_BENCH_CASES=deliver skips this case
+const slices = process.env.SLUICE_BENCH_CASES === 'deliver' ? 0 : SLICES * 2;
+for (let slice = 0; slice < slices; slice++) {
+  const mode = slice % 4 === 0 || slice % 4 === 3 ? 'none' : 'one';
+  await app.services.webhooks.update(webhook.id, { enabled: mode === 'one' }, ctx);
+  const start = performance.now();
+  let done = 0;
+  while (performance.now() - start < SLICE_MS) {
+    await create(n++);
+    done += 1;
+  }
+  rates[mode].push(done / ((performance.now() - start) / 1000));
+  console.log({ case: 'create', webhooks: mode, rps: Math.round(rates[mode].at(-1) ?? 0) });
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const createsPerSecNone = Math.round(median(rates.none));
+const createsPerSecOne = Math.round(median(rates.one));
+
+await app.stop();
+receiver.child.send({ cmd: 'stop' });
+rmSync(dir, { recursive: true, force: true });
+
+const deliveryRatio = Number((deliveriesPerSec / barePerSec).toFixed(2));
+const createCost = Number((1 - createsPerSecOne / createsPerSecNone).toFixed(3));
+console.log(
+  JSON.stringify({
+    bench: 'webhooks',
+    deliveriesPerSec,
+    barePerSec,
+    deliveryRatio,
+    deliveryGoal: deliveryRatio >= 0.5,
+    createsPerSecNone,
+    createsPerSecOne,
+    createCost,
+    createGoal: createCost < 0.2,
+  }),
+);
