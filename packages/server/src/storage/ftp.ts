@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, FTPError } from 'basic-ftp';
 import type { Settings } from '../settings/defaults.ts';
 import { StorageUnavailableError } from './errors.ts';
 import { safeKey, safePrefix } from './keys.ts';
 import type { ObjectStream, StorageDriver, StoredObject } from './types.ts';
+
+/** How many times a failed upload's partial file is looked for and removed. */
+const PARTIAL_REMOVAL_ATTEMPTS = 4;
 
 export type FtpOptions = Settings['ftp'];
 
@@ -41,9 +45,24 @@ export class FtpDriver implements StorageDriver {
         await ftp.rename(partial, path);
       });
     } catch (error) {
-      // a failed upload may have closed its connection: the partial file goes through another
-      await this.#use('delete', (ftp) => missingIsFine(ftp.remove(partial))).catch(() => {});
+      await this.#removePartial(partial);
       throw error;
+    }
+  }
+
+  /**
+   * Removes what a failed upload left, through another connection (the failed one may be closed).
+   * Looked for again after a pause: the server may still be creating the file the aborted
+   * transfer named when the first removal runs.
+   */
+  async #removePartial(partial: string): Promise<void> {
+    for (let attempt = 1; attempt <= PARTIAL_REMOVAL_ATTEMPTS; attempt++) {
+      const gone = await this.#use('delete', async (ftp) => {
+        await missingIsFine(ftp.remove(partial));
+        return (await statOf(ftp, partial)) === undefined;
+      }).catch(() => false);
+      if (gone && attempt > 1) return;
+      await sleep(50 * attempt);
     }
   }
 
