@@ -70,11 +70,11 @@ Directus, Kuzzle and Qelos vocabularies, which Sluice understands as well as its
 one whole segment: \`auth.*\` matches \`auth.login\` but not \`auth.password_reset.request\`
 (three segments; \`auth.*.*\` matches that one), and \`*.create\` matches every create.
 
-**Events not available yet.** Some events belong to features Sluice does not have yet
-(files, OAuth2, webhooks …). They are listed under the names they will have, marked
-*not available yet*: nothing fires them, registering a handler on one fails with
-\`SLUICE_ERR_EVENT_UNAVAILABLE\` naming the missing feature, and a pattern with \`*\` does not
-match them.
+**Every event fires.** Each event below has an operation behind it, and the test suite fails
+if one of them never fires during a run. An event of a feature not built yet would be listed
+under the name it will have, marked *not available yet*: nothing would fire it, registering a
+handler on it fails with \`SLUICE_ERR_EVENT_UNAVAILABLE\` naming the missing feature, and a
+pattern with \`*\` does not match it.
 
 **Tags.** Many events carry tags — for record events the collection's name and id, for
 model events the table name. A registration may restrict itself to tags
