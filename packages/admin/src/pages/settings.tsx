@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { isMissingEndpoint, pb } from '../api.ts';
+import { pb } from '../api.ts';
 import { useLoad } from '../ui/load.ts';
 import { Banner, Field, LoadState } from '../ui/parts.tsx';
 import { useSubmit } from '../ui/use-submit.ts';
@@ -10,6 +10,8 @@ type Input = {
   key: string;
   label: string;
   type?: 'text' | 'number' | 'bool' | 'password' | 'email' | 'url';
+  /** A choice among these values instead of free text. */
+  choices?: string[];
 };
 
 const SECTIONS: { title: string; inputs: Input[] }[] = [
@@ -36,6 +38,12 @@ const SECTIONS: { title: string; inputs: Input[] }[] = [
   {
     title: 'Storage',
     inputs: [
+      {
+        group: 'storage',
+        key: 'driver',
+        label: 'Storage driver',
+        choices: ['local', 's3', 'ftp', 'gcs', 'cloudinary'],
+      },
       { group: 's3', key: 'enabled', label: 'Store files in S3', type: 'bool' },
       { group: 's3', key: 'bucket', label: 'Bucket' },
       { group: 's3', key: 'region', label: 'Region' },
@@ -79,7 +87,8 @@ function SettingsForm({ initial }: { initial: Settings }) {
     const body: Settings = {};
     for (const { inputs } of SECTIONS)
       for (const { group, key } of inputs) {
-        if (!settings[group] || (SECRETS.has(`${group}.${key}`) && !settings[group][key])) continue;
+        if (settings[group]?.[key] === undefined || (SECRETS.has(`${group}.${key}`) && !settings[group][key]))
+          continue;
         body[group] = { ...body[group], [key]: settings[group][key] };
       }
     await pb.settings.update(body);
@@ -98,12 +107,26 @@ function SettingsForm({ initial }: { initial: Settings }) {
       {SECTIONS.filter(({ inputs }) => settings[inputs[0].group]).map(({ title, inputs }) => (
         <fieldset key={title}>
           <legend>{title}</legend>
-          {inputs.map(({ group, key, label, type = 'text' }) =>
-            type === 'bool' ? (
+          {inputs.map(({ group, key, label, type = 'text', choices }) =>
+            choices ? (
+              <Field key={key} label={label} error={save.errors[`${group}.${key}`]}>
+                {(props) => (
+                  <select
+                    {...props}
+                    value={settings[group]?.[key] ?? choices[0]}
+                    onChange={(event) => set(group, key, event.currentTarget.value)}
+                  >
+                    {choices.map((choice) => (
+                      <option key={choice}>{choice}</option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            ) : type === 'bool' ? (
               <label key={key} class="check">
                 <input
                   type="checkbox"
-                  checked={Boolean(settings[group][key])}
+                  checked={Boolean(settings[group]?.[key])}
                   onChange={(event) => set(group, key, event.currentTarget.checked)}
                 />
                 {label}
@@ -115,7 +138,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
                     {...props}
                     type={type as 'text'}
                     autoComplete={type === 'password' ? 'new-password' : 'off'}
-                    value={settings[group][key] ?? ''}
+                    value={settings[group]?.[key] ?? ''}
                     onInput={(event) =>
                       set(
                         group,
@@ -165,24 +188,21 @@ function TestEmail() {
 }
 
 function TestStorage() {
-  const [result, setResult] = useState<{ kind: 'ok' | 'error' | 'info'; text: string }>();
+  const [tested, setTested] = useState(false);
   const test = useSubmit(async () => {
-    setResult(undefined);
-    try {
-      await pb.settings.testS3('storage');
-      setResult({ kind: 'ok', text: 'The storage answered.' });
-    } catch (error) {
-      if (!isMissingEndpoint(error)) throw error;
-      setResult({ kind: 'info', text: 'The storage connection test is not available on this server.' });
-    }
+    setTested(false);
+    await pb.send('/api/settings/test/storage', { method: 'POST' });
+    setTested(true);
   });
   return (
     <div class="inline-test">
       <button type="button" disabled={test.busy} onClick={() => void test.submit()}>
         Test the storage connection
       </button>
-      {test.error ? <Banner>{test.error}</Banner> : null}
-      {result ? <Banner kind={result.kind}>{result.text}</Banner> : null}
+      {test.error ? <Banner>{test.errors.storage ?? test.error}</Banner> : null}
+      {tested ? (
+        <Banner kind="ok">The saved storage settings work: a probe was written and removed.</Banner>
+      ) : null}
     </div>
   );
 }
