@@ -482,11 +482,28 @@ export default defineHook(({ filter, schedule }) => {
     await refreshUntil(deliveries, delivery.getByText('delivered'), 'the delivery to the plugin shows');
     expect(await delivery.getByRole('cell', { name: '200' }).count()).toBeGreaterThan(0);
     await shot('plugins');
+    await page.getByRole('button', { name: 'Rotate key of ui-plugin' }).click();
+    const rotated = JSON.parse(
+      (await page.locator('.banner.ok', { hasText: 'Keep the new key now' }).locator('pre').textContent()) ??
+        '{}',
+    );
+    expect(rotated.key).toMatch(/^slp_/);
+    expect(rotated.key).not.toBe(created.key);
+    const refused = await fetch(`${server.url}/api/plugins/register`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${created.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ hookUrl: target.url, subscriptions: [] }),
+    });
+    expect(refused.status).toBe(401);
   });
 
   it('saves the storage driver and tests its connection', async () => {
     await open('/settings');
+    expect(await page.getByLabel('FTP host').count()).toBe(0);
+    await page.getByLabel('Storage driver').selectOption('ftp');
+    await page.getByLabel('FTP host').waitFor();
     await page.getByLabel('Storage driver').selectOption('local');
+    await page.getByLabel('FTP host').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
     const settings = await server.request('GET', '/api/settings', { token: server.adminToken });

@@ -20,6 +20,11 @@ export function PluginsPage() {
     () => pb.send<Page<Plugin>>('/api/plugins', { query: { page, perPage: 30 } }),
     [page],
   );
+  const [rotated, setRotated] = useState<unknown>();
+  const rotate = useSubmit(async (plugin: Plugin) => {
+    if (!confirm(`Give ${plugin.name} a new key and secret? The old ones stop working at once.`)) return;
+    setRotated(await pb.send(`/api/plugins/${plugin.id}/rotate`, { method: 'POST' }));
+  });
   const remove = useSubmit(async (plugin: Plugin) => {
     if (!confirm(`Delete the plugin ${plugin.name}, its hook and its deliveries?`)) return;
     await pb.send(`/api/plugins/${plugin.id}`, { method: 'DELETE' });
@@ -34,6 +39,13 @@ export function PluginsPage() {
         onCreated={() => void plugins.reload()}
       />
       {remove.error ? <Banner>{remove.error}</Banner> : null}
+      {rotate.error ? <Banner>{rotate.error}</Banner> : null}
+      {rotated ? (
+        <Banner kind="ok">
+          Keep the new key now: it is not shown again.
+          <pre>{JSON.stringify(rotated, null, 2)}</pre>
+        </Banner>
+      ) : null}
       <LoadState loaded={plugins} feature="Plugins">
         {({ items, totalPages }) => (
           <>
@@ -53,6 +65,14 @@ export function PluginsPage() {
                     </summary>
                     {open === plugin.id ? <Deliveries base={`/api/plugins/${plugin.id}`} /> : null}
                   </details>
+                  <button
+                    type="button"
+                    class="link"
+                    disabled={rotate.busy}
+                    onClick={() => void rotate.submit(plugin)}
+                  >
+                    Rotate key<span class="visually-hidden"> of {plugin.name}</span>
+                  </button>
                   <button
                     type="button"
                     class="link"
