@@ -438,16 +438,28 @@ export default defineHook(({ filter, schedule }) => {
       .click();
     await update.getByText('"userCollection": "_superusers"').waitFor();
     await shot('activity');
-    const uploaded = new FormData();
-    uploaded.append('file', new Blob(['library text']), 'library-note.txt');
-    const file = await fetch(`${server.url}/api/files`, {
-      method: 'POST',
-      headers: { authorization: server.adminToken },
-      body: uploaded,
-    });
-    expect(file.status).toBe(200);
     await open('/files');
-    await page.getByRole('cell', { name: 'library-note.txt' }).waitFor();
+    await page
+      .getByLabel('File to upload')
+      .setInputFiles({
+        name: 'library-note.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('library text'),
+      });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const row = page.getByRole('row').filter({ hasText: 'library-note.txt' });
+    await row.waitFor();
+    const files = await server.request('GET', '/api/files', { token: server.adminToken });
+    const file = files.body.items.find(
+      (item: { filenameDownload: string }) => item.filenameDownload === 'library-note.txt',
+    );
+    expect(file).toMatchObject({ type: 'text/plain', filesize: 12 });
+    await shot('files');
+    await row.getByRole('button', { name: /Delete/ }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await server.request('GET', `/api/files/${file.id}`, { token: server.adminToken })).status).toBe(
+      404,
+    );
   });
 
   it('creates a plugin, showing its key once, and lists its deliveries', async () => {

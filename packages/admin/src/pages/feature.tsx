@@ -16,6 +16,8 @@ export interface FeatureSpec {
   create?: CreateSpec;
   /** Each item can be deleted (`DELETE {endpoint}/{id}`). */
   removable?: boolean;
+  /** A form uploading one file to the endpoint (multipart). */
+  upload?: boolean;
 }
 
 /** A form posting text fields to an endpoint (blank ones left out); the answer is shown once. */
@@ -32,6 +34,8 @@ export const FEATURE_PAGES: FeatureSpec[] = [
     title: 'Files',
     endpoint: '/api/files',
     columns: ['title', 'filenameDownload', 'type', 'filesize', 'folder', 'storage'],
+    upload: true,
+    removable: true,
   },
   {
     path: '/activity',
@@ -107,6 +111,9 @@ export function FeaturePage({ feature }: { feature: FeatureSpec }) {
           endpoint={feature.endpoint}
           onCreated={() => void loaded.reload()}
         />
+      ) : null}
+      {feature.upload ? (
+        <UploadForm endpoint={feature.endpoint} onUploaded={() => void loaded.reload()} />
       ) : null}
       {act.error ? <Banner>{act.error}</Banner> : null}
       {remove.error ? <Banner>{remove.error}</Banner> : null}
@@ -221,6 +228,32 @@ export function CreateForm({
           <pre>{JSON.stringify(created, null, 2)}</pre>
         </Banner>
       ) : null}
+    </form>
+  );
+}
+
+function UploadForm({ endpoint, onUploaded }: { endpoint: string; onUploaded: () => void }) {
+  const upload = useSubmit(async (form: HTMLFormElement) => {
+    await pb.send(endpoint, { method: 'POST', body: new FormData(form) });
+    form.reset();
+    onUploaded();
+  });
+  return (
+    <form
+      class="toolbar"
+      aria-label="Upload a file"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void upload.submit(event.currentTarget);
+      }}
+    >
+      <Field label="File to upload" error={upload.errors.file}>
+        {(props) => <input {...props} type="file" name="file" required />}
+      </Field>
+      <button type="submit" disabled={upload.busy}>
+        Upload
+      </button>
+      {upload.error && !upload.errors.file ? <Banner>{upload.error}</Banner> : null}
     </form>
   );
 }
