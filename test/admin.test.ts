@@ -439,13 +439,11 @@ export default defineHook(({ filter, schedule }) => {
     await update.getByText('"userCollection": "_superusers"').waitFor();
     await shot('activity');
     await open('/files');
-    await page
-      .getByLabel('File to upload')
-      .setInputFiles({
-        name: 'library-note.txt',
-        mimeType: 'text/plain',
-        buffer: Buffer.from('library text'),
-      });
+    await page.getByLabel('File to upload').setInputFiles({
+      name: 'library-note.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('library text'),
+    });
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const row = page.getByRole('row').filter({ hasText: 'library-note.txt' });
     await row.waitFor();
