@@ -101,15 +101,19 @@ describe.each(dialects)('remote plugins and custom events (%s)', (dialect: Diale
         (
           await asPlugin(rotated.body.key, 'POST', '/api/plugins/register', {
             hookUrl: 'http://127.0.0.1:9/hook',
-            subscriptions: [],
+            subscriptions: [{ source: 'records', kind: 'notes', eventName: 'create' }],
           })
         ).status,
       ).toBe(200);
+      // a rotation re-signs the registered hook in its own transaction
+      const rotatedAgain = await admin('POST', `/api/plugins/${created.id}/rotate`);
+      expect(rotatedAgain.status, rotatedAgain.text).toBe(200);
+      expect((await admin('GET', `/api/plugins/${created.id}`)).body.hookUrl).toBe('http://127.0.0.1:9/hook');
 
       expect((await admin('DELETE', `/api/plugins/${created.id}`)).status).toBe(204);
       expect((await admin('GET', `/api/plugins/${created.id}`)).status).toBe(404);
       await server.app.hooks.drain();
-      expect(fired).toEqual(['plugins.create', 'plugins.update', 'plugins.delete']);
+      expect(fired).toEqual(['plugins.create', 'plugins.update', 'plugins.update', 'plugins.delete']);
     } finally {
       for (const unregister of off) unregister();
     }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { pb, SUPERUSERS } from './api.ts';
+import { BackupsPage } from './pages/backups.tsx';
 import { CataloguePage } from './pages/catalogue.tsx';
 import { CollectionEditor } from './pages/collection-editor.tsx';
 import { CollectionsPage } from './pages/collections.tsx';
@@ -8,6 +9,7 @@ import { LiveEventsPage } from './pages/events.tsx';
 import { FEATURE_PAGES, FeaturePage } from './pages/feature.tsx';
 import { HooksPage } from './pages/hooks.tsx';
 import { LoginPage } from './pages/login.tsx';
+import { PluginsPage } from './pages/plugins.tsx';
 import { RecordsPage } from './pages/records.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { WebhooksPage } from './pages/webhooks.tsx';
@@ -20,7 +22,9 @@ const NAV = [
   ['/catalogue', 'Catalogue'],
   ['/events', 'Live events'],
   ['/webhooks', 'Webhooks'],
+  ['/plugins', 'Plugins'],
   ...FEATURE_PAGES.map((feature) => [feature.path, feature.title] as const),
+  ['/backups', 'Backups'],
 ] as const;
 
 function useSignedIn(): boolean {
@@ -53,6 +57,8 @@ function Page({ path }: { path: string }) {
   if (match(path, '/events')) return <LiveEventsPage />;
   const webhooks = match(path, '/webhooks');
   if (webhooks) return <WebhooksPage id={webhooks[0]} />;
+  if (match(path, '/plugins')) return <PluginsPage />;
+  if (match(path, '/backups')) return <BackupsPage />;
   const feature = FEATURE_PAGES.find((candidate) => match(path, candidate.path));
   if (feature) return <FeaturePage feature={feature} />;
   navigate('/collections');

@@ -4,6 +4,7 @@ import { navigate } from '../router.ts';
 import { useLoad } from '../ui/load.ts';
 import { Banner, Field, LoadState } from '../ui/parts.tsx';
 import { useSubmit } from '../ui/use-submit.ts';
+import { AuthOptions } from './auth-options.tsx';
 import { useCollections } from './collections.tsx';
 import { FIELD_TYPES, type FieldDraft, FieldOptions } from './field-options.tsx';
 
@@ -11,8 +12,6 @@ type Draft = Record<string, any> & { name: string; type: string; fields: FieldDr
 
 const RULES = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
 const AUTH_RULES = ['authRule', 'manageRule'] as const;
-/** Auth options other servers' versions add; edited as JSON when the collection has them. */
-const EXTRA_AUTH_OPTIONS = ['oauth2', 'otp', 'mfa'] as const;
 
 const blank = (): Draft => ({
   name: '',
@@ -269,109 +268,5 @@ function EditorForm({ initial }: { initial: Draft }) {
       </div>
       {remove.error ? <Banner>{remove.error}</Banner> : null}
     </form>
-  );
-}
-
-function AuthOptions({
-  draft,
-  errors,
-  set,
-}: {
-  draft: Draft;
-  errors: Record<string, string>;
-  set: (key: string, value: unknown) => void;
-}) {
-  const passwordAuth = draft.passwordAuth ?? { enabled: true, identityFields: ['email'] };
-  return (
-    <fieldset>
-      <legend>Auth options</legend>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={Boolean(passwordAuth.enabled)}
-          onChange={(event) => set('passwordAuth', { ...passwordAuth, enabled: event.currentTarget.checked })}
-        />
-        Sign-in with password
-      </label>
-      <Field label="Identity fields" error={errors['passwordAuth.identityFields']}>
-        {(props) => (
-          <input
-            {...props}
-            value={(passwordAuth.identityFields ?? []).join(', ')}
-            onChange={(event) =>
-              set('passwordAuth', {
-                ...passwordAuth,
-                identityFields: event.currentTarget.value
-                  .split(',')
-                  .map((name) => name.trim())
-                  .filter(Boolean),
-              })
-            }
-          />
-        )}
-      </Field>
-      <Field label="Auth token duration (seconds)" error={errors['authToken.duration']}>
-        {(props) => (
-          <input
-            {...props}
-            type="number"
-            min={1}
-            value={draft.authToken?.duration ?? ''}
-            onChange={(event) => set('authToken', { duration: Number(event.currentTarget.value) })}
-          />
-        )}
-      </Field>
-      {EXTRA_AUTH_OPTIONS.map((key) =>
-        key in draft ? (
-          <JsonOption
-            key={key}
-            name={key}
-            value={draft[key]}
-            error={errors[key]}
-            onChange={(value) => set(key, value)}
-          />
-        ) : (
-          <p key={key} class="hint">
-            {key.toUpperCase()}: not available on this server.
-          </p>
-        ),
-      )}
-    </fieldset>
-  );
-}
-
-function JsonOption({
-  name,
-  value,
-  error,
-  onChange,
-}: {
-  name: string;
-  value: unknown;
-  error?: string;
-  onChange: (value: unknown) => void;
-}) {
-  const [text, setText] = useState(JSON.stringify(value, null, 2));
-  const [invalid, setInvalid] = useState<string>();
-  return (
-    <Field label={`${name.toUpperCase()} (JSON)`} error={invalid ?? error}>
-      {(props) => (
-        <textarea
-          {...props}
-          class="code"
-          rows={4}
-          value={text}
-          onInput={(event) => {
-            setText(event.currentTarget.value);
-            try {
-              onChange(JSON.parse(event.currentTarget.value));
-              setInvalid(undefined);
-            } catch {
-              setInvalid('Not valid JSON.');
-            }
-          }}
-        />
-      )}
-    </Field>
   );
 }

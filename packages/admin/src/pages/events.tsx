@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { pb } from '../api.ts';
-import { Banner, Field, formatDate, Unavailable } from '../ui/parts.tsx';
+import { Banner, Field, formatDate } from '../ui/parts.tsx';
 
 interface EventRecord {
   id: string;
@@ -50,7 +50,7 @@ function nameMatches(name: string, pattern: string): boolean {
 /** The events as they fire (`GET /api/events/stream`), newest first, filtered by name and tag. */
 export function LiveEventsPage() {
   const [events, setEvents] = useState<EventRecord[]>([]);
-  const [state, setState] = useState<'connecting' | 'live' | 'missing' | 'closed'>('connecting');
+  const [state, setState] = useState<'connecting' | 'live' | 'closed'>('connecting');
   const [error, setError] = useState<string>();
   const [name, setName] = useState('');
   const [tag, setTag] = useState('');
@@ -61,7 +61,6 @@ export function LiveEventsPage() {
         headers: { Authorization: pb.authStore.token, Accept: 'text/event-stream' },
         signal: abort.signal,
       });
-      if (response.status === 404) return setState('missing');
       if (!response.ok || !response.body) throw new Error(`The event stream answered ${response.status}.`);
       setState('live');
       await readEvents(response.body, (data) => {
@@ -81,7 +80,6 @@ export function LiveEventsPage() {
     });
     return () => abort.abort();
   }, []);
-  if (state === 'missing') return <Unavailable feature="The live event stream" />;
   const shown = events.filter(
     (event) =>
       nameMatches(event.name, name.trim()) && (tag.trim() === '' || (event.tags ?? []).includes(tag.trim())),

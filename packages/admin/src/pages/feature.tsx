@@ -13,8 +13,18 @@ export interface FeatureSpec {
   /** The columns shown, in order; the whole item is one click away. */
   columns: string[];
   action?: { label: string; confirm: string; path: (item: Item) => string };
-  /** A form posting one text field to the endpoint; the answer is shown once (a plugin's key). */
-  create?: { label: string; field: string; note: string };
+  create?: CreateSpec;
+  /** Each item can be deleted (`DELETE {endpoint}/{id}`). */
+  removable?: boolean;
+  /** A form uploading one file to the endpoint (multipart). */
+  upload?: boolean;
+}
+
+/** A form posting text fields to an endpoint (blank ones left out); the answer is shown once. */
+export interface CreateSpec {
+  label: string;
+  fields: string[];
+  note: string;
 }
 
 /** Pages over list endpoints that a server may or may not have: each says so when it has not. */
@@ -23,19 +33,21 @@ export const FEATURE_PAGES: FeatureSpec[] = [
     path: '/files',
     title: 'Files',
     endpoint: '/api/files',
-    columns: ['title', 'filename_download', 'type', 'filesize', 'folder'],
+    columns: ['title', 'filenameDownload', 'type', 'filesize', 'folder', 'storage'],
+    upload: true,
+    removable: true,
   },
   {
     path: '/activity',
     title: 'Activity',
     endpoint: '/api/activity',
-    columns: ['timestamp', 'action', 'user', 'collection', 'item'],
+    columns: ['created', 'action', 'user', 'collection', 'item', 'origin'],
   },
   {
     path: '/revisions',
     title: 'Revisions',
     endpoint: '/api/revisions',
-    columns: ['activity', 'collection', 'item', 'delta'],
+    columns: ['created', 'collection', 'item', 'delta'],
     action: {
       label: 'Revert',
       confirm: 'Put the item back as this revision left it?',
@@ -43,13 +55,25 @@ export const FEATURE_PAGES: FeatureSpec[] = [
     },
   },
   {
-    path: '/plugins',
-    title: 'Plugins',
-    endpoint: '/api/plugins',
-    columns: ['name', 'hookUrl', 'created'],
-    create: { label: 'New plugin', field: 'name', note: 'Keep its key now: it is not shown again.' },
+    path: '/roles',
+    title: 'Roles',
+    endpoint: '/api/roles',
+    columns: ['name', 'description', 'adminAccess', 'users'],
+    create: { label: 'New role', fields: ['name', 'description'], note: 'Role created.' },
+    removable: true,
   },
-  { path: '/backups', title: 'Backups', endpoint: '/api/backups', columns: ['key', 'size', 'modified'] },
+  {
+    path: '/permissions',
+    title: 'Permissions',
+    endpoint: '/api/permissions',
+    columns: ['role', 'collection', 'action', 'rule', 'fields'],
+    create: {
+      label: 'New permission',
+      fields: ['collection', 'action', 'role', 'rule'],
+      note: 'Permission granted.',
+    },
+    removable: true,
+  },
 ];
 
 const show = (value: unknown) =>
@@ -62,16 +86,20 @@ const show = (value: unknown) =>
 export function FeaturePage({ feature }: { feature: FeatureSpec }) {
   const [page, setPage] = useState(1);
   const [done, setDone] = useState<string>();
-  const loaded = useLoad(async () => {
-    const answer = await pb.send<Page<Item> | Item[]>(feature.endpoint, { query: { page, perPage: 30 } });
-    return Array.isArray(answer)
-      ? { page: 1, perPage: answer.length, totalItems: answer.length, totalPages: 1, items: answer }
-      : answer;
-  }, [feature.endpoint, page]);
+  const loaded = useLoad(
+    () => pb.send<Page<Item>>(feature.endpoint, { query: { page, perPage: 30 } }),
+    [feature.endpoint, page],
+  );
   const act = useSubmit(async (item: Item) => {
     if (!feature.action || !confirm(feature.action.confirm)) return;
     await pb.send(feature.action.path(item), { method: 'POST' });
     setDone(`${feature.action.label}: done for ${item.id}.`);
+    await loaded.reload();
+  });
+  const remove = useSubmit(async (item: Item) => {
+    if (!confirm(`Delete ${item.id}?`)) return;
+    await pb.send(`${feature.endpoint}/${encodeURIComponent(item.id)}`, { method: 'DELETE' });
+    setDone(`Deleted ${item.id}.`);
     await loaded.reload();
   });
   return (
@@ -84,7 +112,11 @@ export function FeaturePage({ feature }: { feature: FeatureSpec }) {
           onCreated={() => void loaded.reload()}
         />
       ) : null}
+      {feature.upload ? (
+        <UploadForm endpoint={feature.endpoint} onUploaded={() => void loaded.reload()} />
+      ) : null}
       {act.error ? <Banner>{act.error}</Banner> : null}
+      {remove.error ? <Banner>{remove.error}</Banner> : null}
       {done ? <Banner kind="ok">{done}</Banner> : null}
       <LoadState loaded={loaded} feature={feature.title}>
         {({ items, totalPages }) => (
@@ -100,6 +132,7 @@ export function FeaturePage({ feature }: { feature: FeatureSpec }) {
                       </th>
                     ))}
                     {feature.action ? <th scope="col">{feature.action.label}</th> : null}
+                    {feature.removable ? <th scope="col">Delete</th> : null}
                   </tr>
                 </thead>
                 <tbody>
@@ -122,6 +155,17 @@ export function FeaturePage({ feature }: { feature: FeatureSpec }) {
                           </button>
                         </td>
                       ) : null}
+                      {feature.removable ? (
+                        <td>
+                          <button
+                            type="button"
+                            disabled={remove.busy}
+                            onClick={() => void remove.submit(item)}
+                          >
+                            Delete<span class="visually-hidden"> {item.id}</span>
+                          </button>
+                        </td>
+                      ) : null}
                     </tr>
                   ))}
                 </tbody>
@@ -135,22 +179,24 @@ export function FeaturePage({ feature }: { feature: FeatureSpec }) {
   );
 }
 
-function CreateForm({
+export function CreateForm({
   spec,
   endpoint,
   onCreated,
 }: {
-  spec: NonNullable<FeatureSpec['create']>;
+  spec: CreateSpec;
   endpoint: string;
   onCreated: () => void;
 }) {
-  const [value, setValue] = useState('');
+  const [values, setValues] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<unknown>();
   const create = useSubmit(async () => {
-    setCreated(await pb.send(endpoint, { method: 'POST', body: { [spec.field]: value } }));
-    setValue('');
+    const body = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+    setCreated(await pb.send(endpoint, { method: 'POST', body }));
+    setValues({});
     onCreated();
   });
+  const unplaced = create.error && !spec.fields.some((field) => create.errors[field]);
   return (
     <form
       class="toolbar"
@@ -160,21 +206,54 @@ function CreateForm({
         void create.submit();
       }}
     >
-      <Field label={`${spec.label}: ${spec.field}`} error={create.errors[spec.field]}>
-        {(props) => (
-          <input {...props} required value={value} onInput={(event) => setValue(event.currentTarget.value)} />
-        )}
-      </Field>
+      {spec.fields.map((field, index) => (
+        <Field key={field} label={`${spec.label}: ${field}`} error={create.errors[field]}>
+          {(props) => (
+            <input
+              {...props}
+              required={index === 0}
+              value={values[field] ?? ''}
+              onInput={(event) => setValues({ ...values, [field]: event.currentTarget.value })}
+            />
+          )}
+        </Field>
+      ))}
       <button type="submit" disabled={create.busy}>
         Create
       </button>
-      {create.error && !create.errors[spec.field] ? <Banner>{create.error}</Banner> : null}
+      {unplaced ? <Banner>{create.error}</Banner> : null}
       {created ? (
         <Banner kind="ok">
           {spec.note}
           <pre>{JSON.stringify(created, null, 2)}</pre>
         </Banner>
       ) : null}
+    </form>
+  );
+}
+
+function UploadForm({ endpoint, onUploaded }: { endpoint: string; onUploaded: () => void }) {
+  const upload = useSubmit(async (form: HTMLFormElement) => {
+    await pb.send(endpoint, { method: 'POST', body: new FormData(form) });
+    form.reset();
+    onUploaded();
+  });
+  return (
+    <form
+      class="toolbar"
+      aria-label="Upload a file"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void upload.submit(event.currentTarget);
+      }}
+    >
+      <Field label="File to upload" error={upload.errors.file}>
+        {(props) => <input {...props} type="file" name="file" required />}
+      </Field>
+      <button type="submit" disabled={upload.busy}>
+        Upload
+      </button>
+      {upload.error && !upload.errors.file ? <Banner>{upload.error}</Banner> : null}
     </form>
   );
 }

@@ -91,6 +91,7 @@ export function HooksPage() {
                   <tr>
                     <th scope="col">Cron</th>
                     <th scope="col">Extension</th>
+                    <th scope="col">Last run</th>
                     <th scope="col">Next run</th>
                     <th scope="col">Runs</th>
                     <th scope="col">Skipped ticks</th>
@@ -104,6 +105,7 @@ export function HooksPage() {
                         <code>{schedule.expression}</code>
                       </td>
                       <td>{schedule.extension}</td>
+                      <td>{schedule.lastRun ? formatDate(schedule.lastRun) : '—'}</td>
                       <td>{formatDate(schedule.nextRun)}</td>
                       <td>{schedule.runs}</td>
                       <td>

@@ -40,13 +40,21 @@ export function RecordRevisions({
     await pb.send(`/api/revisions/${encodeURIComponent(revision.id)}/revert`, { method: 'POST' });
     onReverted();
   });
-  if (revisions.missing) return <p class="hint">Revisions are not available on this server.</p>;
+  const redact = useSubmit(async (revision: Revision, field: string) => {
+    if (!confirm(`Remove ${field} from every revision of this record?`)) return;
+    await pb.send(`/api/revisions/${encodeURIComponent(revision.id)}`, {
+      method: 'PATCH',
+      body: { redact: [field] },
+    });
+    await revisions.reload();
+  });
   const items = revisions.data?.items ?? [];
   return (
     <details class="revisions">
       <summary>History ({items.length} revisions)</summary>
       {revisions.error ? <Banner>{revisions.error}</Banner> : null}
       {revert.error ? <Banner>{revert.error}</Banner> : null}
+      {redact.error ? <Banner>{redact.error}</Banner> : null}
       <ol>
         {items.map((revision, index) => {
           const before = items[index + 1]?.data ?? {};
@@ -60,6 +68,7 @@ export function RecordRevisions({
                     <th scope="col">Field</th>
                     <th scope="col">Before</th>
                     <th scope="col">After</th>
+                    <th scope="col">Redact</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -71,6 +80,16 @@ export function RecordRevisions({
                       </td>
                       <td>
                         <ins>{shown(after)}</ins>
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          class="link"
+                          disabled={redact.busy}
+                          onClick={() => void redact.submit(revision, field)}
+                        >
+                          Redact {field}
+                        </button>
                       </td>
                     </tr>
                   ))}

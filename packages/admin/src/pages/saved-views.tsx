@@ -14,24 +14,31 @@ export interface View {
   fields: string[];
 }
 
+/** A preset as the server keeps it: the columns as one comma-separated string. */
+type Preset = Omit<View, 'fields'> & { fields: string };
+
 const quoted = (value: string) => JSON.stringify(value);
 
 /** Picks and saves the views (presets) of a collection; says so when the server has none. */
 export function SavedViews({ current, onPick }: { current: View; onPick: (view: View) => void }) {
-  const views = useLoad(
-    () =>
-      pb.send<Page<View>>('/api/presets', {
-        query: { filter: `collection = ${quoted(current.collection)}`, perPage: 200 },
-      }),
-    [current.collection],
-  );
+  const views = useLoad(async () => {
+    const presets = await pb.send<Page<Preset>>('/api/presets', {
+      query: { filter: `collection = ${quoted(current.collection)}`, perPage: 200 },
+    });
+    return presets.items.map(
+      (preset): View => ({ ...preset, fields: preset.fields.split(',').filter(Boolean) }),
+    );
+  }, [current.collection]);
   const [name, setName] = useState('');
   const save = useSubmit(async () => {
-    await pb.send('/api/presets', { method: 'POST', body: { ...current, name } });
+    const { collection, filter, sort, fields } = current;
+    await pb.send('/api/presets', {
+      method: 'POST',
+      body: { name, collection, filter, sort, fields: fields.join(',') },
+    });
     setName('');
     await views.reload();
   });
-  if (views.missing) return <p class="hint">Saved views are not available on this server.</p>;
   return (
     <fieldset class="toolbar views">
       <legend class="visually-hidden">Saved views</legend>
@@ -41,12 +48,12 @@ export function SavedViews({ current, onPick }: { current: View; onPick: (view: 
             {...props}
             value=""
             onChange={(event) => {
-              const view = views.data?.items.find((item) => item.id === event.currentTarget.value);
+              const view = views.data?.find((item) => item.id === event.currentTarget.value);
               if (view) onPick(view);
             }}
           >
             <option value="">Choose a view…</option>
-            {(views.data?.items ?? []).map((view) => (
+            {(views.data ?? []).map((view) => (
               <option key={view.id} value={view.id}>
                 {view.name}
               </option>

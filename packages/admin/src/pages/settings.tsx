@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { isMissingEndpoint, pb } from '../api.ts';
+import { pb } from '../api.ts';
 import { useLoad } from '../ui/load.ts';
 import { Banner, Field, LoadState } from '../ui/parts.tsx';
 import { useSubmit } from '../ui/use-submit.ts';
@@ -10,7 +10,14 @@ type Input = {
   key: string;
   label: string;
   type?: 'text' | 'number' | 'bool' | 'password' | 'email' | 'url';
+  /** A choice among these values instead of free text. */
+  choices?: string[];
+  /** Shown only while this storage driver is chosen. */
+  driver?: string;
 };
+
+const driverInputs = (driver: string, inputs: Omit<Input, 'group' | 'driver'>[]): Input[] =>
+  inputs.map((input) => ({ ...input, group: driver, driver }));
 
 const SECTIONS: { title: string; inputs: Input[] }[] = [
   {
@@ -36,6 +43,12 @@ const SECTIONS: { title: string; inputs: Input[] }[] = [
   {
     title: 'Storage',
     inputs: [
+      {
+        group: 'storage',
+        key: 'driver',
+        label: 'Storage driver',
+        choices: ['local', 's3', 'ftp', 'gcs', 'cloudinary'],
+      },
       { group: 's3', key: 'enabled', label: 'Store files in S3', type: 'bool' },
       { group: 's3', key: 'bucket', label: 'Bucket' },
       { group: 's3', key: 'region', label: 'Region' },
@@ -43,11 +56,39 @@ const SECTIONS: { title: string; inputs: Input[] }[] = [
       { group: 's3', key: 'accessKey', label: 'Access key' },
       { group: 's3', key: 'secret', label: 'Secret (kept when empty)', type: 'password' },
       { group: 's3', key: 'forcePathStyle', label: 'Path-style addressing', type: 'bool' },
+      ...driverInputs('ftp', [
+        { key: 'host', label: 'FTP host' },
+        { key: 'port', label: 'FTP port', type: 'number' },
+        { key: 'user', label: 'FTP user' },
+        { key: 'password', label: 'FTP password (kept when empty)', type: 'password' },
+        { key: 'secure', label: 'FTPS', type: 'bool' },
+        { key: 'root', label: 'FTP root folder' },
+      ]),
+      ...driverInputs('gcs', [
+        { key: 'bucket', label: 'GCS bucket' },
+        { key: 'projectId', label: 'GCS project id' },
+        { key: 'endpoint', label: 'GCS endpoint', type: 'url' },
+        { key: 'clientEmail', label: 'GCS client email', type: 'email' },
+        { key: 'privateKey', label: 'GCS private key (kept when empty)', type: 'password' },
+      ]),
+      ...driverInputs('cloudinary', [
+        { key: 'cloudName', label: 'Cloudinary cloud name' },
+        { key: 'apiKey', label: 'Cloudinary API key' },
+        { key: 'apiSecret', label: 'Cloudinary API secret (kept when empty)', type: 'password' },
+        { key: 'apiHost', label: 'Cloudinary API host', type: 'url' },
+        { key: 'folder', label: 'Cloudinary folder' },
+      ]),
     ],
   },
 ];
 
-const SECRETS = new Set(['smtp.password', 's3.secret']);
+const SECRETS = new Set([
+  'smtp.password',
+  's3.secret',
+  'ftp.password',
+  'gcs.privateKey',
+  'cloudinary.apiSecret',
+]);
 
 export function SettingsPage() {
   const loaded = useLoad(() => pb.settings.getAll() as Promise<Settings>, []);
@@ -79,7 +120,8 @@ function SettingsForm({ initial }: { initial: Settings }) {
     const body: Settings = {};
     for (const { inputs } of SECTIONS)
       for (const { group, key } of inputs) {
-        if (!settings[group] || (SECRETS.has(`${group}.${key}`) && !settings[group][key])) continue;
+        if (settings[group]?.[key] === undefined || (SECRETS.has(`${group}.${key}`) && !settings[group][key]))
+          continue;
         body[group] = { ...body[group], [key]: settings[group][key] };
       }
     await pb.settings.update(body);
@@ -98,36 +140,52 @@ function SettingsForm({ initial }: { initial: Settings }) {
       {SECTIONS.filter(({ inputs }) => settings[inputs[0].group]).map(({ title, inputs }) => (
         <fieldset key={title}>
           <legend>{title}</legend>
-          {inputs.map(({ group, key, label, type = 'text' }) =>
-            type === 'bool' ? (
-              <label key={key} class="check">
-                <input
-                  type="checkbox"
-                  checked={Boolean(settings[group][key])}
-                  onChange={(event) => set(group, key, event.currentTarget.checked)}
-                />
-                {label}
-              </label>
-            ) : (
-              <Field key={key} label={label} error={save.errors[`${group}.${key}`]}>
-                {(props) => (
+          {inputs
+            .filter(({ driver }) => !driver || driver === (settings.storage?.driver ?? 'local'))
+            .map(({ group, key, label, type = 'text', choices }) =>
+              choices ? (
+                <Field key={key} label={label} error={save.errors[`${group}.${key}`]}>
+                  {(props) => (
+                    <select
+                      {...props}
+                      value={settings[group]?.[key] ?? choices[0]}
+                      onChange={(event) => set(group, key, event.currentTarget.value)}
+                    >
+                      {choices.map((choice) => (
+                        <option key={choice}>{choice}</option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+              ) : type === 'bool' ? (
+                <label key={key} class="check">
                   <input
-                    {...props}
-                    type={type as 'text'}
-                    autoComplete={type === 'password' ? 'new-password' : 'off'}
-                    value={settings[group][key] ?? ''}
-                    onInput={(event) =>
-                      set(
-                        group,
-                        key,
-                        type === 'number' ? Number(event.currentTarget.value) : event.currentTarget.value,
-                      )
-                    }
+                    type="checkbox"
+                    checked={Boolean(settings[group]?.[key])}
+                    onChange={(event) => set(group, key, event.currentTarget.checked)}
                   />
-                )}
-              </Field>
-            ),
-          )}
+                  {label}
+                </label>
+              ) : (
+                <Field key={key} label={label} error={save.errors[`${group}.${key}`]}>
+                  {(props) => (
+                    <input
+                      {...props}
+                      type={type as 'text'}
+                      autoComplete={type === 'password' ? 'new-password' : 'off'}
+                      value={settings[group]?.[key] ?? ''}
+                      onInput={(event) =>
+                        set(
+                          group,
+                          key,
+                          type === 'number' ? Number(event.currentTarget.value) : event.currentTarget.value,
+                        )
+                      }
+                    />
+                  )}
+                </Field>
+              ),
+            )}
           {title === 'Mail' ? <TestEmail /> : title === 'Storage' ? <TestStorage /> : null}
         </fieldset>
       ))}
@@ -165,24 +223,21 @@ function TestEmail() {
 }
 
 function TestStorage() {
-  const [result, setResult] = useState<{ kind: 'ok' | 'error' | 'info'; text: string }>();
+  const [tested, setTested] = useState(false);
   const test = useSubmit(async () => {
-    setResult(undefined);
-    try {
-      await pb.settings.testS3('storage');
-      setResult({ kind: 'ok', text: 'The storage answered.' });
-    } catch (error) {
-      if (!isMissingEndpoint(error)) throw error;
-      setResult({ kind: 'info', text: 'The storage connection test is not available on this server.' });
-    }
+    setTested(false);
+    await pb.send('/api/settings/test/storage', { method: 'POST' });
+    setTested(true);
   });
   return (
     <div class="inline-test">
       <button type="button" disabled={test.busy} onClick={() => void test.submit()}>
         Test the storage connection
       </button>
-      {test.error ? <Banner>{test.error}</Banner> : null}
-      {result ? <Banner kind={result.kind}>{result.text}</Banner> : null}
+      {test.error ? <Banner>{test.errors.storage ?? test.error}</Banner> : null}
+      {tested ? (
+        <Banner kind="ok">The saved storage settings work: a probe was written and removed.</Banner>
+      ) : null}
     </div>
   );
 }

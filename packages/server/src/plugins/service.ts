@@ -107,7 +107,7 @@ export class PluginsService {
   /** A new key and signing secret; the old ones stop working at once. */
   async rotate(id: string, ctx: HookContext): Promise<PluginCredentials> {
     const key = newKey();
-    return inTransaction(this.app, ctx, async (tx) => {
+    const credentials = await inTransaction(this.app, ctx, async (tx) => {
       const current = await this.#find(tx, id);
       const rotated = await runWrite(this.app, tx, {
         context: 'plugins',
@@ -130,9 +130,12 @@ export class PluginsService {
         }),
       });
       const hook = await findEndpoint(tx.database, id);
-      if (hook) await this.webhooks.saveHook(rotated, hook.webhook, tx);
+      // reloading the webhooks inside this transaction would wait on it (SQLite has one writer
+      // connection): they are reloaded once it has committed
+      if (hook) await this.webhooks.saveHook(rotated, hook.webhook, tx, { reload: false });
       return { ...publicPlugin(rotated), key, secret: rotated.secret };
     });
+    return this.webhooks.changed(credentials);
   }
 
   /** Removes the plugin, its hook and the deliveries still waiting for it. */

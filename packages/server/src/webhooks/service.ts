@@ -154,16 +154,16 @@ export class WebhooksService {
     plugin: { id: string; secret: string },
     hook: { url: string; events: string[] },
     ctx: HookContext,
+    { reload = true }: { reload?: boolean } = {},
   ): Promise<Webhook> {
     const body = { url: hook.url, events: hook.events, secret: plugin.secret, enabled: true };
     const trusted = (url: string) => urlProblem(url, true);
-    return this.changed(
-      await inTransaction(this.app, ctx, async (tx) => {
-        const current = await findEndpoint(tx.database, plugin.id);
-        if (current) return this.#modify(tx, current, body, trusted);
-        return this.#insert(tx, body, trusted, plugin.id);
-      }),
-    );
+    const saved = await inTransaction(this.app, ctx, async (tx) => {
+      const current = await findEndpoint(tx.database, plugin.id);
+      if (current) return this.#modify(tx, current, body, trusted);
+      return this.#insert(tx, body, trusted, plugin.id);
+    });
+    return reload ? this.changed(saved) : saved;
   }
 
   /** Stops sending to an endpoint (it answered `410 Gone`), webhook or plugin hook alike. */
