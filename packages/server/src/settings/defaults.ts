@@ -43,6 +43,8 @@ export function defaultSettings() {
     /** Days the activity log and revisions are kept (0: for ever); a clean-up runs every hour. */
     activity: { maxDays: 0, revisionsMaxDays: 0 },
     backups: { cron: '', cronMaxKeep: 3 },
+    /** `POST /api/batch`: off unless enabled; `timeout` in seconds, `maxBodySize` in bytes (0: 128 MiB). */
+    batch: { enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 },
   };
 }
 
