@@ -147,6 +147,15 @@ describe.each(dialects)('the batch API through the PocketBase SDK (%s)', (dialec
     expect(unknown.body.data.requests['0'].response.message).toBe('Unknown batch request action.');
   });
 
+  it('refuses a body larger than the settings’ maxBodySize', async () => {
+    await admin.settings.update({ batch: { maxBodySize: 300 } });
+    const batch = admin.createBatch();
+    batch.collection('notes').create({ title: 'y'.repeat(400) });
+    expect((await failureOf(batch.send())).status).toBe(413);
+    await admin.settings.update({ batch: { maxBodySize: 0 } });
+    expect(await server.count('notes', 'title ~ "yyyy"')).toBe(0);
+  });
+
   it('stores the files of a multipart batch, and none when it fails', async () => {
     const batch = admin.createBatch();
     batch.collection('notes').create({ title: 'with a file', doc: new File(['hello batch'], 'hello.txt') });

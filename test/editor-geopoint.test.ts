@@ -115,12 +115,14 @@ describe.each(dialects)('PocketBase’s editor and geoPoint fields (%s)', (diale
     expect(blank.response.data.location.code).toBe('validation_required');
   });
 
-  it('filters on a point’s lon and lat', async () => {
+  it('filters and sorts on a point’s lon and lat', async () => {
     const north = await admin.collection('places').getFullList({ filter: 'location.lat > 50' });
     expect(north.map((place) => place.location.lon)).toEqual([-0.1276]);
     const east = await admin
       .collection('places')
       .getFullList({ filter: 'location.lon > 0 && location.lat < 50' });
     expect(east.map((place) => place.description)).toEqual(['<p>Paris</p>']);
+    const southFirst = await admin.collection('places').getFullList({ sort: 'location.lat' });
+    expect(southFirst.map((place) => place.location.lat)).toEqual([48.8566, 51.5072]);
   });
 });
