@@ -122,6 +122,16 @@ describe.each(dialects)('PocketBase’s editor and geoPoint fields (%s)', (diale
       .collection('places')
       .getFullList({ filter: 'location.lon > 0 && location.lat < 50' });
     expect(east.map((place) => place.description)).toEqual(['<p>Paris</p>']);
+    const nearParis = 'geoDistance(location.lon, location.lat, 2.3522, 48.8566)';
+    const within = async (km: number) =>
+      (
+        await admin.collection('places').getFullList({ filter: `${nearParis} < ${km}`, sort: 'location.lat' })
+      ).map((place) => place.location.lat);
+    expect(await within(10)).toEqual([48.8566]);
+    expect(await within(300)).toEqual([48.8566]);
+    expect(await within(400)).toEqual([48.8566, 51.5072]);
+    const unknown = await failureOf(admin.collection('places').getFullList({ filter: 'nowhere(1) > 0' }));
+    expect(unknown.status).toBe(400);
     const southFirst = await admin.collection('places').getFullList({ sort: 'location.lat' });
     expect(southFirst.map((place) => place.location.lat)).toEqual([48.8566, 51.5072]);
   });
