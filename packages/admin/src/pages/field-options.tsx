@@ -15,6 +15,8 @@ export const FIELD_TYPES = [
   'relation',
   'password',
   'file',
+  'editor',
+  'geoPoint',
 ] as const;
 
 export type FieldDraft = Record<string, any> & { name: string; type: string };
@@ -57,6 +59,10 @@ const OPTIONS: Record<string, Option[]> = {
     { key: 'maxSelect', label: 'Max selected', kind: 'number' },
   ],
   json: [{ key: 'maxSize', label: 'Max size (bytes)', kind: 'number' }],
+  editor: [
+    { key: 'maxSize', label: 'Max size (bytes)', kind: 'number' },
+    { key: 'convertURLs', label: 'Convert URLs', kind: 'bool' },
+  ],
   relation: [
     { key: 'collectionId', label: 'Related collection', kind: 'collection' },
     { key: 'maxSelect', label: 'Max selected', kind: 'number' },

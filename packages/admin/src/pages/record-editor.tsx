@@ -47,7 +47,7 @@ export function RecordEditor({
           body[field.name] = value;
           body[`${field.name}Confirm`] = values[`${field.name}Confirm`] ?? '';
         }
-      } else if (field.type === 'json') {
+      } else if (field.type === 'json' || field.type === 'geoPoint') {
         if (value !== undefined)
           body[field.name] = typeof value === 'string' ? JSON.parse(value || 'null') : value;
       } else if (!(field.name === 'id' && !value)) {
@@ -190,7 +190,9 @@ function FieldInput({
           ))}
         </select>
       );
+    // a point is edited as its JSON, {"lon": …, "lat": …}
     case 'json':
+    case 'geoPoint':
       return (
         <textarea
           {...props}

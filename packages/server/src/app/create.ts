@@ -11,6 +11,7 @@ import { registerAdminRoutes } from '../admin/routes.ts';
 import { SUPERUSERS } from '../auth/accountability.ts';
 import { registerAuthRoutes } from '../auth/routes.ts';
 import { registerBackups } from '../backups/routes.ts';
+import { registerBatchRoutes } from '../batch/routes.ts';
 import { events, type SluiceEvents } from '../catalogue/events.ts';
 import { recordFiredEvents } from '../catalogue/fired-events.ts';
 import { openCluster } from '../cluster/index.ts';
@@ -251,6 +252,7 @@ export function createApp(options: AppOptions = {}): App {
       registerCollectionRoutes(app);
       registerAuthRoutes(app);
       registerRecordRoutes(app);
+      registerBatchRoutes(app);
       registerFileRoutes(app);
       registerRealtimeRoutes(app, membership?.broker);
       registerSettingsRoutes(app);

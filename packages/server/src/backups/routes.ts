@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../app/types.ts';
 import { accountabilityFromHeader } from '../auth/accountability.ts';
@@ -32,13 +30,12 @@ export async function registerBackups(app: App): Promise<void> {
     if (!request.accountability.admin && token)
       request.accountability = await accountabilityFromHeader(token, app.secret(), app.database, app.schema);
     requireSuperuser(request);
-    const path = await backups.file(key(request));
-    const { size } = await stat(path);
+    const { size, body } = await backups.open(key(request));
     return reply
       .header('content-type', 'application/zip')
       .header('content-length', size)
       .header('content-disposition', `attachment; filename="${key(request)}"`)
-      .send(createReadStream(path));
+      .send(body);
   });
   app.http.post('/api/backups/:key/restore', async (request, reply) => {
     requireSuperuser(request);

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ConflictError, InvalidPayloadError, NotFoundError, SluiceError } from '@sluice/hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import type { App } from '../app/types.ts';
+import { S3Driver } from '../storage/s3.ts';
 import { extractZip, filesUnder, writeZip } from './archive.ts';
 
 /** A backup as `GET /api/backups` lists it. */
@@ -35,8 +38,9 @@ export class BackupsUnsupportedError extends SluiceError {
 /**
  * Backups of the data folder as PocketBase makes them: a zip of a consistent snapshot of the
  * SQLite database (SQLite's online backup, taken while the server keeps writing) and of the stored
- * files under the data folder's `storage/`, kept in `<data folder>/backups/`. Plain files: the
- * storage drivers have no listing, which backups need.
+ * files under the data folder's `storage/`, kept in `<data folder>/backups/`, or at the top of the
+ * bucket of the settings' `backups.s3` block when it is enabled (each zip is made in the work
+ * folder, then uploaded; a restore downloads it there first).
  */
 export class Backups {
   readonly dir: string;
@@ -47,21 +51,73 @@ export class Backups {
   }
 
   async list(): Promise<BackupInfo[]> {
-    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((name) => KEY.test(name));
-    const infos = await Promise.all(
-      names.map(async (key) => {
-        const info = await stat(join(this.dir, key));
-        return { key, size: info.size, modified: info.mtime.toISOString().replace('T', ' ') };
-      }),
+    const infos = await this.#inBucket(
+      async (bucket) =>
+        (await bucket.listTop())
+          .filter(({ key }) => KEY.test(key))
+          .map(({ key, size, modified }) => ({ key, size, modified: listedTime(modified ?? new Date(0)) })),
+      () => this.#listLocal(),
     );
     return infos.sort((a, b) => b.modified.localeCompare(a.modified) || a.key.localeCompare(b.key));
   }
 
-  /** The file of a backup; a 404 when there is none. */
-  async file(key: string): Promise<string> {
+  async #listLocal(): Promise<BackupInfo[]> {
+    const names = (await readdir(this.dir).catch(() => [] as string[])).filter((name) => KEY.test(name));
+    const infos = await Promise.all(
+      names.map(async (key) => {
+        const info = await stat(join(this.dir, key));
+        return { key, size: info.size, modified: listedTime(info.mtime) };
+      }),
+    );
+    return infos;
+  }
+
+  /** A backup's content and size, to be downloaded; a 404 when there is none. */
+  async open(key: string): Promise<{ size: number; body: Readable }> {
+    return this.#inBucket(
+      async (bucket) => {
+        const object = KEY.test(key) ? await bucket.get(key) : undefined;
+        if (!object) throw missing(key);
+        return { size: object.size, body: object.body };
+      },
+      async () => {
+        const path = this.#localFile(key);
+        return { size: (await stat(path)).size, body: createReadStream(path) };
+      },
+    );
+  }
+
+  /** The file of a backup kept in the data folder; a 404 when there is none. */
+  #localFile(key: string): string {
     const path = join(this.dir, key);
-    if (!KEY.test(key) || !existsSync(path)) throw new NotFoundError(`Missing backup "${key}".`);
+    if (!KEY.test(key) || !existsSync(path)) throw missing(key);
     return path;
+  }
+
+  /** A local copy of a backup: its own file, or one downloaded from the bucket into `work`. */
+  async #localCopy(key: string, work: string): Promise<string> {
+    return this.#inBucket(
+      async (bucket) => {
+        const object = KEY.test(key) ? await bucket.get(key) : undefined;
+        if (!object) throw missing(key);
+        const path = join(work, key);
+        await pipeline(object.body, createWriteStream(path));
+        return path;
+      },
+      async () => this.#localFile(key),
+    );
+  }
+
+  /** Runs `remote` with the settings' backups bucket when one is enabled, else `local`. */
+  async #inBucket<T>(remote: (bucket: S3Driver) => Promise<T>, local: () => Promise<T>): Promise<T> {
+    const { s3 } = (await this.app.services.settings.current()).backups;
+    if (!s3.enabled) return local();
+    const bucket = new S3Driver(s3);
+    try {
+      return await remote(bucket);
+    } finally {
+      await bucket.close();
+    }
   }
 
   /** Makes a backup named `name` (or `pb_backup_<UTC time>.zip`); returns its key. */
@@ -77,14 +133,19 @@ export class Backups {
   async createScheduled(keep: number): Promise<string> {
     const key = await this.#create(`${AUTO_PREFIX}pb_backup_${stamp()}.zip`);
     const automatic = (await this.list()).filter((backup) => backup.key.startsWith(AUTO_PREFIX));
-    for (const old of automatic.slice(Math.max(keep, 1))) await rm(join(this.dir, old.key), { force: true });
+    for (const old of automatic.slice(Math.max(keep, 1))) await this.delete(old.key);
     return key;
   }
 
   async delete(key: string): Promise<void> {
-    const path = await this.file(key);
     if (this.#busy === key) throw new ConflictError(`The backup "${key}" is in use.`);
-    await rm(path);
+    await this.#inBucket(
+      async (bucket) => {
+        if (!KEY.test(key) || !(await bucket.stat(key))) throw missing(key);
+        await bucket.delete(key);
+      },
+      () => rm(this.#localFile(key)),
+    );
   }
 
   /**
@@ -93,9 +154,9 @@ export class Backups {
    * files with the backup's, then reloads what the server caches: schema, settings, webhooks.
    */
   async restore(key: string): Promise<void> {
-    const path = await this.file(key);
     this.#requireSqlite();
     await this.#exclusive(key, async (work) => {
+      const path = await this.#localCopy(key, work);
       await extractZip(path, work, (name) => name === DATABASE_ENTRY || name.startsWith(`${STORAGE}/`));
       const snapshot = join(work, DATABASE_ENTRY);
       if (!existsSync(snapshot))
@@ -136,7 +197,13 @@ export class Backups {
         files.set(`${STORAGE}/${name}`, join(storage, ...name.split('/')));
       const partial = join(work, key);
       await writeZip(partial, files);
-      await rename(partial, join(this.dir, key));
+      await this.#inBucket(
+        async (bucket) => {
+          const { size } = await stat(partial);
+          await bucket.put(key, createReadStream(partial), { contentType: 'application/zip', size });
+        },
+        () => rename(partial, join(this.dir, key)),
+      );
       this.app.logger.info({ backup: key }, `Created the backup ${key}.`);
       return key;
     });
@@ -160,6 +227,15 @@ export class Backups {
       await rm(work, { recursive: true, force: true });
     }
   }
+}
+
+function missing(key: string): SluiceError {
+  return new NotFoundError(`Missing backup "${key}".`);
+}
+
+/** `2026-11-29 20:15:00.000Z`, as the backups list shows times. */
+function listedTime(date: Date): string {
+  return date.toISOString().replace('T', ' ');
 }
 
 /** `20261129201500`: UTC, to the second, as PocketBase names its backups. */

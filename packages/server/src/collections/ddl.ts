@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { withoutQueryTimeout } from '../db/deadline.ts';
 import type { Dialect } from '../db/types.ts';
 import { storageKind } from './fields.ts';
+import { ORIGIN } from './geo-point.ts';
 import { formatIndex, parseIndex, retargetIndex } from './indexes.ts';
 import type { Collection, Field } from './types.ts';
 
@@ -27,6 +28,8 @@ export function columnDefinition(dialect: Dialect, field: Field): string {
       return `${column} TEXT NULL DEFAULT NULL`;
     case 'multiple':
       return `${column} TEXT NOT NULL DEFAULT '[]'`;
+    case 'point':
+      return `${column} TEXT NOT NULL DEFAULT '${JSON.stringify(ORIGIN)}'`;
     case 'text':
       return `${column} TEXT NOT NULL DEFAULT ''`;
   }

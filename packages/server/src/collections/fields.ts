@@ -13,6 +13,8 @@ export const fieldTypes: readonly FieldType[] = [
   'relation',
   'password',
   'file',
+  'editor',
+  'geoPoint',
 ];
 
 /** select, relation and file fields hold a JSON array when they may hold more than one value. */
@@ -23,13 +25,14 @@ export function isMultiple(field: Field): boolean {
   );
 }
 
-export type StorageKind = 'text' | 'number' | 'bool' | 'json' | 'multiple';
+export type StorageKind = 'text' | 'number' | 'bool' | 'json' | 'multiple' | 'point';
 
 export function storageKind(field: Field): StorageKind {
   if (isMultiple(field)) return 'multiple';
   if (field.type === 'number') return 'number';
   if (field.type === 'bool') return 'bool';
   if (field.type === 'json') return 'json';
+  if (field.type === 'geoPoint') return 'point';
   return 'text';
 }
 

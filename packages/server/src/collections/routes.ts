@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../app/types.ts';
 import { objectBody, requireSuperuser } from '../http/guards.ts';
+import { truncateRecords } from '../records/operations/truncate.ts';
 import { parseListQuery } from '../records/query.ts';
+import { collectionScaffolds } from './scaffolds.ts';
 
 interface CollectionParams {
   collection: string;
@@ -26,6 +28,20 @@ export function registerCollectionRoutes(app: App): void {
     await collections.import(objectBody(request), contextOf(request));
     return reply.status(204).send();
   });
+
+  http.get('/api/collections/meta/scaffolds', (request) => {
+    contextOf(request);
+    return collectionScaffolds();
+  });
+
+  http.delete<{ Params: CollectionParams }>(
+    '/api/collections/:collection/truncate',
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      await truncateRecords(app, app.services.records.collection(request.params.collection), ctx);
+      return reply.status(204).send();
+    },
+  );
 
   http.get<{ Params: CollectionParams }>('/api/collections/:collection', (request) =>
     collections.view(request.params.collection, contextOf(request)),

@@ -589,6 +589,11 @@ function normalizeField(item: Input, base: Field, key: string, context: Context)
       field.maxSize = read.count('maxSize', 0);
       break;
     }
+    case 'editor': {
+      field.maxSize = read.count('maxSize', 0);
+      field.convertURLs = read.bool('convertURLs');
+      break;
+    }
     case 'relation': {
       field.collectionId = resolveRelationTarget(read.string('collectionId'), key, context);
       field.cascadeDelete = read.bool('cascadeDelete');
@@ -606,6 +611,7 @@ function normalizeField(item: Input, base: Field, key: string, context: Context)
       break;
     }
     case 'bool':
+    case 'geoPoint':
       break;
   }
   return field;

@@ -14,7 +14,9 @@ export type FieldType =
   | 'json'
   | 'relation'
   | 'password'
-  | 'file';
+  | 'file'
+  | 'editor'
+  | 'geoPoint';
 
 export interface Field {
   id: string;
@@ -45,7 +47,9 @@ export interface Field {
   /** autodate: set on create and/or on update. */
   onCreate?: boolean;
   onUpdate?: boolean;
-  /** json, file: size limit in bytes. */
+  /** editor: store URLs as they were given rather than made relative (PocketBase's TinyMCE option). */
+  convertURLs?: boolean;
+  /** json, file, editor: size limit in bytes. */
   maxSize?: number;
   /** file: accepted MIME types, thumb sizes (`100x100`…), and whether a token is needed to read. */
   mimeTypes?: string[];

@@ -29,13 +29,14 @@ function tooLarge(field: Field): SluiceError {
   });
 }
 
-function invalid(key: string, code: string, message: string): SluiceError {
+export function invalid(key: string, code: string, message: string): SluiceError {
   return new InvalidPayloadError('Failed to load the submitted data.', {
     [key]: { code: `validation_${code}`, message },
   });
 }
 
-function add(input: Record<string, unknown>, key: string, value: unknown): void {
+/** Adds a form value; a key sent more than once collects its values in an array. */
+export function addFormValue(input: Record<string, unknown>, key: string, value: unknown): void {
   if (!(key in input)) input[key] = value;
   else {
     const current = input[key];
@@ -69,7 +70,7 @@ export async function multipartInput(
       if (textReceived > otherFields || part.valueTruncated)
         throw invalid(part.fieldname, 'body_size_limit', 'The request body is too large.');
       if (part.fieldname === '@jsonPayload') Object.assign(input, jsonPayload(text));
-      else add(input, part.fieldname, inferFormValue(text));
+      else addFormValue(input, part.fieldname, inferFormValue(text));
       continue;
     }
     const field = fields.get(targetFieldName(part.fieldname));
@@ -89,12 +90,13 @@ export async function multipartInput(
       chunks.push(chunk);
     }
     if (part.file.truncated) throw tooLarge(field);
-    add(input, part.fieldname, await UploadedFile.from(part.filename, Buffer.concat(chunks, size)));
+    addFormValue(input, part.fieldname, await UploadedFile.from(part.filename, Buffer.concat(chunks, size)));
   }
   return input;
 }
 
-function jsonPayload(text: string): Record<string, unknown> {
+/** An `@jsonPayload` part: a JSON object, or a 400. */
+export function jsonPayload(text: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

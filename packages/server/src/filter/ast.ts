@@ -22,7 +22,8 @@ export type Operand =
   | { kind: 'string'; value: string; position: number }
   | { kind: 'number'; value: number; position: number }
   | { kind: 'boolean'; value: boolean; position: number }
-  | { kind: 'null'; position: number };
+  | { kind: 'null'; position: number }
+  | { kind: 'call'; name: string; args: Operand[]; position: number };
 
 export interface Comparison {
   kind: 'comparison';

@@ -80,7 +80,7 @@ export function resolvePath(
     const column = read(field);
     const isLast = index === segments.length - 1;
 
-    if (field.type === 'json' && !isLast) {
+    if ((field.type === 'json' || field.type === 'geoPoint') && !isLast) {
       const path = segments.slice(index + 1);
       type = 'dynamic';
       element = (as) => jsonPathValue(dialect, column, path, as);

@@ -4,6 +4,7 @@ import type { Operand } from './ast.ts';
 import { param } from './dialect-sql.ts';
 import { invalidFilter } from './errors.ts';
 import { type PathOptions, resolvePath } from './field-paths.ts';
+import { resolveFunction } from './functions.ts';
 import { resolveDateMacro } from './macros.ts';
 import type { CompileState, Value } from './values.ts';
 
@@ -21,6 +22,8 @@ export function resolveOperand(state: CompileState, operand: Operand): Value {
       return { kind: 'constant', value: null };
     case 'identifier':
       return resolveIdentifier(state, operand.name, operand.position);
+    case 'call':
+      return resolveFunction(state, operand, (arg) => resolveOperand(state, arg));
   }
 }
 

@@ -6,7 +6,7 @@ export type Token =
   | { kind: 'number'; value: number; position: number; text: string }
   | { kind: 'identifier'; value: string; position: number; text: string }
   | { kind: 'operator'; value: ComparisonOperator; position: number; text: string }
-  | { kind: 'and' | 'or' | 'open' | 'close' | 'end'; position: number; text: string };
+  | { kind: 'and' | 'or' | 'open' | 'close' | 'comma' | 'end'; position: number; text: string };
 
 // Longest first, so that `?!=` is not read as `?` followed by `!=`.
 const comparisonOperators: ComparisonOperator[] = [
@@ -82,6 +82,11 @@ export function tokenize(source: string): Token[] {
         text: source.slice(start, start + 2),
       });
       index += 2;
+      continue;
+    }
+    if (char === ',') {
+      tokens.push({ kind: 'comma', position: start, text: char });
+      index++;
       continue;
     }
     if (char === '(' || char === ')') {

@@ -22,6 +22,26 @@ describe('parseFilter', () => {
     });
   });
 
+  it('reads function calls with their arguments, which do not nest', () => {
+    expect(parseFilter('geoDistance(loc.lon, loc.lat, 2.5, -3) < 10')).toMatchObject({
+      left: {
+        kind: 'call',
+        name: 'geoDistance',
+        args: [
+          { kind: 'identifier', name: 'loc.lon', position: 12 },
+          { kind: 'identifier', name: 'loc.lat' },
+          { kind: 'number', value: 2.5 },
+          { kind: 'number', value: -3 },
+        ],
+        position: 0,
+      },
+      right: { kind: 'number', value: 10 },
+    });
+    expect(errorOf('f(a b) > 1').message).toMatch(/unexpected "b"/);
+    expect(errorOf('f(g(1)) > 1').message).toMatch(/functions do not nest/);
+    expect(errorOf('f(1, 2 > 1').message).toMatch(/unexpected ">"/);
+  });
+
   it('reads every operator', () => {
     const operators = [
       '=',

@@ -96,10 +96,25 @@ class Parser {
           return { kind: 'boolean', value: token.value === 'true', position };
         }
         if (token.value === 'null') return { kind: 'null', position };
+        if (this.peek().kind === 'open') return this.parseCall(token.value, position);
         return { kind: 'identifier', name: token.value, position };
       default:
         throw unexpected(token);
     }
+  }
+
+  /** `name(operand, …)`: a function's arguments are plain operands, never calls. */
+  private parseCall(name: string, position: number): Operand {
+    this.next();
+    const args: Operand[] = [];
+    while (this.peek().kind !== 'close') {
+      if (args.length > 0 && this.next().kind !== 'comma') throw unexpected(this.tokens[this.index - 1]);
+      const arg = this.parseOperand();
+      if (arg.kind === 'call') throw invalidFilter(`functions do not nest, at position ${arg.position}`);
+      args.push(arg);
+    }
+    this.next();
+    return { kind: 'call', name, args, position };
   }
 }
 

@@ -1,5 +1,6 @@
 import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
 import { isMultiple, type StorageKind, storageKind } from '../collections/fields.ts';
+import { type GeoPoint, ORIGIN, parseGeoPoint } from '../collections/geo-point.ts';
 import { idPattern, newId, randomFromPattern } from '../collections/ids.ts';
 import type { Collection, Field, RecordData } from '../collections/types.ts';
 import { isJsonObject } from '../json.ts';
@@ -25,6 +26,8 @@ const ignoredKeys = new Set(['collectionId', 'collectionName', 'expand']);
 const authInputKeys = new Set(['passwordConfirm', 'oldPassword']);
 const defaultTextMax = 5000;
 const defaultJsonMaxSize = 1 << 20;
+/** PocketBase's limit for an `editor` field without `maxSize`. */
+const defaultEditorMaxSize = 5 << 20;
 const relationIdPattern = /^[A-Za-z0-9_]{1,100}$/;
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const urlPattern = /^[a-z][a-z0-9+.-]*:\/\/\S+$/i;
@@ -60,6 +63,8 @@ function decodeValue(kind: StorageKind, value: unknown): unknown {
       const parsed = typeof value === 'string' ? parseJson(value) : undefined;
       return Array.isArray(parsed) ? parsed : [];
     }
+    case 'point':
+      return parseGeoPoint(value) ?? { ...ORIGIN };
   }
 }
 
@@ -70,10 +75,15 @@ function encodeValue(kind: StorageKind, value: unknown): unknown {
     case 'json':
       return value === null || value === undefined ? null : JSON.stringify(value);
     case 'multiple':
+    case 'point':
       return JSON.stringify(value);
     default:
       return value;
   }
+}
+
+function isOrigin(point: GeoPoint): boolean {
+  return point.lon === ORIGIN.lon && point.lat === ORIGIN.lat;
 }
 
 function isBlank(value: unknown): boolean {
@@ -250,6 +260,20 @@ function toValue(field: Field, value: unknown, problems: Problems): unknown {
       return toJson(field, value, problems);
     case 'autodate':
       return value;
+    case 'editor': {
+      const text = toText(field, value, problems);
+      const max = field.maxSize && field.maxSize > 0 ? field.maxSize : defaultEditorMaxSize;
+      if (text !== undefined && Buffer.byteLength(text) > max)
+        return fail(problems, field.name, 'max_size_constraint', `Must be at most ${max} bytes.`);
+      return text;
+    }
+    case 'geoPoint': {
+      if (value === null || value === undefined || value === '') return { ...ORIGIN };
+      return (
+        parseGeoPoint(value) ??
+        fail(problems, field.name, 'invalid_geo_point', 'Must be {lon, lat} within ±180 and ±90 degrees.')
+      );
+    }
   }
 }
 
@@ -392,8 +416,9 @@ export async function validateRecordInput(
   for (const field of collection.fields) {
     if (!field.required || field.primaryKey || field.type === 'autodate' || field.name in problems) continue;
     if (isAuth && field.system && field.name === 'tokenKey') continue;
-    if (field.name in merged && isBlank(merged[field.name]))
-      fail(problems, field.name, 'required', 'Cannot be blank.');
+    const value = merged[field.name];
+    const blank = field.type === 'geoPoint' ? isOrigin(value as GeoPoint) : isBlank(value);
+    if (field.name in merged && blank) fail(problems, field.name, 'required', 'Cannot be blank.');
   }
 
   if (isAuth) await checkAuthRules(input, merged, existing, isAdmin, newPassword, problems);

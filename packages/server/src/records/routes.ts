@@ -19,7 +19,7 @@ interface CollectionParams {
 interface RecordParams extends CollectionParams {
   id: string;
 }
-interface ViewQueryString {
+export interface ViewQueryString {
   fields?: string;
   expand?: string;
 }
@@ -83,7 +83,7 @@ export function registerRecordRoutes(app: App): void {
 }
 
 /** After a write, `?expand=` and `?fields=` shape the answer as they would a read. */
-async function shapeAnswer(
+export async function shapeAnswer(
   app: App,
   collection: Collection,
   record: RecordData,

@@ -42,7 +42,22 @@ export function defaultSettings() {
     trustedProxy: { headers: [] as string[], useLeftmostIP: false },
     /** Days the activity log and revisions are kept (0: for ever); a clean-up runs every hour. */
     activity: { maxDays: 0, revisionsMaxDays: 0 },
-    backups: { cron: '', cronMaxKeep: 3 },
+    /** `s3`: keep backups in an S3-compatible bucket instead of the data folder's `backups/`. */
+    backups: {
+      cron: '',
+      cronMaxKeep: 3,
+      s3: {
+        enabled: false,
+        bucket: '',
+        region: '',
+        endpoint: '',
+        accessKey: '',
+        secret: '',
+        forcePathStyle: false,
+      },
+    },
+    /** `POST /api/batch`: off unless enabled; `timeout` in seconds, `maxBodySize` in bytes (0: 128 MiB). */
+    batch: { enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 },
   };
 }
 
@@ -55,6 +70,7 @@ export const secretPaths = [
   ['ftp', 'password'],
   ['gcs', 'privateKey'],
   ['cloudinary', 'apiSecret'],
+  ['backups', 's3', 'secret'],
 ] as const;
 
 /** Settings that take one of a fixed list of values, by path. */

@@ -78,7 +78,10 @@ function mergedSettings(current: Settings, input: Plain): Settings {
 
 export function redact(settings: Settings): Plain {
   const copy = structuredClone(settings) as unknown as Plain;
-  for (const [group, key] of secretPaths) delete (copy[group] as Plain)[key];
+  for (const path of secretPaths) {
+    const parent = path.slice(0, -1).reduce((node, key) => node[key] as Plain, copy);
+    delete parent[path[path.length - 1] as string];
+  }
   return copy;
 }
 

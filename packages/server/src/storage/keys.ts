@@ -7,7 +7,8 @@ export class UnsafeKeyError extends SluiceError {
   }
 }
 
-const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.@+=-]*$/;
+// a leading `@` for PocketBase's automatic backups (`@auto_…zip`)
+const SEGMENT = /^[A-Za-z0-9_@][A-Za-z0-9_.@+=-]*$/;
 
 /**
  * Checks a storage key (`{collectionId}/{recordId}/{name}`, `_files/{id}/{name}`, …) before any

@@ -109,6 +109,30 @@ export class S3Driver implements StorageDriver {
     });
   }
 
+  /** The objects at the top of the bucket (none under a `/`), for backups kept there. */
+  async listTop(): Promise<({ key: string } & StoredObject)[]> {
+    return this.#call('read', async (s3) => {
+      const found: ({ key: string } & StoredObject)[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: this.options.bucket, Delimiter: '/', ContinuationToken: token }),
+        );
+        for (const item of page.Contents ?? []) {
+          if (item.Key)
+            found.push({
+              key: item.Key,
+              size: item.Size ?? 0,
+              contentType: undefined,
+              modified: item.LastModified,
+            });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return found;
+    });
+  }
+
   async test(): Promise<void> {
     const key = `sluice_storage_test_${randomBytes(5).toString('hex')}/test.txt`;
     await this.put(key, Buffer.from('ok'), { contentType: 'text/plain' });
