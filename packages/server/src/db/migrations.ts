@@ -195,6 +195,21 @@ export const migrations: readonly Migration[] = [
       await sql`ALTER TABLE "_webhooks" ADD COLUMN "plugin" TEXT NOT NULL DEFAULT ''`.execute(trx);
     },
   },
+  {
+    file: '7_request_logs',
+    async up(trx) {
+      // PocketBase's `_logs`; ids are sequential, so that the id orders and prunes by time
+      await sql`CREATE TABLE "_logs" (
+        "id" TEXT PRIMARY KEY NOT NULL,
+        "created" TEXT NOT NULL DEFAULT '',
+        "level" INTEGER NOT NULL DEFAULT 0,
+        "message" TEXT NOT NULL DEFAULT '',
+        "data" TEXT NOT NULL DEFAULT '{}'
+      )`.execute(trx);
+      await sql`CREATE INDEX "_logs_created" ON "_logs" ("created")`.execute(trx);
+      await sql`CREATE INDEX "_logs_level" ON "_logs" ("level")`.execute(trx);
+    },
+  },
 ];
 
 /** Creates the system tables and applies pending migrations; safe to run on every start, by any instance. */
