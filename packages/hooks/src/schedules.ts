@@ -37,6 +37,8 @@ export type ScheduleHandler = (run: { expression: string; startedAt: Date; sched
 interface Entry {
   id: number;
   name: string;
+  /** Given its name, rather than named after its owner and expression. */
+  named: boolean;
   expression: string;
   owner: string;
   handler: ScheduleHandler;
@@ -83,11 +85,13 @@ export class Schedules {
     }
     let same = 0;
     for (const entry of this.#entries.values())
-      if (entry.owner === owner && entry.expression === expression) same++;
-    const lockName = `${owner}|${expression}${same > 0 ? `#${same + 1}` : ''}`;
+      if (entry.owner === owner && entry.expression === expression && !entry.named) same++;
+    const lockName =
+      name === undefined ? `${owner}|${expression}${same > 0 ? `#${same + 1}` : ''}` : `${owner}|${name}`;
     this.#entries.set(id, {
       id,
       name: name ?? lockName,
+      named: name !== undefined,
       expression,
       owner,
       handler,
