@@ -198,7 +198,8 @@ export const migrations: readonly Migration[] = [
   {
     file: '7_request_logs',
     async up(trx) {
-      // PocketBase's `_logs`; ids are sequential, so that the id orders and prunes by time
+      // PocketBase's `_logs`; ids are sequential, so that the key orders and prunes by time: no
+      // other index, since every request writes a row
       await sql`CREATE TABLE "_logs" (
         "id" TEXT PRIMARY KEY NOT NULL,
         "created" TEXT NOT NULL DEFAULT '',
@@ -206,8 +207,6 @@ export const migrations: readonly Migration[] = [
         "message" TEXT NOT NULL DEFAULT '',
         "data" TEXT NOT NULL DEFAULT '{}'
       )`.execute(trx);
-      await sql`CREATE INDEX "_logs_created" ON "_logs" ("created")`.execute(trx);
-      await sql`CREATE INDEX "_logs_level" ON "_logs" ("level")`.execute(trx);
     },
   },
 ];

@@ -35,7 +35,7 @@ describe('LogBuffer', () => {
 
   it('holds rows until flushed, then writes them all', async () => {
     const app = await open();
-    const buffer = new LogBuffer(() => app.database.db, app.logger, {
+    const buffer = new LogBuffer(() => app.database.db, app.database.dialect, app.logger, {
       flushMs: 60_000,
       batchSize: 100,
       maxPending: 1000,
@@ -49,7 +49,7 @@ describe('LogBuffer', () => {
 
   it('writes a full batch without waiting, and keeps only the newest rows past maxPending', async () => {
     const app = await open();
-    const buffer = new LogBuffer(() => app.database.db, app.logger, {
+    const buffer = new LogBuffer(() => app.database.db, app.database.dialect, app.logger, {
       flushMs: 60_000,
       batchSize: 3,
       maxPending: 2,
@@ -62,7 +62,7 @@ describe('LogBuffer', () => {
     await buffer.flush();
     expect(await stored(app)).toEqual(['b', 'c']);
 
-    const full = new LogBuffer(() => app.database.db, app.logger, {
+    const full = new LogBuffer(() => app.database.db, app.database.dialect, app.logger, {
       flushMs: 60_000,
       batchSize: 2,
       maxPending: 10,
@@ -80,7 +80,7 @@ describe('LogBuffer', () => {
 
   it('drops a batch the database refuses, with a warning, and goes on', async () => {
     const app = await open();
-    const buffer = new LogBuffer(() => app.database.db, app.logger);
+    const buffer = new LogBuffer(() => app.database.db, app.database.dialect, app.logger);
     buffer.add(row('x'));
     buffer.add(row('x'));
     await buffer.flush();

@@ -23,7 +23,7 @@ export class LogsService {
   readonly buffer: LogBuffer;
 
   constructor(private readonly core: Core) {
-    this.buffer = new LogBuffer(() => core.database.db, core.logger);
+    this.buffer = new LogBuffer(() => core.database.db, core.database.dialect, core.logger);
   }
 
   list(query: Pick<ListQuery, 'page' | 'perPage' | 'filter' | 'sort'>) {
