@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { newId } from '../collections/ids.ts';
 import { formatDate } from '../records/dates.ts';
 import type { Settings } from '../settings/defaults.ts';
 import { sequentialId } from '../writes/system-items.ts';
@@ -29,6 +30,15 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, index)}?${query}`;
 }
 
+/** Random id characters made many at a time: one call to the random source per 256 requests, not one each. */
+let randomPool = '';
+function randomChars(): string {
+  if (randomPool.length < 3) randomPool = newId(768);
+  const chars = randomPool.slice(0, 3);
+  randomPool = randomPool.slice(3);
+  return chars;
+}
+
 function levelOf(status: number): number {
   if (status >= 500) return LOG_LEVEL.error;
   if (status >= 400) return LOG_LEVEL.warn;
@@ -46,7 +56,7 @@ export function requestLog(request: FastifyRequest, reply: FastifyReply, now = n
   const url = redactUrl(request.url);
   const accountability = request.accountability;
   return {
-    id: sequentialId(now.getTime()),
+    id: sequentialId(now.getTime(), randomChars()),
     created: formatDate(now),
     level: levelOf(status),
     message: `${request.method} ${url}`,
