@@ -12,7 +12,7 @@ export interface LogBufferOptions {
   maxPending: number;
 }
 
-export const DEFAULT_LOG_BUFFER: LogBufferOptions = { flushMs: 1000, batchSize: 2000, maxPending: 20_000 };
+export const DEFAULT_LOG_BUFFER: LogBufferOptions = { flushMs: 1000, batchSize: 200, maxPending: 10_000 };
 
 /**
  * Log rows held in memory and written in batches, each batch one statement of its own: the
