@@ -191,6 +191,13 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
       ]),
     );
   });
+
+  it('lists a cronAdd job under its name in the crons API', async () => {
+    const crons = await server.request('GET', '/api/crons', { token: server.adminToken });
+    expect(crons.status).toBe(200);
+    expect(crons.body).toContainEqual({ id: 'tidy', expression: '0 3 * * *' });
+    expect((await server.request('POST', '/api/crons/tidy', { token: server.adminToken })).status).toBe(204);
+  });
 });
 
 describe('sluice serve with a pb_hooks folder beside --dir', () => {

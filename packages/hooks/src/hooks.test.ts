@@ -593,6 +593,63 @@ describe('schedules', () => {
   });
 });
 
+describe('running a schedule now', () => {
+  const cron = (expression: string, run: () => void) => new Cron(expression, { paused: true }, run);
+
+  it('names each schedule, given a name or from its owner and expression', () => {
+    const { hooks } = setup({ cron });
+    hooks.schedule('0 3 * * *', () => {}, { owner: 'reports', name: 'nightly' });
+    hooks.schedule('0 3 * * *', () => {}, { owner: 'reports' });
+    hooks.schedule('0 3 * * *', () => {}, { owner: 'reports' });
+    expect(hooks.schedules().map((info) => info.name)).toEqual([
+      'nightly',
+      'reports|0 3 * * *',
+      'reports|0 3 * * *#2',
+    ]);
+  });
+
+  it('runs one by name, stopped or not, without the lock, and resolves once it has finished', async () => {
+    const asked: string[] = [];
+    const { hooks } = setup({
+      cron,
+      scheduleLock: async (key) => {
+        asked.push(key);
+        return false;
+      },
+    });
+    const runs: string[] = [];
+    hooks.schedule(
+      '0 0 1 1 *',
+      async ({ expression }) => {
+        await sleep(10);
+        runs.push(expression);
+      },
+      { owner: 'jobs', name: 'yearly' },
+    );
+    expect(await hooks.runSchedule('yearly')).toBe(true);
+    expect(runs).toEqual(['0 0 1 1 *']);
+    expect(asked).toEqual([]);
+    expect(hooks.schedules()[0]).toMatchObject({ runs: 1, running: false });
+    expect(await hooks.runSchedule('monthly')).toBe(false);
+  });
+
+  it('reports a failure of a run asked for as one of a tick', async () => {
+    const { hooks } = setup({ cron });
+    const errors: unknown[] = [];
+    hooks.action('hook.error', (meta) => void errors.push(meta));
+    hooks.schedule(
+      '0 0 1 1 *',
+      () => {
+        throw new Error('failed now');
+      },
+      { owner: 'jobs', name: 'failing' },
+    );
+    expect(await hooks.runSchedule('failing')).toBe(true);
+    await hooks.drain();
+    expect(errors).toEqual([{ extension: 'jobs', event: 'schedule:0 0 1 1 *', error: expect.any(Error) }]);
+  });
+});
+
 describe('schedule locks', () => {
   /** A cron factory whose ticks the test fires by hand. */
   function manualCron() {

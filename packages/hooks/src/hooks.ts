@@ -115,8 +115,10 @@ export interface Hooks<E extends EventMap = UntypedEvents, C = any> {
   schedule(
     expression: string,
     handler: ScheduleHandler,
-    options?: Pick<RegisterOptions, 'owner'>,
+    options?: Pick<RegisterOptions, 'owner'> & { name?: string },
   ): Unregister;
+  /** Runs a schedule now, by its name (`schedules()`); false when none has that name. */
+  runSchedule(name: string): Promise<boolean>;
   /** Removes every hook and schedule an owner registered (hot reload of one extension). */
   unregisterOwner(owner: string): number;
 
@@ -221,7 +223,8 @@ export function createHooks<E extends EventMap = UntypedEvents, C = any>(
       };
     },
     schedule: (expression, handler, scheduleOptions) =>
-      schedules.add(expression, handler, scheduleOptions?.owner ?? 'app'),
+      schedules.add(expression, handler, scheduleOptions?.owner ?? 'app', scheduleOptions?.name),
+    runSchedule: (name) => schedules.runNow(name),
     unregisterOwner: (owner) => registry.removeOwner(owner) + schedules.removeOwner(owner),
 
     runFilter: (name, payload, meta, ctx, tags) => pointFor(name).filter(payload, meta, ctx, tags) as any,

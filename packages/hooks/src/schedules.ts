@@ -20,6 +20,8 @@ export type ScheduleLock = (key: string, ttlMs: number) => Promise<boolean>;
 
 export interface ScheduleInfo {
   id: number;
+  /** The name it was given (PocketBase's `cronAdd` job name), or one made of owner and expression. */
+  name: string;
   expression: string;
   owner: string;
   running: boolean;
@@ -34,6 +36,9 @@ export type ScheduleHandler = (run: { expression: string; startedAt: Date; sched
 
 interface Entry {
   id: number;
+  name: string;
+  /** Given its name, rather than named after its owner and expression. */
+  named: boolean;
   expression: string;
   owner: string;
   handler: ScheduleHandler;
@@ -64,7 +69,7 @@ export class Schedules {
     private readonly lock?: ScheduleLock,
   ) {}
 
-  add(expression: string, handler: ScheduleHandler, owner: string): () => void {
+  add(expression: string, handler: ScheduleHandler, owner: string, name?: string): () => void {
     if (!this.cron) throw new InvalidCronError('No cron implementation was given to createHooks({ cron }).');
     if (typeof handler !== 'function') throw new TypeError('A schedule handler must be a function.');
     const fields = typeof expression === 'string' ? expression.trim().split(/\s+/).length : 0;
@@ -80,10 +85,13 @@ export class Schedules {
     }
     let same = 0;
     for (const entry of this.#entries.values())
-      if (entry.owner === owner && entry.expression === expression) same++;
-    const lockName = `${owner}|${expression}${same > 0 ? `#${same + 1}` : ''}`;
+      if (entry.owner === owner && entry.expression === expression && !entry.named) same++;
+    const lockName =
+      name === undefined ? `${owner}|${expression}${same > 0 ? `#${same + 1}` : ''}` : `${owner}|${name}`;
     this.#entries.set(id, {
       id,
+      name: name ?? lockName,
+      named: name !== undefined,
       expression,
       owner,
       handler,
@@ -98,7 +106,19 @@ export class Schedules {
     return () => this.#remove(id);
   }
 
-  async #run(id: number): Promise<void> {
+  /**
+   * Runs the schedule of that name now, on this process and without the cluster lock ("run
+   * now"), and resolves once it has finished (its failure is reported as a tick's). False when
+   * no schedule has that name.
+   */
+  async runNow(name: string): Promise<boolean> {
+    const entry = [...this.#entries.values()].find((candidate) => candidate.name === name);
+    if (!entry) return false;
+    await this.#run(entry.id, false);
+    return true;
+  }
+
+  async #run(id: number, locked = true): Promise<void> {
     const entry = this.#entries.get(id);
     if (!entry) return;
     if (entry.running) {
@@ -112,7 +132,7 @@ export class Schedules {
     entry.running = true;
     // croner fires at or just after the scheduled time: its second names the tick
     const scheduledAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-    if (this.lock && !(await this.#locked(entry, scheduledAt))) {
+    if (locked && this.lock && !(await this.#locked(entry, scheduledAt))) {
       entry.lockSkipped++;
       entry.running = false;
       return;
@@ -172,6 +192,7 @@ export class Schedules {
   list(): ScheduleInfo[] {
     return [...this.#entries.values()].map((entry) => ({
       id: entry.id,
+      name: entry.name,
       expression: entry.expression,
       owner: entry.owner,
       running: entry.running,

@@ -39,7 +39,7 @@ export function startActivityLog(
       await services.activity.prune(activity.maxDays);
       await services.revisions.prune(activity.revisionsMaxDays);
     },
-    { owner: INTERNAL_OWNER },
+    { owner: INTERNAL_OWNER, name: '__sluiceActivityCleanup__' },
   );
   return () => {
     removeRecorder();

@@ -20,6 +20,7 @@ import type { Cluster } from '../cluster/types.ts';
 import { registerCollectionRoutes } from '../collections/routes.ts';
 import { SchemaCache } from '../collections/store.ts';
 import { type CallOptions, type HookContext, system } from '../context.ts';
+import { registerCronRoutes } from '../crons/routes.ts';
 import { openDatabase } from '../db/index.ts';
 import { migrate } from '../db/migrations.ts';
 import { registerEventRoutes } from '../events/routes.ts';
@@ -42,6 +43,8 @@ import { ANY_ORIGIN } from '../http/headers.ts';
 import { createHttp, registerMiddlewares } from '../http/server.ts';
 import { registerSystemRoutes } from '../http/system-routes.ts';
 import { createLogger } from '../logger.ts';
+import { recordRequests } from '../logs/record.ts';
+import { registerLogRoutes } from '../logs/routes.ts';
 import { outboxRecorder } from '../outbox/recorder.ts';
 import { DeliveryWorker } from '../outbox/worker.ts';
 import { registerPluginRoutes } from '../plugins/routes.ts';
@@ -246,6 +249,7 @@ export function createApp(options: AppOptions = {}): App {
       await hooks.runInit('app.before', { app: fastify });
       await hooks.runInit('middlewares.before', { app: fastify });
       registerMiddlewares(app, app.secret);
+      recordRequests(app);
       await hooks.runInit('middlewares.after', { app: fastify });
       await hooks.runInit('routes.before', { app: fastify });
       registerSystemRoutes(app);
@@ -265,6 +269,8 @@ export function createApp(options: AppOptions = {}): App {
       registerPluginRoutes(app);
       registerEventRoutes(app);
       registerHookRoutes(app);
+      registerCronRoutes(app);
+      registerLogRoutes(app);
       registerAdminRoutes(app);
       await registerBackups(app);
       await hooks.runInit('routes.after', { app: fastify });
@@ -299,6 +305,7 @@ export function createApp(options: AppOptions = {}): App {
         await shutdown.step('app.terminate', () => hooks.runInit('app.terminate', { app }));
         await shutdown.step('the actions and mails from app.terminate', () => settled(app));
         await shutdown.step('the webhook deliveries being sent', () => deliveries.stop());
+        await shutdown.step('writing the request logs', () => app.services.logs.buffer.flush());
       }
       await shutdown.step('closing the cluster connection', leaveCluster);
       await shutdown.step('closing the file storage', () => app.services.storage.close());

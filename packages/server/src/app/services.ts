@@ -9,6 +9,7 @@ import type { CallOptions, HookContext } from '../context.ts';
 import { EventsService } from '../events/service.ts';
 import { FoldersService } from '../files/library/folders.ts';
 import { FilesLibraryService } from '../files/library/service.ts';
+import { LogsService } from '../logs/service.ts';
 import { type MailServiceClass, mailServiceClass } from '../mailer/directus.ts';
 import { Mailer } from '../mailer/service.ts';
 import { PluginsService } from '../plugins/service.ts';
@@ -101,6 +102,8 @@ export interface Services {
   permissions: PermissionsService;
   presets: PresetsService;
   relations: RelationsService;
+  /** The request log (`/api/logs`), written in batches off the request path. */
+  logs: LogsService;
 }
 
 /** Directus' `ItemsService`, `ActivityService`, `RevisionsService`, `RolesService`, `PermissionsService`. */
@@ -136,5 +139,6 @@ export function createServices(core: Core, dir: string, extensions: string | fal
     ...directusServices(core, { records, ...access }),
     presets: new PresetsService(core),
     relations: new RelationsService(core),
+    logs: new LogsService(core),
   };
 }

@@ -17,7 +17,10 @@ export async function scheduleBackups(app: App, backups: Backups): Promise<void>
     const { cron, cronMaxKeep } = (await app.services.settings.current()).backups;
     unschedule?.();
     unschedule = cron
-      ? app.hooks.schedule(cron, () => backups.createScheduled(cronMaxKeep), { owner: OWNER })
+      ? app.hooks.schedule(cron, () => backups.createScheduled(cronMaxKeep), {
+          owner: OWNER,
+          name: '__pbAutoBackup__',
+        })
       : undefined;
   };
   app.hooks.filter(

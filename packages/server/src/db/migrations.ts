@@ -195,6 +195,20 @@ export const migrations: readonly Migration[] = [
       await sql`ALTER TABLE "_webhooks" ADD COLUMN "plugin" TEXT NOT NULL DEFAULT ''`.execute(trx);
     },
   },
+  {
+    file: '7_request_logs',
+    async up(trx) {
+      // PocketBase's `_logs`; ids are sequential, so that the key orders and prunes by time: no
+      // other index, since every request writes a row
+      await sql`CREATE TABLE "_logs" (
+        "id" TEXT PRIMARY KEY NOT NULL,
+        "created" TEXT NOT NULL DEFAULT '',
+        "level" INTEGER NOT NULL DEFAULT 0,
+        "message" TEXT NOT NULL DEFAULT '',
+        "data" TEXT NOT NULL DEFAULT '{}'
+      )`.execute(trx);
+    },
+  },
 ];
 
 /** Creates the system tables and applies pending migrations; safe to run on every start, by any instance. */

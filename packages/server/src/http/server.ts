@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { isStopped } from '@sluice/hooks';
+import { isStopped, NotFoundError } from '@sluice/hooks';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
@@ -106,7 +106,7 @@ export function registerMiddlewares(app: App, secret: () => string): void {
     }
     // anything but `false`: a hook answers the request, perhaps once this handler has returned
     if (handled !== false || reply.sent) return reply;
-    return sendError(app, request, reply, toSluiceError({ code: 'FST_ERR_NOT_FOUND' }).error, undefined);
+    return sendError(app, request, reply, routeNotFound(request.method, request.url), undefined);
   });
 
   http.setErrorHandler(async (error, request, reply) => {
@@ -160,6 +160,12 @@ async function sendError(
   app.hooks.runAction('api.error', { request, error: original ?? error, payload: body }, ctx);
   app.hooks.runAction('request.error', { request, payload: [body] }, ctx);
   return reply;
+}
+
+/** Names the route that does not exist; the query is left out, since it may carry a token. */
+function routeNotFound(method: string, url: string) {
+  const path = url.split('?', 1)[0];
+  return new NotFoundError(`The route ${method} ${path} does not exist.`);
 }
 
 function settled(outcome: unknown): unknown {

@@ -40,14 +40,15 @@ let sequence = 0;
 /**
  * A 15-character id of [a-z0-9] that sorts after every id made before it in this process: the
  * time in milliseconds (9 characters), a counter within the millisecond (3) and 3 random
- * characters, so that instances writing at once do not collide.
+ * characters, so that instances writing at once do not collide (`random`: those characters, for a
+ * caller that makes many at once).
  */
-export function sequentialId(now = Date.now()): string {
+export function sequentialId(now = Date.now(), random = newId(3)): string {
   if (now > lastTime) {
     lastTime = now;
     sequence = 0;
   } else sequence++;
-  return `${timePrefix(lastTime)}${sequence.toString(36).padStart(3, '0')}${newId(3)}`;
+  return `${timePrefix(lastTime)}${sequence.toString(36).padStart(3, '0')}${random}`;
 }
 
 /** The part of a sequential id that says when it was made: ids made before `time` sort below it. */

@@ -36,6 +36,16 @@ export function tableShape(table: string, columns: Record<string, FieldType>): C
   };
 }
 
+/** What compiles filters and sorts over a system table's shape. */
+export function shapeFilterContext(shape: Collection, dialect: Dialect) {
+  return {
+    dialect,
+    collection: shape,
+    getCollection: (name: string) => (name === shape.name || name === shape.id ? shape : undefined),
+    auth: null,
+  };
+}
+
 /** One page of a system table, `where` (the caller's scope) and the query's filter applied. */
 export async function listItems<T>(
   executor: Kysely<any>,
@@ -46,12 +56,7 @@ export async function listItems<T>(
   where?: Expression<SqlBool>,
   defaultSort = '-created',
 ): Promise<ItemPage<T>> {
-  const context = {
-    dialect,
-    collection: shape,
-    getCollection: (name: string) => (name === shape.name || name === shape.id ? shape : undefined),
-    auth: null,
-  };
+  const context = shapeFilterContext(shape, dialect);
   let select = executor.selectFrom(shape.name);
   if (where) select = select.where(where);
   if (query.filter) select = select.where(compileFilter(query.filter, context));

@@ -50,13 +50,16 @@ describe('PocketBase hook file helpers', () => {
     expect(pocketbaseHelpers.$security.randomString(24)).not.toBe(random);
   });
 
-  it('replaces a cron job added again under its name, and removes it by name', () => {
+  it('names each cron job, replaces one added again under its name, and removes it by name', () => {
     const { hooks } = setupHooks();
     const { cronAdd, cronRemove } = pocketbaseCron(hooks, 'pb_hooks/main.pb.js');
     cronAdd('tidy', '0 3 * * *', () => {});
     cronAdd('tidy', '0 4 * * *', () => {});
     cronAdd('report', '0 0 * * *', () => {});
-    expect(hooks.schedules().map((schedule) => schedule.expression)).toEqual(['0 4 * * *', '0 0 * * *']);
+    expect(hooks.schedules().map(({ name, expression }) => ({ name, expression }))).toEqual([
+      { name: 'tidy', expression: '0 4 * * *' },
+      { name: 'report', expression: '0 0 * * *' },
+    ]);
     cronRemove('tidy');
     expect(hooks.schedules().map((schedule) => schedule.expression)).toEqual(['0 0 * * *']);
   });

@@ -177,7 +177,7 @@ export function pocketbaseCron(hooks: Hooks<any, any>, owner: string) {
       if (typeof handler !== 'function')
         throw new TypeError(`cronAdd: the handler of "${name}" must be a function.`);
       named.get(name)?.();
-      named.set(name, hooks.schedule(expression, handler, { owner }));
+      named.set(name, hooks.schedule(expression, handler, { owner, name }));
     },
     cronRemove(name: string): void {
       named.get(name)?.();
