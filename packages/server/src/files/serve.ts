@@ -35,7 +35,7 @@ const TYPES: Record<string, string> = {
 
 /** Types a browser may show in place (as PocketBase allows): anything else is downloaded. */
 const INLINE =
-  /^(image\/(png|jpeg|gif|webp|x-icon|bmp)|video\/(webm|mp4|3gpp|quicktime|x-ms-wmv)|audio\/.+|application\/pdf)$/;
+  /^(image\/(png|jpeg|gif|webp|avif|x-icon|bmp)|video\/(webm|mp4|3gpp|quicktime|x-ms-wmv)|audio\/.+|application\/pdf)$/;
 
 /**
  * A served file may be anything a user uploaded, HTML and SVG included: it runs no script, loads
@@ -50,26 +50,44 @@ export function contentTypeOf(name: string): string {
   return TYPES[last] ?? 'application/octet-stream';
 }
 
+export interface SendOptions {
+  /** The content's type when it is known (sniffed at upload); otherwise told by the served name's extension. */
+  type?: string;
+  cacheControl?: string;
+}
+
 /**
- * Sends a stored object, streamed: type by extension, `inline` for what browsers show safely
- * (unless `download`), the strict CSP, and long-lived caching (a stored name never changes content).
+ * Sends a stored object, streamed: `inline` for what browsers show safely (unless `download`),
+ * the strict CSP, no sniffing, and long-lived caching (a stored name never changes content).
  */
 export function sendStoredFile(
   reply: FastifyReply,
   object: ObjectStream,
   servedName: string,
   download: boolean,
+  options: SendOptions = {},
 ) {
-  const type = contentTypeOf(servedName);
+  const type = options.type || contentTypeOf(servedName);
   const disposition = !download && INLINE.test(type.split(';')[0]) ? 'inline' : 'attachment';
   reply.headers({
     'content-type': type,
     'content-length': object.size,
-    'content-disposition': `${disposition}; filename="${servedName.replace(/["\\\r\n]/g, '_')}"`,
+    'content-disposition': `${disposition}; ${dispositionName(servedName)}`,
     'content-security-policy': FILE_CSP,
-    'cache-control': FILE_CACHE_CONTROL,
+    'x-content-type-options': 'nosniff',
+    'cache-control': options.cacheControl ?? FILE_CACHE_CONTROL,
   });
   if (object.modified) reply.header('last-modified', object.modified.toUTCString());
   reply.removeHeader('x-frame-options');
   return reply.send(object.body);
+}
+
+/** `filename="…"` for a plain ASCII name, RFC 8187's percent-encoded `filename*=` for any other. */
+function dispositionName(name: string): string {
+  if (/^[\x20-\x7e]*$/.test(name) && !/["\\]/.test(name)) return `filename="${name}"`;
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `filename*=UTF-8''${encoded}`;
 }
