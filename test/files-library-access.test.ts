@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Dialect, dialects, signUp, startServer, type TestServer } from './helpers.ts';
+import { createCollection, type Dialect, dialects, signUp, startServer, type TestServer } from './helpers.ts';
 
 describe.each(dialects)('the files library through roles and permissions (%s)', (dialect: Dialect) => {
   let server: TestServer;
@@ -145,5 +145,54 @@ describe.each(dialects)('the files library through roles and permissions (%s)', 
     await authToken.arrayBuffer();
     const superuserFileToken = (await admin('POST', '/api/files/token')).body.token;
     expect((await asset(kept.body.id, `?token=${superuserFileToken}`)).status).toBe(200);
+  });
+
+  it('answers Range requests (206, 416) and If-Modified-Since (304), for assets and record files', async () => {
+    const asset = await upload(server.adminToken, {}, 'range.txt');
+    const content = 'content of range.txt';
+    const collection = await createCollection(server, {
+      name: `ranged_${dialect}`,
+      viewRule: '',
+      fields: [{ name: 'doc', type: 'file', maxSelect: 1 }],
+    });
+    const form = new FormData();
+    form.append('doc', new Blob([content]), 'range.txt');
+    const record = (await (
+      await fetch(new URL(`/api/collections/${collection.name}/records`, server.url), {
+        method: 'POST',
+        headers: { authorization: server.adminToken },
+        body: form,
+      })
+    ).json()) as { id: string; doc: string };
+    const urls = [`/api/assets/${asset.body.id}`, `/api/files/${collection.name}/${record.id}/${record.doc}`];
+    for (const url of urls) {
+      const get = async (headers: Record<string, string>) => {
+        const response = await fetch(new URL(url, server.url), {
+          headers: { authorization: server.adminToken, ...headers },
+        });
+        return { response, body: await response.text() };
+      };
+      const whole = await get({});
+      expect(whole.body).toBe(content);
+      expect(whole.response.headers.get('accept-ranges')).toBe('bytes');
+      const first = await get({ range: 'bytes=0-6' });
+      expect(first.response.status).toBe(206);
+      expect(first.body).toBe('content');
+      expect(first.response.headers.get('content-range')).toBe(`bytes 0-6/${content.length}`);
+      const last = await get({ range: 'bytes=-9' });
+      expect([last.response.status, last.body]).toEqual([206, 'range.txt']);
+      const middle = await get({ range: 'bytes=8-9' });
+      expect(middle.body).toBe('of');
+      const past = await get({ range: `bytes=${content.length}-` });
+      expect(past.response.status).toBe(416);
+      expect(past.response.headers.get('content-range')).toBe(`bytes */${content.length}`);
+
+      const modified = whole.response.headers.get('last-modified');
+      expect(modified).toEqual(expect.any(String));
+      const cached = await get({ 'if-modified-since': modified! });
+      expect([cached.response.status, cached.body]).toEqual([304, '']);
+      const stale = await get({ 'if-modified-since': new Date(0).toUTCString() });
+      expect([stale.response.status, stale.body]).toEqual([200, content]);
+    }
   });
 });
