@@ -231,11 +231,14 @@ describe.each(dialects)('OAuth2 (%s)', (dialect: Dialect) => {
       expect(served.status).toBe(200);
       expect(Buffer.from(await served.arrayBuffer())).toEqual(png);
 
-      // a picture that cannot be fetched does not stop the sign-up
+      // a picture that cannot be fetched, or that the field refuses, does not stop the sign-up
       const unpictured = { ...account('unpictured'), picture: `${op.issuer}/pictures/missing.png` };
       const second = await signInWithCode('oidc', unpictured);
       expect(second.record.email).toBe(unpictured.email);
       expect(second.record.avatar).toBe('');
+      const script = op.servePicture('/pictures/script.png', Buffer.from('#!/bin/sh\necho hi\n'));
+      const refused = await signInWithCode('oidc', { ...account('scripted'), picture: script });
+      expect(refused.record.avatar).toBe('');
     } finally {
       await patchUsers({ oauth2: { mappedFields: { name: 'name', avatarURL: '' } } });
     }

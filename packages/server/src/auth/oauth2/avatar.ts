@@ -1,6 +1,7 @@
 import type { Core } from '../../app/core.ts';
 import type { Field } from '../../collections/types.ts';
 import { maxFileSize } from '../../files/limits.ts';
+import { mimeAllowed } from '../../files/mime.ts';
 import { lastSegment } from '../../files/names.ts';
 import { UploadedFile } from '../../files/uploaded-file.ts';
 
@@ -9,7 +10,7 @@ const TIMEOUT_MS = 15_000;
 /**
  * The provider's picture as a file for a `file` field, as PocketBase fetches it on an OAuth2
  * sign-up; it then goes through the record's upload path (size and type checks, stored names).
- * Undefined, and logged, when it cannot be fetched or is larger than the field takes: a
+ * Undefined, and logged, when it cannot be fetched or the field would refuse it: a
  * missing avatar does not stop a sign-up.
  */
 export async function fetchAvatar(app: Core, url: string, field: Field): Promise<UploadedFile | undefined> {
@@ -25,7 +26,10 @@ export async function fetchAvatar(app: Core, url: string, field: Field): Promise
       chunks.push(Buffer.from(chunk));
     }
     const name = decodeURIComponent(lastSegment(new URL(response.url || url).pathname)) || 'avatar';
-    return await UploadedFile.from(name, Buffer.concat(chunks, size));
+    const avatar = await UploadedFile.from(name, Buffer.concat(chunks, size));
+    if (!mimeAllowed(avatar.type, field.mimeTypes))
+      throw new Error(`The avatar is ${avatar.type}, which the field does not take.`);
+    return avatar;
   } catch (error) {
     app.logger.warn({ err: error, field: field.name }, 'The OAuth2 avatar could not be fetched.');
     return undefined;
