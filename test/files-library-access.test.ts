@@ -113,6 +113,20 @@ describe.each(dialects)('the files library through roles and permissions (%s)', 
       (await server.request('DELETE', `/api/files/${own.body.id}`, { token: member.token })).status,
     ).toBe(204);
     expect((await admin('GET', `/api/files/${shared.body.id}`)).status).toBe(200);
+
+    // a forced folder delete needs the delete of every file inside as well
+    await grant('_folders', 'delete', '');
+    const forced = await server.request('DELETE', `/api/folders/${team.id}`, {
+      token: member.token,
+      query: { force: 'true' },
+    });
+    expect(forced.status).toBe(404);
+    expect((await admin('GET', `/api/folders/${team.id}`)).status).toBe(200);
+    expect((await admin('GET', `/api/files/${shared.body.id}`)).status).toBe(200);
+    const empty = (await admin('POST', '/api/folders', { name: 'Empty' })).body;
+    expect((await server.request('DELETE', `/api/folders/${empty.id}`, { token: member.token })).status).toBe(
+      204,
+    );
   });
 
   it('serves /api/assets/{id} to a file token, as an <img> sends it', async () => {
