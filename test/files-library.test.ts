@@ -213,6 +213,13 @@ describe.each(dialects.flatMap((dialect) => drivers.map((driver) => [dialect, dr
         });
         expect(text.headers.get('content-disposition')).toMatch(/^attachment;/);
         expect(await text.text()).toBe('plain words\n');
+        // a range, from a storage that seeks (local, S3) or one that streams from the start (FTP)
+        const words = await fetch(new URL(`/api/assets/${file.id}`, server.url), {
+          headers: { authorization: server.adminToken, range: 'bytes=6-10' },
+        });
+        expect(words.status).toBe(206);
+        expect(words.headers.get('content-range')).toBe('bytes 6-10/12');
+        expect(await words.text()).toBe('words');
 
         await server.app.hooks.drain();
         const names = fired.map(([name]) => name);

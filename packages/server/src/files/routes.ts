@@ -76,7 +76,9 @@ export function registerFileRoutes(app: App): void {
         object = await app.services.storage.get(served.servedPath, ctx);
       }
       if (!object) throw notFound();
-      return sendStoredFile(reply, object, served.servedName, download !== undefined && TRUE.has(download));
+      return sendStoredFile(reply, object, served.servedName, download !== undefined && TRUE.has(download), {
+        reopen: (range) => app.services.storage.get(served.servedPath, ctx, range),
+      });
     },
   );
 

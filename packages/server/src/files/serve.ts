@@ -1,6 +1,6 @@
 import { type Readable, Transform } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import type { ObjectStream } from '../storage/types.ts';
+import type { ByteRange, ObjectStream } from '../storage/types.ts';
 import { extensionOf } from './names.ts';
 
 /** Types told by extension when the storage does not know them. */
@@ -55,13 +55,15 @@ export interface SendOptions {
   /** The content's type when it is known (sniffed at upload); otherwise told by the served name's extension. */
   type?: string;
   cacheControl?: string;
+  /** Opens the same object again for only a range, from a storage that can seek. */
+  reopen?: (range: ByteRange) => Promise<ObjectStream | undefined>;
 }
 
 /**
  * Sends a stored object, streamed: `inline` for what browsers show safely (unless `download`),
  * the strict CSP, no sniffing, and long-lived caching (a stored name never changes content).
  */
-export function sendStoredFile(
+export async function sendStoredFile(
   reply: FastifyReply,
   object: ObjectStream,
   servedName: string,
@@ -94,11 +96,17 @@ export function sendStoredFile(
     return reply.status(416).header('content-range', `bytes */${object.size}`).send();
   }
   if (range) {
+    let part = object;
+    const reopened = await options.reopen?.(range);
+    if (reopened) {
+      object.body.destroy();
+      part = reopened;
+    }
     return reply
       .status(206)
       .header('content-range', `bytes ${range.start}-${range.end}/${object.size}`)
       .header('content-length', range.end - range.start + 1)
-      .send(slice(object.body, range.start, range.end));
+      .send(part.range ? part.body : slice(part.body, range.start, range.end));
   }
   return reply.send(object.body);
 }
@@ -139,7 +147,7 @@ export function requestedRange(
 
 /**
  * Bytes `start` to `end` of a stream: those before are read and dropped, and the source is let go
- * once `end` is reached. Every storage streams this way, whatever it can seek.
+ * once `end` is reached; for storages that cannot seek.
  */
 function slice(source: Readable, start: number, end: number): Readable {
   let position = 0;

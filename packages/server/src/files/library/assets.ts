@@ -40,6 +40,7 @@ export async function serveAsset(
   return sendStoredFile(reply, object, file.filenameDownload, download, {
     type: file.type || 'application/octet-stream',
     cacheControl: 'private, max-age=2592000',
+    reopen: (range) => ctx.services.storage.get(thumb?.key ?? key, ctx, range),
   });
 }
 
