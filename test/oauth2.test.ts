@@ -1,5 +1,6 @@
 import { EventSource } from 'eventsource';
 import PocketBase, { ClientResponseError } from 'pocketbase';
+import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { directus } from '../packages/server/src/extensions/vocabularies/directus.ts';
 import { pocketbase } from '../packages/server/src/extensions/vocabularies/pocketbase.ts';
@@ -205,6 +206,42 @@ describe.each(dialects)('OAuth2 (%s)', (dialect: Dialect) => {
     // the owner may delete its link through the records API too
     await client.collection('_externalAuths').delete(links.body[0].id);
     expect(await client.collection('_externalAuths').getFullList()).toEqual([]);
+  });
+
+  it('fetches the provider’s picture into the file field mappedFields.avatarURL names', async () => {
+    const users = await server.request('GET', '/api/collections/users', { token: server.adminToken });
+    const avatarField = { name: 'avatar', type: 'file', maxSelect: 1, mimeTypes: ['image/png'] };
+    const patched = await patchUsers({
+      fields: [...users.body.fields, avatarField],
+      oauth2: { mappedFields: { name: 'name', avatarURL: 'avatar' } },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    try {
+      const png = await sharp({
+        create: { width: 4, height: 4, channels: 3, background: { r: 10, g: 120, b: 200 } },
+      })
+        .png()
+        .toBuffer();
+      const pictured = { ...account('pictured'), picture: op.servePicture('/pictures/portrait.png', png) };
+      const signed = await signInWithCode('oidc', pictured);
+      expect(signed.record.avatar).toMatch(/^portrait_[a-z0-9]{10}\.png$/);
+      const served = await fetch(
+        new URL(`/api/files/users/${signed.record.id}/${signed.record.avatar}`, server.url),
+      );
+      expect(served.status).toBe(200);
+      expect(Buffer.from(await served.arrayBuffer())).toEqual(png);
+
+      // a picture that cannot be fetched, or that the field refuses, does not stop the sign-up
+      const unpictured = { ...account('unpictured'), picture: `${op.issuer}/pictures/missing.png` };
+      const second = await signInWithCode('oidc', unpictured);
+      expect(second.record.email).toBe(unpictured.email);
+      expect(second.record.avatar).toBe('');
+      const script = op.servePicture('/pictures/script.png', Buffer.from('#!/bin/sh\necho hi\n'));
+      const refused = await signInWithCode('oidc', { ...account('scripted'), picture: script });
+      expect(refused.record.avatar).toBe('');
+    } finally {
+      await patchUsers({ oauth2: { mappedFields: { name: 'name', avatarURL: '' } } });
+    }
   });
 
   it('keeps an email only when the provider says it is verified', async () => {

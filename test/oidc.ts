@@ -11,6 +11,7 @@ export interface OidcAccount {
   email_verified: boolean;
   name: string;
   preferred_username: string;
+  picture?: string;
 }
 
 export const CLIENT_ID = 'sluice-client';
@@ -36,7 +37,7 @@ export async function oidcServer(redirectUris: string[]) {
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
-      profile: ['name', 'preferred_username'],
+      profile: ['name', 'preferred_username', 'picture'],
     },
     findAccount: async (_ctx: unknown, sub: string) => ({
       accountId: sub,
@@ -45,7 +46,10 @@ export async function oidcServer(redirectUris: string[]) {
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
   });
   const callback = provider.callback();
+  const pictures = new Map<string, Buffer>();
   server.on('request', async (request, response) => {
+    const picture = request.url ? pictures.get(request.url) : undefined;
+    if (picture) return response.writeHead(200, { 'content-type': 'image/png' }).end(picture);
     if (!request.url?.startsWith('/interaction/')) return callback(request, response);
     try {
       const details = await provider.interactionDetails(request, response);
@@ -76,6 +80,11 @@ export async function oidcServer(redirectUris: string[]) {
   });
   return {
     issuer,
+    /** Serves `content` at `path` (an account's `picture`), as a provider's avatar host does. */
+    servePicture(path: string, content: Buffer): string {
+      pictures.set(path, content);
+      return `${issuer}${path}`;
+    },
     /** The account the next sign-in is for. */
     signInAs(account: OidcAccount) {
       accounts.set(account.sub, account);

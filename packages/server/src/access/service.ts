@@ -161,7 +161,8 @@ export class PermissionsService extends AccessTable<Permission> {
     )
       throw invalidField('role', 'Must be an existing role id, or null for everyone.');
     const collectionName = input.collection ?? current?.collection;
-    const collection = typeof collectionName === 'string' ? this.core.schema.get(collectionName) : undefined;
+    const collection =
+      typeof collectionName === 'string' ? collectionLookup(this.core.schema)(collectionName) : undefined;
     if (!collection) throw invalidField('collection', 'Must be an existing collection.');
     const action = input.action ?? current?.action;
     if (!PERMISSION_ACTIONS.includes(action as PermissionAction))

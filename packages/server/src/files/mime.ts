@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 export interface SniffedType {
   /** The MIME type the content shows, whatever the client said. */
   mime: string;
@@ -18,12 +19,32 @@ const ALIASES: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpe
 export async function sniffType(content: Buffer): Promise<SniffedType> {
   const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(content);
+  return found ? { mime: found.mime, extension: found.ext } : textType(content);
+}
+
+/** `sniffType` of a file on disk, read no further than its signatures and a text sample need. */
+export async function sniffFileType(path: string): Promise<SniffedType> {
+  const { fileTypeFromFile } = await import('file-type');
+  const found = await fileTypeFromFile(path);
   if (found) return { mime: found.mime, extension: found.ext };
+  const handle = await open(path);
+  try {
+    const head = Buffer.alloc(TEXT_SAMPLE + 1);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return textType(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Content no signature matches: SVG, JSON, plain text, or bytes. */
+function textType(content: Buffer): SniffedType {
   const sample = content.subarray(0, TEXT_SAMPLE);
   if (sample.includes(0)) return OCTET_STREAM;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(sample);
+    // streaming: a character cut at the end of the sample is not an error
+    text = new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
   } catch {
     return OCTET_STREAM;
   }

@@ -1,3 +1,4 @@
+import type { MultipartFile } from '@fastify/multipart';
 import { InvalidPayloadError, type SluiceError } from '@sluice/hooks';
 import type { FastifyRequest } from 'fastify';
 import type { Collection, Field } from '../collections/types.ts';
@@ -62,37 +63,71 @@ export async function multipartInput(
   const input: Record<string, unknown> = {};
   let textReceived = 0;
   let filesReceived = 0;
-  const parts = request.parts({ limits: { fileSize: largest + 1, fieldSize: otherFields, parts: 1000 } });
-  for await (const part of parts) {
-    if (part.type === 'field') {
-      const text = String(part.value);
-      textReceived += Buffer.byteLength(text);
-      if (textReceived > otherFields || part.valueTruncated)
-        throw invalid(part.fieldname, 'body_size_limit', 'The request body is too large.');
-      if (part.fieldname === '@jsonPayload') Object.assign(input, jsonPayload(text));
-      else addFormValue(input, part.fieldname, inferFormValue(text));
-      continue;
-    }
-    const field = fields.get(targetFieldName(part.fieldname));
-    if (!field || part.fieldname.endsWith('-')) {
-      part.file.resume();
-      throw invalid(part.fieldname, 'invalid_file', 'Files can be sent only to file fields.');
-    }
-    const limit = maxFileSize(field);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of part.file as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      filesReceived += chunk.length;
-      if (size > limit || part.file.truncated) throw tooLarge(field);
-      if (filesReceived > filesLimit)
-        throw invalid(field.name, 'body_size_limit', 'The request body is too large.');
-      chunks.push(chunk);
-    }
-    if (part.file.truncated) throw tooLarge(field);
-    addFormValue(input, part.fieldname, await UploadedFile.from(part.filename, Buffer.concat(chunks, size)));
-  }
+  await readMultipart(
+    request,
+    { fileSize: largest + 1, fieldSize: otherFields, parts: 1000 },
+    {
+      value(name, text, truncated) {
+        textReceived += Buffer.byteLength(text);
+        if (textReceived > otherFields || truncated)
+          throw invalid(name, 'body_size_limit', 'The request body is too large.');
+        addFormValue(input, name, inferFormValue(text));
+      },
+      json(object) {
+        Object.assign(input, object);
+      },
+      async file(part) {
+        const field = fields.get(targetFieldName(part.fieldname));
+        if (!field || part.fieldname.endsWith('-')) {
+          part.file.resume();
+          throw invalid(part.fieldname, 'invalid_file', 'Files can be sent only to file fields.');
+        }
+        const limit = maxFileSize(field);
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of part.file as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          filesReceived += chunk.length;
+          if (size > limit || part.file.truncated) throw tooLarge(field);
+          if (filesReceived > filesLimit)
+            throw invalid(field.name, 'body_size_limit', 'The request body is too large.');
+          chunks.push(chunk);
+        }
+        if (part.file.truncated) throw tooLarge(field);
+        addFormValue(
+          input,
+          part.fieldname,
+          await UploadedFile.from(part.filename, Buffer.concat(chunks, size)),
+        );
+      },
+    },
+  );
   return input;
+}
+
+/** What a multipart body's parts go to: plain values, `@jsonPayload` objects, files. */
+export interface PartHandlers {
+  value(name: string, text: string, truncated: boolean): void;
+  json(object: Record<string, unknown>): void;
+  /** Reads (or drains) the file's stream before it resolves. */
+  file(part: MultipartFile): Promise<void>;
+}
+
+/**
+ * Reads a `multipart/form-data` body as PocketBase's SDK sends it: each part in order to its
+ * handler, `@jsonPayload` parts parsed (a 400 unless a JSON object). Used by record writes and
+ * the files library alike.
+ */
+export async function readMultipart(
+  request: FastifyRequest,
+  limits: { fileSize?: number; fieldSize?: number; parts?: number; files?: number },
+  handlers: PartHandlers,
+): Promise<void> {
+  for await (const part of request.parts({ limits })) {
+    if (part.type === 'file') await handlers.file(part);
+    else if (part.fieldname === '@jsonPayload') handlers.json(jsonPayload(String(part.value)));
+    else handlers.value(part.fieldname, String(part.value), part.valueTruncated);
+  }
 }
 
 /** An `@jsonPayload` part: a JSON object, or a 400. */

@@ -36,15 +36,28 @@ export function snakeCase(text: string): string {
  * has none. No `/`, `\` or `..` survives, so a name is always one safe key segment.
  */
 export function storedFileName(originalName: string, detectedExtension = ''): string {
-  // a client's path means nothing here: only its last segment names the file
-  const name = originalName.slice(-300).split(/[\\/]/).pop() ?? '';
+  const name = lastSegment(originalName.slice(-300));
   const extension = extensionOf(name);
-  let cleanExtension = extension.replace(EXTENSION_UNSAFE, '').replace(/\.{2,}/g, '.');
-  if (cleanExtension === '' || cleanExtension === '.')
-    cleanExtension = detectedExtension ? `.${detectedExtension}` : '';
-  if (cleanExtension.length > 20) cleanExtension = `.${cleanExtension.slice(-20).replace(/^\.+/, '')}`;
   let base = snakeCase(name.slice(0, name.length - extension.length));
   if (base.length < 3) base += randomSuffix();
   else if (base.length > 100) base = base.slice(0, 100);
-  return `${base}_${randomSuffix()}${cleanExtension}`;
+  return `${base}_${randomSuffix()}${cleanExtension(name, detectedExtension)}`;
+}
+
+/** The last segment of a client's file name: a client's path means nothing here. */
+export function lastSegment(name: string): string {
+  return name.split(/[\\/]/).pop() ?? '';
+}
+
+/**
+ * A name's extension reduced to safe characters (the last 20 of them), or `.{detectedExtension}`
+ * when the name has none: never a `/`, `\\` or `..`.
+ */
+export function cleanExtension(name: string, detectedExtension = ''): string {
+  let clean = extensionOf(lastSegment(name))
+    .replace(EXTENSION_UNSAFE, '')
+    .replace(/\.{2,}/g, '.');
+  if (clean === '' || clean === '.') clean = detectedExtension ? `.${detectedExtension}` : '';
+  if (clean.length > 20) clean = `.${clean.slice(-20).replace(/^\.+/, '')}`;
+  return clean;
 }

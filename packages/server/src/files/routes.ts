@@ -1,10 +1,11 @@
 import { InvalidPayloadError, NotFoundError } from '@sluice/hooks';
 import type { FastifyRequest } from 'fastify';
+import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
 import { accountabilityFromFileToken } from '../auth/accountability.ts';
 import { signFileToken } from '../auth/tokens.ts';
 import type { Collection } from '../collections/types.ts';
-import { guest, type HookContext } from '../context.ts';
+import { type Accountability, guest, type HookContext } from '../context.ts';
 import { decodeRecord } from '../records/encoding.ts';
 import { emitAction, filterPayload, recordTags } from '../records/operations/events.ts';
 import { recordMatches, ruleCondition } from '../records/rules.ts';
@@ -75,7 +76,9 @@ export function registerFileRoutes(app: App): void {
         object = await app.services.storage.get(served.servedPath, ctx);
       }
       if (!object) throw notFound();
-      return sendStoredFile(reply, object, served.servedName, download !== undefined && TRUE.has(download));
+      return sendStoredFile(reply, object, served.servedName, download !== undefined && TRUE.has(download), {
+        reopen: (range) => app.services.storage.get(served.servedPath, ctx, range),
+      });
     },
   );
 
@@ -104,11 +107,18 @@ export function registerFileRoutes(app: App): void {
   });
 }
 
-/** Who the `?token=` of a protected file stands for: a guest without one, or with an invalid one. */
-function fileTokenHolder(app: App, request: FastifyRequest<{ Querystring: FileQuery }>) {
+/**
+ * Who the `?token=` of a protected file stands for, with its roles: a guest without one, or with
+ * an invalid one.
+ */
+export async function fileTokenHolder(
+  app: App,
+  request: FastifyRequest<{ Querystring: { token?: string } }>,
+): Promise<Accountability> {
   const token = request.query.token;
-  if (!token) return Promise.resolve(guest);
-  return accountabilityFromFileToken(token, app.secret(), app.database, app.schema);
+  if (!token) return guest;
+  const holder = await accountabilityFromFileToken(token, app.secret(), app.database, app.schema);
+  return grantsOf(app.schema).withRoles(holder);
 }
 
 /** Whether the collection's view rule lets `ctx`'s caller see the record (a locked rule: superusers only). */

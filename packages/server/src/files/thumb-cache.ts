@@ -4,7 +4,14 @@ import type { Field } from '../collections/types.ts';
 import type { HookContext } from '../context.ts';
 import type { ObjectStream } from '../storage/types.ts';
 import { contentTypeOf } from './serve.ts';
-import { makeThumb, parseThumbSize, THUMBABLE_TYPES, thumbKey, thumbOffered } from './thumbs.ts';
+import {
+  makeThumb,
+  parseThumbSize,
+  THUMBABLE_TYPES,
+  type ThumbSize,
+  thumbKey,
+  thumbOffered,
+} from './thumbs.ts';
 
 /** Thumbs being made, by key: concurrent requests for one thumb wait for the same work. */
 const making = new Map<string, Promise<string | undefined>>();
@@ -25,7 +32,22 @@ export async function openThumb(
   const size = parseThumbSize(spec);
   const type = contentTypeOf(key);
   if (!size || !thumbOffered(spec, field.thumbs) || !THUMBABLE_TYPES.has(type)) return undefined;
+  return openThumbOfSize(app, ctx, key, size, type);
+}
+
+/**
+ * The thumb of `size` of the image under `key` (of `type`), opened; made and stored beside the
+ * image on first request. Undefined when the image is gone or making the thumb failed (logged).
+ */
+export async function openThumbOfSize(
+  app: Core,
+  ctx: HookContext,
+  key: string,
+  size: ThumbSize,
+  type: string,
+): Promise<{ key: string; object: ObjectStream } | undefined> {
   const storage = ctx.services.storage;
+  const spec = size.spec;
   const target = thumbKey(key, spec);
   const stored = await storage.get(target, ctx);
   if (stored) return { key: target, object: stored };

@@ -6,6 +6,7 @@ import type { SchemaCache } from '../collections/store.ts';
 import type { Collection, RecordData, Rule } from '../collections/types.ts';
 import type { Accountability, HookContext } from '../context.ts';
 import type { Dialect } from '../db/types.ts';
+import { libraryCollection } from '../files/library/store.ts';
 import type { FilterContext } from '../filter/context.ts';
 import { compileFilter } from '../filter/index.ts';
 
@@ -17,7 +18,8 @@ const lookups = new WeakMap<SchemaCache, (idOrName: string) => Collection | unde
 export function collectionLookup(schema: SchemaCache): (idOrName: string) => Collection | undefined {
   let lookup = lookups.get(schema);
   if (!lookup) {
-    lookup = schema.get.bind(schema);
+    // the files library's tables are collections too, for rules and permissions granted on them
+    lookup = (idOrName) => schema.get(idOrName) ?? libraryCollection(idOrName);
     lookups.set(schema, lookup);
   }
   return lookup;

@@ -28,6 +28,16 @@ describe('LocalDriver', () => {
     expect(await text((await driver.get('c1/r1/b.txt'))!.body)).toBe('stream');
   });
 
+  it('reads a byte range from where it starts, the size still the whole', async () => {
+    await driver.put('c1/r1/a.txt', Buffer.from('0123456789'), { contentType: 'text/plain' });
+    const part = await driver.get('c1/r1/a.txt', { start: 3, end: 5 });
+    expect(part).toMatchObject({ size: 10, range: { start: 3, end: 5 } });
+    expect(await text(part!.body)).toBe('345');
+    const tail = await driver.get('c1/r1/a.txt', { start: 8, end: 20 });
+    expect(tail?.range).toEqual({ start: 8, end: 9 });
+    expect(await text(tail!.body)).toBe('89');
+  });
+
   it('answers undefined for a missing key and deletes quietly', async () => {
     expect(await driver.get('c1/r1/none.txt')).toBeUndefined();
     expect(await driver.stat('c1/none/none.txt')).toBeUndefined();

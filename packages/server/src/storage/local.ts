@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StorageUnavailableError } from './errors.ts';
 import { safeKey, safePrefix } from './keys.ts';
-import type { ObjectStream, StorageDriver, StoredObject } from './types.ts';
+import type { ByteRange, ObjectStream, StorageDriver, StoredObject } from './types.ts';
 
 /** Files on local disk under `root` (the data folder's `storage/` by default). */
 export class LocalDriver implements StorageDriver {
@@ -33,10 +33,12 @@ export class LocalDriver implements StorageDriver {
     }
   }
 
-  async get(key: string): Promise<ObjectStream | undefined> {
+  async get(key: string, range?: ByteRange): Promise<ObjectStream | undefined> {
     const found = await this.stat(key);
     if (!found) return undefined;
-    return { ...found, body: createReadStream(this.#path(key)) };
+    if (!range) return { ...found, body: createReadStream(this.#path(key)) };
+    const within = { start: range.start, end: Math.min(range.end, found.size - 1) };
+    return { ...found, range: within, body: createReadStream(this.#path(key), within) };
   }
 
   async stat(key: string): Promise<StoredObject | undefined> {

@@ -13,7 +13,7 @@ import {
 import type { Settings } from '../settings/defaults.ts';
 import { StorageUnavailableError } from './errors.ts';
 import { safeKey, safePrefix } from './keys.ts';
-import type { ObjectStream, StorageDriver, StoredObject } from './types.ts';
+import type { ByteRange, ObjectStream, StorageDriver, StoredObject } from './types.ts';
 
 export type S3Options = Settings['s3'];
 
@@ -59,18 +59,27 @@ export class S3Driver implements StorageDriver {
     });
   }
 
-  async get(key: string): Promise<ObjectStream | undefined> {
+  async get(key: string, range?: ByteRange): Promise<ObjectStream | undefined> {
     safeKey(key);
     return this.#call('read', async (s3) => {
       const found = await missingAsUndefined(
-        s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key })),
+        s3.send(
+          new GetObjectCommand({
+            Bucket: this.options.bucket,
+            Key: key,
+            Range: range && `bytes=${range.start}-${range.end}`,
+          }),
+        ),
       );
       if (!found) return undefined;
+      // a ranged answer says which bytes it holds and the whole size: `bytes 0-9/1234`
+      const sent = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(found.ContentRange ?? '');
       return {
-        size: found.ContentLength ?? 0,
+        size: sent ? Number(sent[3]) : (found.ContentLength ?? 0),
         contentType: found.ContentType,
         modified: found.LastModified,
         body: found.Body as Readable,
+        range: sent ? { start: Number(sent[1]), end: Number(sent[2]) } : undefined,
       };
     });
   }

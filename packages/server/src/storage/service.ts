@@ -6,7 +6,7 @@ import type { Settings } from '../settings/defaults.ts';
 import type { SettingsService } from '../settings/service.ts';
 import { createDriver, driverFingerprint } from './drivers.ts';
 import { StorageUnavailableError } from './errors.ts';
-import type { ObjectStream, StorageDriver, StoredObject } from './types.ts';
+import type { ByteRange, ObjectStream, StorageDriver, StoredObject } from './types.ts';
 
 /**
  * The file storage the settings choose, for every feature that keeps files. A driver is built
@@ -43,8 +43,8 @@ export class StorageService {
     return this.#run(ctx, (driver) => driver.put(key, body, options));
   }
 
-  get(key: string, ctx?: HookContext): Promise<ObjectStream | undefined> {
-    return this.#run(ctx, (driver) => driver.get(key));
+  get(key: string, ctx?: HookContext, range?: ByteRange): Promise<ObjectStream | undefined> {
+    return this.#run(ctx, (driver) => driver.get(key, range));
   }
 
   stat(key: string, ctx?: HookContext): Promise<StoredObject | undefined> {

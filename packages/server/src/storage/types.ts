@@ -11,9 +11,17 @@ export interface StoredObject {
   modified: Date | undefined;
 }
 
+/** Bytes `start` to `end` of an object, both included. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 /** One stored object's content, to be streamed to a client. */
 export interface ObjectStream extends StoredObject {
   body: Readable;
+  /** Set when `body` holds only these bytes (`size` is still the whole object's). */
+  range?: ByteRange;
 }
 
 /**
@@ -26,8 +34,11 @@ export interface StorageDriver {
   readonly name: StorageDriverName;
   /** Stores `body` under `key`, replacing what was there. */
   put(key: string, body: Buffer | Readable, options: { contentType: string; size?: number }): Promise<void>;
-  /** The object under `key`, or undefined when there is none. */
-  get(key: string): Promise<ObjectStream | undefined>;
+  /**
+   * The object under `key`, or undefined when there is none. A driver that can seek honours
+   * `range` (and says so in the answer's `range`); one that cannot may send the whole object.
+   */
+  get(key: string, range?: ByteRange): Promise<ObjectStream | undefined>;
   /** What is known of the object under `key`, or undefined when there is none. */
   stat(key: string): Promise<StoredObject | undefined>;
   /** Removes the object under `key`; no error when there is none. */

@@ -14,6 +14,7 @@ import { updateRecord } from '../../records/operations/update.ts';
 import { findRecordById, type RecordRow } from '../../records/store.ts';
 import { findLink, link, linksOf } from '../external-auths.ts';
 import { checkMFA, MFARequiredError } from '../mfa.ts';
+import { fetchAvatar } from '../oauth2/avatar.ts';
 import { exchangeCode, OAuth2ExchangeError, type OAuth2Result, resolveProvider } from '../oauth2/client.ts';
 import type { OAuth2User } from '../oauth2/providers.ts';
 import { asSystem, systemCollection } from '../system-collections.ts';
@@ -234,8 +235,13 @@ async function signUp(
     const target = mapped?.[key];
     const value = user[key];
     const field = target ? fields.get(target) : undefined;
-    // a provider's picture is not fetched into a file field
-    if (!field || field.type === 'file' || value === '' || data[field.name] !== undefined) continue;
+    if (!field || value === '' || data[field.name] !== undefined) continue;
+    if (field.type === 'file') {
+      // the provider's picture is fetched into a file field, as PocketBase does
+      const avatar = key === 'avatarURL' ? await fetchAvatar(app, value, field) : undefined;
+      if (avatar) data[field.name] = avatar;
+      continue;
+    }
     if (field.type === 'text' && field.pattern && !new RegExp(field.pattern).test(value)) continue;
     if (key === 'username' && (await isTaken(tx, collection, field.name, value))) continue;
     data[field.name] = value;

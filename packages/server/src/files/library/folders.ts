@@ -1,18 +1,21 @@
-import { ConflictError, NotFoundError } from '@sluice/hooks';
+import { ConflictError, ForbiddenError, NotFoundError } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
 import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
 import { newId } from '../../collections/ids.ts';
 import type { HookContext } from '../../context.ts';
 import { nowDate } from '../../records/dates.ts';
+import { recordMatches } from '../../records/rules.ts';
 import { runWrite } from '../../writes/pipeline.ts';
 import type { WriteAction } from '../../writes/recorders.ts';
+import { accessCondition, assertRowAccess, assertWritableInput, listAllowed, viewAllowed } from './access.ts';
 import { folderInput } from './input.ts';
-import { type ListPage, listLibrary } from './list.ts';
+import type { ListPage } from './list.ts';
 import type { FilesLibraryService } from './service.ts';
 import { FILES, FOLDERS, type Folder, findFolder, folderFromRow, libraryCollections } from './store.ts';
 
 const TAGS = [FOLDERS] as const;
+const folders = libraryCollections.folders;
 
 /** Folders of the files library (`/api/folders`): `folders.create`, `.update` and `.delete`. */
 export class FoldersService {
@@ -21,23 +24,32 @@ export class FoldersService {
     private readonly files: FilesLibraryService,
   ) {}
 
-  list(query: Record<string, unknown>): Promise<ListPage<Folder>> {
-    const { reader } = this.app.database;
-    return listLibrary(reader, this.app.database.dialect, libraryCollections.folders, query, folderFromRow);
+  /** A page of the folders the caller may list (`ctx`: the system unless given). */
+  list(query: Record<string, unknown>, ctx = this.app.context()): Promise<ListPage<Folder>> {
+    return listAllowed(this.app, folders, query, folderFromRow, ctx);
   }
 
-  async view(id: string, executor: Kysely<any> = this.app.database.reader): Promise<Folder> {
+  /** One of them, when the caller may view it (`ctx`: the system unless given). */
+  view(id: string, ctx = this.app.context()): Promise<Folder> {
+    return viewAllowed(this.app, folders, id, findFolder, ctx);
+  }
+
+  async #find(id: string, executor: Kysely<any>): Promise<Folder> {
     const folder = await findFolder(executor, id);
     if (!folder) throw new NotFoundError(`Missing folder "${id}".`);
     return folder;
   }
 
   create(body: Record<string, unknown>, ctx: HookContext): Promise<Folder> {
+    const access = accessCondition(this.app, folders, 'createRule', ctx);
+    assertWritableInput(folders, 'createRule', body, ctx);
     return inTransaction(this.app, ctx, (tx) =>
       this.#write(tx, 'create', body, undefined, async (input) => {
         const now = nowDate();
         const folder: Folder = { id: newId(), ...input, created: now, updated: now };
         await tx.database.insertInto(FOLDERS).values(folder).execute();
+        if (access && !(await recordMatches(tx.database, folders, folder.id, access)))
+          throw new ForbiddenError('Your permissions do not allow this folder.');
         return folder;
       }),
     );
@@ -45,7 +57,9 @@ export class FoldersService {
 
   update(id: string, body: Record<string, unknown>, ctx: HookContext): Promise<Folder> {
     return inTransaction(this.app, ctx, async (tx) => {
-      const current = await this.view(id, tx.database);
+      const current = await this.#find(id, tx.database);
+      await assertRowAccess(this.app, tx.database, folders, 'updateRule', id, tx);
+      assertWritableInput(folders, 'updateRule', body, tx);
       return this.#write(tx, 'update', body, current, async (input) => {
         const folder: Folder = { ...current, ...input, updated: nowDate() };
         await tx.database.updateTable(FOLDERS).set(folder).where('id', '=', id).execute();
@@ -60,7 +74,8 @@ export class FoldersService {
    */
   async delete(id: string, force: boolean, ctx: HookContext): Promise<void> {
     await inTransaction(this.app, ctx, async (tx) => {
-      const folder = await this.view(id, tx.database);
+      const folder = await this.#find(id, tx.database);
+      await assertRowAccess(this.app, tx.database, folders, 'deleteRule', id, tx);
       const tree = await this.#subtree(tx.database, id);
       const files = await tx.database.selectFrom(FILES).select('id').where('folder', 'in', tree).execute();
       if ((tree.length > 1 || files.length > 0) && !force)

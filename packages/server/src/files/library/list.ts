@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Collection } from '../../collections/types.ts';
 import type { Dialect } from '../../db/types.ts';
 import {
@@ -30,6 +30,8 @@ export async function listLibrary<T>(
   collection: Collection,
   query: Record<string, unknown>,
   map: (row: Record<string, unknown>) => T,
+  /** What the caller's grants let through, when they restrict. */
+  access?: Expression<SqlBool>,
 ): Promise<ListPage<T>> {
   const { page, perPage, filter, sort, skipTotal, fields } = parseListQuery(query);
   const selection = parseFieldsParam(fields);
@@ -41,6 +43,7 @@ export async function listLibrary<T>(
     allowHiddenFields: true,
   };
   let select = executor.selectFrom(collection.name);
+  if (access) select = select.where(access);
   if (filter) select = select.where(compileFilter(filter, ctx));
   let rows = select
     .selectAll()

@@ -1,7 +1,8 @@
 import { InvalidPayloadError } from '@sluice/hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../app/types.ts';
-import { objectBody, requireSuperuser } from '../../http/guards.ts';
+import { objectBody } from '../../http/guards.ts';
+import { fileTokenHolder } from '../routes.ts';
 import { type AssetQuery, serveAsset } from './assets.ts';
 import { type LibraryUpload, readUpload } from './upload.ts';
 
@@ -12,14 +13,12 @@ type ById = { Params: { id: string } };
 
 /**
  * `/api/files` (the files library), `/api/assets/{id}` (its content) and `/api/folders`:
- * superusers only (docs/files.md).
+ * superusers, and whoever permissions on `_files` / `_folders` let in (docs/files.md).
  */
 export function registerFilesLibraryRoutes(app: App): void {
   const maxSize = Number(app.env.SLUICE_FILES_MAX_SIZE) || DEFAULT_MAX_SIZE;
-  const contextOf = (request: FastifyRequest) => {
-    requireSuperuser(request);
-    return app.context({ accountability: request.accountability, request });
-  };
+  const contextOf = (request: FastifyRequest) =>
+    app.context({ accountability: request.accountability, request });
   /** The upload of a multipart request, or just the JSON body's fields. */
   const uploadOf = (request: FastifyRequest): Promise<LibraryUpload> =>
     request.isMultipart()
@@ -27,12 +26,11 @@ export function registerFilesLibraryRoutes(app: App): void {
       : Promise.resolve({ fields: objectBody(request) as Record<string, string>, content: undefined });
 
   app.http.register(async (scope: FastifyInstance) => {
-    const { filesLibrary, folders, storage } = app.services;
+    const { filesLibrary, folders } = app.services;
 
-    scope.get('/api/files', (request) => {
-      contextOf(request);
-      return filesLibrary.list(request.query as Record<string, unknown>);
-    });
+    scope.get('/api/files', (request) =>
+      filesLibrary.list(request.query as Record<string, unknown>, contextOf(request)),
+    );
     scope.post('/api/files', async (request) => {
       const ctx = contextOf(request);
       const { fields, content } = await uploadOf(request);
@@ -46,10 +44,7 @@ export function registerFilesLibraryRoutes(app: App): void {
         await content.discard();
       }
     });
-    scope.get<ById>('/api/files/:id', (request) => {
-      contextOf(request);
-      return filesLibrary.view(request.params.id);
-    });
+    scope.get<ById>('/api/files/:id', (request) => filesLibrary.view(request.params.id, contextOf(request)));
     scope.patch<ById>('/api/files/:id', async (request) => {
       const ctx = contextOf(request);
       const { fields, content } = await uploadOf(request);
@@ -64,20 +59,20 @@ export function registerFilesLibraryRoutes(app: App): void {
       return reply.status(204).send();
     });
     scope.get<ById & { Querystring: AssetQuery }>('/api/assets/:id', async (request, reply) => {
-      const ctx = contextOf(request);
-      const file = await filesLibrary.view(request.params.id);
-      return serveAsset(storage, file, request.query, reply, ctx);
+      // a file token stands for its holder, so that an <img> (which sends no header) can show it
+      const accountability = request.query.token
+        ? await fileTokenHolder(app, request)
+        : request.accountability;
+      const ctx = app.context({ accountability, request });
+      const file = await filesLibrary.view(request.params.id, ctx);
+      return serveAsset(app, file, request.query, reply, ctx);
     });
 
-    scope.get('/api/folders', (request) => {
-      contextOf(request);
-      return folders.list(request.query as Record<string, unknown>);
-    });
+    scope.get('/api/folders', (request) =>
+      folders.list(request.query as Record<string, unknown>, contextOf(request)),
+    );
     scope.post('/api/folders', (request) => folders.create(objectBody(request), contextOf(request)));
-    scope.get<ById>('/api/folders/:id', (request) => {
-      contextOf(request);
-      return folders.view(request.params.id);
-    });
+    scope.get<ById>('/api/folders/:id', (request) => folders.view(request.params.id, contextOf(request)));
     scope.patch<ById>('/api/folders/:id', (request) =>
       folders.update(request.params.id, objectBody(request), contextOf(request)),
     );

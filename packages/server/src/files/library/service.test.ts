@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bootstrapTestApp } from '../../app/testing.ts';
 import { inTransaction } from '../../app/transaction.ts';
 import type { App } from '../../app/types.ts';
-import { fileKey } from './store.ts';
+import { fileKey, type LibraryFile } from './store.ts';
 import type { UploadedContent } from './upload.ts';
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -50,19 +50,37 @@ describe('FilesLibraryService', () => {
     expect((await app.services.filesLibrary.list({ filter: "folder.name = 'Other'" })).totalItems).toBe(0);
   });
 
-  it("a create joined to a hook's transaction that rolls back leaves no row and fires no action", async () => {
+  it("a create joined to a hook's transaction that rolls back leaves no row, no content and fires no action", async () => {
     const app = await testApp();
     const fired: string[] = [];
     app.hooks.action('files.create', () => void fired.push('files.create'));
     app.hooks.action('files.upload', () => void fired.push('files.upload'));
+    let created: LibraryFile | undefined;
     const failing = inTransaction(app, app.context(), async (tx) => {
-      await app.services.filesLibrary.create({ title: 'kept?' }, textContent('bytes'), tx);
+      created = await app.services.filesLibrary.create({ title: 'kept?' }, textContent('bytes'), tx);
+      expect(await app.services.storage.stat(fileKey(created))).toBeDefined();
       throw new Error('the outer write fails');
     });
     await expect(failing).rejects.toThrow('the outer write fails');
     await app.hooks.drain();
     expect((await app.services.filesLibrary.list({})).totalItems).toBe(0);
+    expect(await app.services.storage.stat(fileKey(created!))).toBeUndefined();
     expect(fired).toEqual([]);
+  });
+
+  it("a replaced content is removed when the hook's transaction it joined rolls back; the former stays", async () => {
+    const app = await testApp();
+    const file = await app.services.filesLibrary.create({}, textContent('first'), app.context());
+    let replaced: LibraryFile | undefined;
+    const failing = inTransaction(app, app.context(), async (tx) => {
+      replaced = await app.services.filesLibrary.update(file.id, {}, textContent('second'), tx);
+      throw new Error('the outer write fails');
+    });
+    await expect(failing).rejects.toThrow('the outer write fails');
+    expect(replaced!.filenameDisk).not.toBe(file.filenameDisk);
+    expect(await app.services.storage.stat(fileKey(replaced!))).toBeUndefined();
+    expect(await text((await app.services.storage.get(fileKey(file)))!.body)).toBe('first');
+    expect(await app.services.filesLibrary.view(file.id)).toMatchObject({ filenameDisk: file.filenameDisk });
   });
 
   it('replaces content under a new name and removes the former one after the commit', async () => {

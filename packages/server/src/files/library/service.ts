@@ -1,14 +1,18 @@
-import { NotFoundError } from '@sluice/hooks';
+import { ForbiddenError, NotFoundError } from '@sluice/hooks';
+import type { Kysely } from 'kysely';
 import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
 import { newId } from '../../collections/ids.ts';
 import type { HookContext } from '../../context.ts';
 import { nowDate } from '../../records/dates.ts';
 import { emitAction } from '../../records/operations/events.ts';
+import { recordMatches } from '../../records/rules.ts';
 import type { StorageService } from '../../storage/service.ts';
 import { runWrite } from '../../writes/pipeline.ts';
+import { thumbsPrefix } from '../thumbs.ts';
+import { accessCondition, assertRowAccess, assertWritableInput, listAllowed, viewAllowed } from './access.ts';
 import { type FileMetadata, fileMetadata } from './input.ts';
-import { type ListPage, listLibrary } from './list.ts';
+import type { ListPage } from './list.ts';
 import {
   FILES,
   fileFromRow,
@@ -21,6 +25,7 @@ import {
 import type { UploadedContent } from './upload.ts';
 
 const TAGS = [FILES] as const;
+const files = libraryCollections.files;
 
 /**
  * The files library (`/api/files`, docs/files.md): every write goes through the write pipeline
@@ -34,13 +39,18 @@ export class FilesLibraryService {
     private readonly storage: StorageService,
   ) {}
 
-  list(query: Record<string, unknown>): Promise<ListPage<LibraryFile>> {
-    const { reader } = this.app.database;
-    return listLibrary(reader, this.app.database.dialect, libraryCollections.files, query, fileFromRow);
+  /** A page of the files the caller may list (`ctx`: the system unless given). */
+  list(query: Record<string, unknown>, ctx = this.app.context()): Promise<ListPage<LibraryFile>> {
+    return listAllowed(this.app, files, query, fileFromRow, ctx);
   }
 
-  async view(id: string, ctx?: HookContext): Promise<LibraryFile> {
-    const file = await findFile(ctx?.database ?? this.app.database.reader, id);
+  /** One of them, when the caller may view it (`ctx`: the system unless given). */
+  view(id: string, ctx = this.app.context()): Promise<LibraryFile> {
+    return viewAllowed(this.app, files, id, findFile, ctx);
+  }
+
+  async #find(id: string, executor: Kysely<any>): Promise<LibraryFile> {
+    const file = await findFile(executor, id);
     if (!file) throw new NotFoundError(`Missing file "${id}".`);
     return file;
   }
@@ -51,45 +61,46 @@ export class FilesLibraryService {
     content: UploadedContent,
     ctx: HookContext,
   ): Promise<LibraryFile> {
-    const stored: string[] = [];
-    return this.#cleaningUp(stored, () =>
-      inTransaction(this.app, ctx, (tx) =>
-        runWrite(this.app, tx, {
-          context: 'files',
-          action: 'create',
-          table: FILES,
-          tags: TAGS,
-          modelTags: TAGS,
-          meta: { collection: FILES },
-          input: { filenameDownload: content.filename, ...metadata },
-          prepare: async (input) => {
-            const checked = await fileMetadata(tx.database, input);
-            const now = nowDate();
-            const file: LibraryFile = {
-              id: newId(),
-              storage: '',
-              filenameDisk: '',
-              filenameDownload: checked.filenameDownload ?? content.filename,
-              title: checked.title ?? titleOf(content.filename),
-              type: '',
-              filesize: 0,
-              width: 0,
-              height: 0,
-              folder: checked.folder ?? '',
-              uploadedBy: tx.accountability.user ?? '',
-              created: now,
-              updated: now,
-            };
-            return file;
-          },
-          store: async (row) => {
-            const file = await this.#storeContent(tx, row, content, stored);
-            await tx.database.insertInto(FILES).values(file).execute();
-            return file;
-          },
-          outcome: (file, input) => ({ record: file, payload: input, keys: [file.id] }),
-        }),
-      ),
+    const access = accessCondition(this.app, files, 'createRule', ctx);
+    assertWritableInput(files, 'createRule', metadata, ctx);
+    return inTransaction(this.app, ctx, (tx) =>
+      runWrite(this.app, tx, {
+        context: 'files',
+        action: 'create',
+        table: FILES,
+        tags: TAGS,
+        modelTags: TAGS,
+        meta: { collection: FILES },
+        input: { filenameDownload: content.filename, ...metadata },
+        prepare: async (input) => {
+          const checked = await fileMetadata(tx.database, input);
+          const now = nowDate();
+          const file: LibraryFile = {
+            id: newId(),
+            storage: '',
+            filenameDisk: '',
+            filenameDownload: checked.filenameDownload ?? content.filename,
+            title: checked.title ?? titleOf(content.filename),
+            type: '',
+            filesize: 0,
+            width: 0,
+            height: 0,
+            folder: checked.folder ?? '',
+            uploadedBy: tx.accountability.user ?? '',
+            created: now,
+            updated: now,
+          };
+          return file;
+        },
+        store: async (row) => {
+          const file = await this.#storeContent(tx, row, content);
+          await tx.database.insertInto(FILES).values(file).execute();
+          if (access && !(await recordMatches(tx.database, files, file.id, access)))
+            throw new ForbiddenError('Your permissions do not allow this file.');
+          return file;
+        },
+        outcome: (file, input) => ({ record: file, payload: input, keys: [file.id] }),
+      }),
     );
   }
 
@@ -103,39 +114,39 @@ export class FilesLibraryService {
     content: UploadedContent | undefined,
     ctx: HookContext,
   ): Promise<LibraryFile> {
-    const stored: string[] = [];
-    return this.#cleaningUp(stored, () =>
-      inTransaction(this.app, ctx, async (tx) => {
-        const current = await this.view(id, tx);
-        return runWrite(this.app, tx, {
-          context: 'files',
-          action: 'update',
-          table: FILES,
-          tags: TAGS,
-          modelTags: TAGS,
-          meta: { collection: FILES, keys: [id] },
-          input: metadata,
-          prepare: async (input): Promise<LibraryFile> => {
-            const checked: FileMetadata = await fileMetadata(tx.database, input);
-            return { ...current, ...checked, updated: nowDate() };
-          },
-          store: async (row) => {
-            const file = content ? await this.#storeContent(tx, row, content, stored) : row;
-            await tx.database.updateTable(FILES).set(file).where('id', '=', id).execute();
-            if (content)
-              this.#afterCommit(tx, () => this.#remove(fileKey(current), `${filePrefix(id)}thumbs/`));
-            return file;
-          },
-          outcome: (file, input) => ({ record: file, payload: input, keys: [id], previous: current }),
-        });
-      }),
-    );
+    return inTransaction(this.app, ctx, async (tx) => {
+      const current = await this.#find(id, tx.database);
+      await assertRowAccess(this.app, tx.database, files, 'updateRule', id, tx);
+      assertWritableInput(files, 'updateRule', metadata, tx);
+      return runWrite(this.app, tx, {
+        context: 'files',
+        action: 'update',
+        table: FILES,
+        tags: TAGS,
+        modelTags: TAGS,
+        meta: { collection: FILES, keys: [id] },
+        input: metadata,
+        prepare: async (input): Promise<LibraryFile> => {
+          const checked: FileMetadata = await fileMetadata(tx.database, input);
+          return { ...current, ...checked, updated: nowDate() };
+        },
+        store: async (row) => {
+          const file = content ? await this.#storeContent(tx, row, content) : row;
+          await tx.database.updateTable(FILES).set(file).where('id', '=', id).execute();
+          if (content)
+            this.#afterCommit(tx, () => this.#remove(fileKey(current), thumbsPrefix(fileKey(current))));
+          return file;
+        },
+        outcome: (file, input) => ({ record: file, payload: input, keys: [id], previous: current }),
+      });
+    });
   }
 
   /** Deletes files (their rows now, their content once the delete has committed). */
   async delete(ids: string[], ctx: HookContext): Promise<void> {
     await inTransaction(this.app, ctx, async (tx) => {
-      const found = await Promise.all(ids.map((id) => this.view(id, tx)));
+      const found = await Promise.all(ids.map((id) => this.#find(id, tx.database)));
+      for (const id of ids) await assertRowAccess(this.app, tx.database, files, 'deleteRule', id, tx);
       await runWrite(this.app, tx, {
         context: 'files',
         action: 'delete',
@@ -157,12 +168,7 @@ export class FilesLibraryService {
   }
 
   /** Stores an upload under a new name for `row`, and says so with `files.upload` (held until commit). */
-  async #storeContent(
-    tx: HookContext,
-    row: LibraryFile,
-    content: UploadedContent,
-    stored: string[],
-  ): Promise<LibraryFile> {
+  async #storeContent(tx: HookContext, row: LibraryFile, content: UploadedContent): Promise<LibraryFile> {
     const driver = await this.storage.driver();
     const file: LibraryFile = {
       ...row,
@@ -176,7 +182,8 @@ export class FilesLibraryService {
     const key = fileKey(file);
     // a put that fails leaves nothing behind (each driver sees to it): only a done one is undone
     await this.storage.put(key, content.open(), { contentType: content.type, size: content.size }, tx);
-    stored.push(key);
+    // removed again if this write, or an outer transaction it joined, rolls back
+    tx.scope?.onRollback(() => this.#remove(key));
     emitAction(
       this.app,
       'files.upload',
@@ -185,16 +192,6 @@ export class FilesLibraryService {
       TAGS,
     );
     return file;
-  }
-
-  /** Runs `write`; when it fails, removes the content it stored (nothing half-written remains). */
-  async #cleaningUp<T>(stored: string[], write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      for (const key of stored) await this.storage.delete(key).catch(() => {});
-      throw error;
-    }
   }
 
   #afterCommit(tx: HookContext, fn: () => Promise<void>): void {
