@@ -278,18 +278,54 @@ describe.each(dialects)('Directus system contexts (%s)', (dialect: Dialect) => {
     const pb = new PocketBase(server.url);
     pb.autoCancellation(false);
     pb.authStore.save(member.token, null);
-    const received: string[] = [];
+    const received: Record<string, unknown>[] = [];
     const unsubscribe = await pb
       .collection('projects')
-      .subscribe('*', (event) => void received.push(event.record.name));
+      .subscribe('*', (event) => void received.push(event.record));
     try {
-      await admin('POST', '/api/collections/projects/records', { name: 'hidden', open: false });
-      await admin('POST', '/api/collections/projects/records', { name: 'shown', open: true });
-      await until(() => received.includes('shown'), 5000, 'the realtime message of an open project');
-      expect(received).toEqual(['shown']);
+      await admin('POST', '/api/collections/projects/records', { name: 'hidden', budget: 1, open: false });
+      await admin('POST', '/api/collections/projects/records', { name: 'shown', budget: 2, open: true });
+      await until(() => received.length > 0, 5000, 'the realtime message of an open project');
+      // the permission that lets the member see the record limits its fields here too
+      expect(received).toEqual([
+        expect.objectContaining({ collectionName: 'projects', name: 'shown', open: true }),
+      ]);
+      expect(Object.keys(received[0]!).sort()).toEqual([
+        'collectionId',
+        'collectionName',
+        'id',
+        'name',
+        'open',
+      ]);
     } finally {
       await unsubscribe();
     }
+
+    // renamed, the collection keeps its permissions and the relations pointing at it
+    expect((await admin('PATCH', `/api/collections/${projects.id}`, { name: 'ventures' })).status).toBe(200);
+    const permissions = await admin('GET', '/api/permissions', undefined, {
+      filter: `role = '${role.body.id}'`,
+    });
+    expect(permissions.body.items.map((item: { collection: string }) => item.collection)).toEqual([
+      'ventures',
+      'ventures',
+    ]);
+    const renamed = await admin('GET', '/api/relations', undefined, { filter: "collection = 'tasks'" });
+    expect(renamed.body.items).toEqual([expect.objectContaining({ relatedCollection: 'ventures' })]);
+    await expect
+      .poll(
+        async () =>
+          (
+            await server.request('GET', '/api/collections/ventures/records', {
+              token: member.token,
+              query: { sort: 'name' },
+            })
+          ).body.items,
+      )
+      .toEqual([
+        expect.objectContaining({ id: open.id, name: 'open' }),
+        expect.objectContaining({ name: 'shown' }),
+      ]);
   });
 
   it('keeps presets private to their owner, with CRUD over HTTP', async () => {

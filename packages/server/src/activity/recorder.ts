@@ -68,13 +68,27 @@ function headerText(value: string | string[] | undefined): string {
 
 /** What a revision keeps of a record: its data, hidden fields never. */
 export function revisionData(collection: Collection, record: unknown): Record<string, unknown> {
-  const hidden = new Set(
-    collection.fields.filter((field) => field.hidden || field.type === 'password').map((field) => field.name),
-  );
+  const hidden = hiddenFieldsOf(collection);
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record as Record<string, unknown>))
     if (!NOT_DATA.has(key) && !hidden.has(key)) data[key] = value;
   return data;
+}
+
+const hiddenFields = new WeakMap<Collection, ReadonlySet<string>>();
+
+/** The fields a revision never keeps, found once per version of the collection. */
+function hiddenFieldsOf(collection: Collection): ReadonlySet<string> {
+  let hidden = hiddenFields.get(collection);
+  if (!hidden) {
+    hidden = new Set(
+      collection.fields
+        .filter((field) => field.hidden || field.type === 'password')
+        .map((field) => field.name),
+    );
+    hiddenFields.set(collection, hidden);
+  }
+  return hidden;
 }
 
 /** The fields of `after` that differ from `before`; on a create, all of them. */

@@ -58,20 +58,27 @@ export const activityTable: SystemTable<ActivityEntry> = {
 export const revisionsTable: SystemTable<Revision> = {
   context: 'revisions',
   table: REVISIONS,
-  fromRow: (row) => ({
-    id: String(row.id),
-    activity: String(row.activity),
-    collection: String(row.collection),
-    item: String(row.item),
-    data: JSON.parse(String(row.data)),
-    delta: JSON.parse(String(row.delta)),
-    created: String(row.created),
-  }),
-  toRow: (revision) => ({
-    ...revision,
-    data: JSON.stringify(revision.data),
-    delta: JSON.stringify(revision.delta),
-  }),
+  // a create's delta is its data: encoded and decoded once, not twice
+  fromRow: (row) => {
+    const data = JSON.parse(String(row.data));
+    return {
+      id: String(row.id),
+      activity: String(row.activity),
+      collection: String(row.collection),
+      item: String(row.item),
+      data,
+      delta: row.delta === row.data ? data : JSON.parse(String(row.delta)),
+      created: String(row.created),
+    };
+  },
+  toRow: (revision) => {
+    const data = JSON.stringify(revision.data);
+    return {
+      ...revision,
+      data,
+      delta: revision.delta === revision.data ? data : JSON.stringify(revision.delta),
+    };
+  },
   tags: aboutCollection,
   sequentialIds: true,
 };

@@ -1,19 +1,31 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const lowerAlphanumeric = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 export const idPattern = /^[a-z0-9]{15}$/;
+
+/**
+ * Random bytes drawn from the system a page at a time: each write makes several ids, and one
+ * call for each of them costs more than the id itself.
+ */
+const pool = Buffer.alloc(4096);
+let poolUsed = pool.length;
+
+function randomByte(): number {
+  if (poolUsed === pool.length) {
+    randomFillSync(pool);
+    poolUsed = 0;
+  }
+  return pool[poolUsed++]!;
+}
 
 /** A crypto-random string of `length` characters drawn uniformly from `alphabet`. */
 export function randomString(length: number, alphabet: string): string {
   const limit = 256 - (256 % alphabet.length);
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte >= limit) continue;
-      out += alphabet[byte % alphabet.length];
-      if (out.length === length) break;
-    }
+    const byte = randomByte();
+    if (byte < limit) out += alphabet[byte % alphabet.length];
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { pickFields } from '../filter/index.ts';
 import { decodeRecord } from '../records/encoding.ts';
 import { expandRecords } from '../records/expand.ts';
 import { recordTags } from '../records/operations/events.ts';
-import { isOwnRecord } from '../records/rules.ts';
+import { isOwnRecord, permittedFieldsOf, withPermittedFields } from '../records/rules.ts';
 import type { RecordChange } from './broker.ts';
 import { frameLength, type Outgoing, type RealtimeClient, type Slot } from './client.ts';
 import { MeasuredRecord } from './shapes.ts';
@@ -132,11 +132,13 @@ export class ChangeMessages {
     const { key: view, measured } = this.#view(client);
     const expand = subscription.query.expand ?? '';
     const fields = subscription.fields;
+    const rule = subscription.recordId === '*' ? 'listRule' : 'viewRule';
+    const permitted = permittedFieldsOf(this.collection, rule, client.accountability, this.app.schema);
     // expanded relations depend on what this client may view
-    const key = `${view}\0${expand ? client.authKey : ''}\0${expand}\0${measured.shapeOf(fields, expand !== '')}`;
+    const key = `${view}\0${expand ? client.authKey : ''}\0${expand}\0${measured.shapeOf(fields, expand !== '')}\0${permitted ? [...permitted].join(',') : '*'}`;
     let shape = this.#shapes.get(key);
     if (!shape) {
-      shape = this.#build(measured, client, expand, fields);
+      shape = this.#build(measured, client, expand, fields, permitted);
       shape.catch(() => {});
       this.#shapes.set(key, shape);
     }
@@ -148,14 +150,16 @@ export class ChangeMessages {
     client: RealtimeClient,
     expand: string,
     fields: FieldSelection | null,
+    permitted: ReadonlySet<string> | undefined,
   ): Promise<Shape> {
-    let record = measured.record;
+    let record = withPermittedFields(measured.record, permitted);
     if (expand) {
       record = { ...record };
       const ctx = this.app.context({ accountability: client.accountability });
       await expandRecords(this.app.database, this.collection, [record], expand, ctx);
     }
     const data = { action: this.change.action, record: pickFields(record, fields) };
-    return { data, length: expand ? JSON.stringify(data).length : undefined };
+    // the estimate counted every field: the trimmed message is measured
+    return { data, length: expand || permitted ? JSON.stringify(data).length : undefined };
   }
 }

@@ -87,8 +87,18 @@ export function permittedFields(
   name: RuleName,
   ctx: HookContext,
 ): ReadonlySet<string> | undefined {
-  if (ctx.accountability.admin || ruleOf(collection, name) !== null) return undefined;
-  const grants = grantsFor(collection, name, ctx);
+  return permittedFieldsOf(collection, name, ctx.accountability, ctx.schema);
+}
+
+/** `permittedFields` for a caller outside a request (a realtime subscriber). */
+export function permittedFieldsOf(
+  collection: Collection,
+  name: RuleName,
+  who: Accountability,
+  schema: SchemaCache,
+): ReadonlySet<string> | undefined {
+  if (who.admin || ruleOf(collection, name) !== null) return undefined;
+  const grants = grantsOf(schema).grantsFor(who, collection.name, permissionActions[name]);
   if (grants.length === 0 || grants.some((grant) => grant.fields === null)) return undefined;
   return new Set(['id', ...grants.flatMap((grant) => grant.fields ?? [])]);
 }

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantsOf } from '../access/grants.ts';
+import { bootstrapTestApp } from '../app/testing.ts';
+import type { App } from '../app/types.ts';
+
+describe('a renamed collection takes its permissions, presets and relations along, on SQLite', () => {
+  let app: App;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ app, cleanup } = await bootstrapTestApp());
+  });
+
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  it('updates them through the pipeline in the rename’s transaction, and the grant keeps working', async () => {
+    const notes = await app.services.collections.create(
+      { name: 'notes', type: 'base', fields: [{ name: 'title', type: 'text' }] },
+      app.context(),
+    );
+    await app.services.collections.create(
+      {
+        name: 'links',
+        type: 'base',
+        fields: [{ name: 'note', type: 'relation', collectionId: notes.id, maxSelect: 1 }],
+      },
+      app.context(),
+    );
+    const member = await app.services.records.create('users', {
+      email: 'renamer@example.com',
+      password: 'password-123',
+      passwordConfirm: 'password-123',
+    });
+    const role = await app.services.roles.create({ name: 'note-readers', users: [member.id] }, app.context());
+    const permission = await app.services.permissions.create(
+      { role: role.id, collection: 'notes', action: 'list' },
+      app.context(),
+    );
+    const preset = await app.services.presets.create(
+      { collection: 'notes', name: 'all' },
+      app.context({ accountability: { user: member.id, collection: 'users', admin: false, record: member } }),
+    );
+    await app.services.records.create('notes', { title: 'kept' });
+    const fired: string[] = [];
+    const off = ['permissions.update', 'presets.update', 'relations.update'].map((name) =>
+      app.hooks.action(name as 'permissions.update', () => void fired.push(name)),
+    );
+
+    await app.services.collections.update('notes', { name: 'memos' }, app.context());
+    await app.hooks.drain();
+    for (const unregister of off) unregister();
+
+    expect(fired.sort()).toEqual(['permissions.update', 'presets.update', 'relations.update']);
+    expect(await app.services.permissions.view(permission.id)).toMatchObject({
+      collection: 'memos',
+    });
+    expect(await app.services.presets.view(preset.id, app.context())).toMatchObject({ collection: 'memos' });
+    const relations = await app.services.relations.list({
+      page: 1,
+      perPage: 10,
+      filter: "collection = 'links'",
+      sort: '',
+    });
+    expect(relations.items).toEqual([expect.objectContaining({ field: 'note', relatedCollection: 'memos' })]);
+    const who = grantsOf(app.schema).withRoles({
+      user: member.id,
+      collection: 'users',
+      admin: false,
+      record: member,
+    });
+    await expect.poll(() => grantsOf(app.schema).grantsFor(who, 'memos', 'list').length).toBe(1);
+    const page = await app.services.records.list('memos', {}, app.context({ accountability: who }));
+    expect(page.items.map((item) => item.title)).toEqual(['kept']);
+  });
+});
