@@ -55,6 +55,7 @@ interface HooksListing {
   schedules: {
     extension: string;
     expression: string;
+    lastRun: string | null;
     nextRun: string | null;
     running: boolean;
     runs: number;
@@ -523,6 +524,10 @@ export default defineHook(({ schedule }, { services }) => {
       expect([0, 1]).toContain(slowInfo.runs - slow.length);
       const tickerInfo = schedules.find((schedule) => schedule.extension === 'hooks/ticker')!;
       expect(tickerInfo.runs).toBeGreaterThanOrEqual(ticker.length);
+      // the last run started after the first tick and before now
+      const lastRun = Date.parse(tickerInfo.lastRun!);
+      expect(lastRun).toBeGreaterThanOrEqual(Date.parse(ticker[0]!.at) - 1000);
+      expect(lastRun).toBeLessThanOrEqual(Date.now());
       // on the second
       expect(Date.parse(tickerInfo.nextRun!) % 1000).toBe(0);
       expect(Date.parse(tickerInfo.nextRun!) - Date.now()).toBeLessThanOrEqual(1000);

@@ -25,6 +25,8 @@ export interface ScheduleInfo {
   expression: string;
   owner: string;
   running: boolean;
+  /** When the last run here started, or null before the first. */
+  lastRun: Date | null;
   nextRun: Date | null;
   runs: number;
   skipped: number;
@@ -46,6 +48,7 @@ interface Entry {
   lockName: string;
   job: CronJob;
   running: boolean;
+  lastRun: Date | null;
   runs: number;
   skipped: number;
   lockSkipped: number;
@@ -98,6 +101,7 @@ export class Schedules {
       lockName,
       job,
       running: false,
+      lastRun: null,
       runs: 0,
       skipped: 0,
       lockSkipped: 0,
@@ -138,8 +142,10 @@ export class Schedules {
       return;
     }
     entry.runs++;
+    const startedAt = new Date();
+    entry.lastRun = startedAt;
     try {
-      await entry.handler({ expression: entry.expression, startedAt: new Date(), scheduledAt });
+      await entry.handler({ expression: entry.expression, startedAt, scheduledAt });
     } catch (error) {
       this.reportFailure(entry.owner, `schedule:${entry.expression}`, error);
     } finally {
@@ -196,6 +202,7 @@ export class Schedules {
       expression: entry.expression,
       owner: entry.owner,
       running: entry.running,
+      lastRun: entry.lastRun,
       runs: entry.runs,
       skipped: entry.skipped,
       lockSkipped: entry.lockSkipped,

@@ -27,9 +27,10 @@ export function registerHookRoutes(app: App): void {
       schedules: app.hooks
         .schedules()
         .filter(({ owner }) => owner !== INTERNAL_OWNER)
-        .map(({ owner, expression, nextRun, running, runs, skipped, lockSkipped }) => ({
+        .map(({ owner, expression, lastRun, nextRun, running, runs, skipped, lockSkipped }) => ({
           extension: owner,
           expression,
+          lastRun: lastRun ? lastRun.toISOString() : null,
           nextRun: nextRun ? nextRun.toISOString() : null,
           running,
           runs,
