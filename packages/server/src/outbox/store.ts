@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/types.ts';
 import { nowDate } from '../records/dates.ts';
 import { WEBHOOKS } from '../webhooks/store.ts';
@@ -64,7 +64,8 @@ export async function claimDue(
     executor
       .selectFrom(OUTBOX)
       .selectAll()
-      .where('status', 'in', ['pending', 'retrying'])
+      // written out, not bound, so that the due index (of these rows only) is seen to serve it
+      .where(sql<boolean>`"status" IN ('pending', 'retrying')`)
       .where('nextAttemptAt', '<=', now)
       .where('webhook', 'in', executor.selectFrom(WEBHOOKS).select('id').where('enabled', '=', 1))
       .orderBy('nextAttemptAt')
