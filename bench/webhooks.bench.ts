@@ -4,8 +4,8 @@
  * - `deliver`: deliveries per second from the outbox to a local receiver (a child process,
  *   `webhooks-receiver.ts`), beside a bare keep-alive HTTP client loop posting the same bodies to
  *   the same receiver with the same number of requests in flight. Deliveries are queued before
- *   the server starts (its delivery worker with it), then the time until the last one is
- *   delivered is taken.
+ *   the server starts (its delivery worker with it), then the time until none is left unsent is
+ *   taken.
  * - `create`: records created per second (through the service, in-process) with one subscribed
  *   webhook and with none, in alternating slices so that drift falls on both alike.
  */
