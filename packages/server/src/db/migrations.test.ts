@@ -68,6 +68,7 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
       '5_activity_access',
       '6_plugins',
       '7_request_logs',
+      '8_outbox_speed',
     ]);
     for (const table of ['_activity', '_revisions', '_roles', '_permissions', '_presets'])
       expect(await database.reader.selectFrom(table).selectAll().execute()).toEqual([]);

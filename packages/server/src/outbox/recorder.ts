@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Core } from '../app/core.ts';
+import { insertRow } from '../db/insert-row.ts';
 import { nowDate } from '../records/dates.ts';
 import type { WebhookSubscribers } from '../webhooks/subscribers.ts';
 import type { WriteRecorder } from '../writes/recorders.ts';
@@ -42,7 +43,10 @@ function deliveryId(): string {
   return `msg_${Date.now().toString(36)}${randomUUID().replaceAll('-', '').slice(0, 20)}`;
 }
 
-/** One pending delivery of `event` to each of `webhooks`, in `executor`'s transaction. */
+/**
+ * One pending delivery of `event` to each of `webhooks`, in `executor`'s transaction: a row per
+ * webhook, so that one compiled INSERT serves every write whatever the number of webhooks.
+ */
 export async function insertDeliveries(
   executor: Kysely<any>,
   event: EventRecord,
@@ -50,21 +54,17 @@ export async function insertDeliveries(
 ): Promise<void> {
   const payload = JSON.stringify(event);
   const now = nowDate();
-  await executor
-    .insertInto(OUTBOX)
-    .values(
-      webhooks.map((webhook) => ({
-        id: deliveryId(),
-        webhook,
-        eventId: event.id,
-        name: event.name,
-        payload,
-        status: 'pending',
-        attempts: '[]',
-        nextAttemptAt: now,
-        created: now,
-        updated: now,
-      })),
-    )
-    .execute();
+  for (const webhook of webhooks)
+    await insertRow(executor, OUTBOX, {
+      id: deliveryId(),
+      webhook,
+      eventId: event.id,
+      name: event.name,
+      payload,
+      status: 'pending',
+      attempts: '[]',
+      nextAttemptAt: now,
+      created: now,
+      updated: now,
+    });
 }

@@ -1,8 +1,9 @@
 import { InvalidPayloadError, NotFoundError } from '@sluice/hooks';
-import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Core } from '../app/core.ts';
 import { newId } from '../collections/ids.ts';
 import type { HookContext } from '../context.ts';
+import { insertRow } from '../db/insert-row.ts';
 import { nowDate } from '../records/dates.ts';
 import { runWrite, type WriteContext } from './pipeline.ts';
 
@@ -185,28 +186,4 @@ export function invalidField(field: string, message: string): Error {
   return new InvalidPayloadError(`Invalid ${field}.`, {
     [field]: { code: 'validation_invalid_value', message },
   });
-}
-
-/** The INSERT of each table, dialect and set of columns, compiled once: building it is most of the cost. */
-const insertSql = new Map<string, string>();
-
-/**
- * Inserts a row of plain values. The activity log writes one with every logged write, so its
- * SQL is compiled once and reused rather than built anew each time.
- */
-async function insertRow(executor: Kysely<any>, table: string, row: Record<string, unknown>): Promise<void> {
-  const columns = Object.keys(row);
-  const dialect = executor.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-  const key = `${dialect}\0${table}\0${columns.join('\0')}`;
-  let text = insertSql.get(key);
-  if (text === undefined) {
-    text = executor.insertInto(table).values(row).compile().sql;
-    insertSql.set(key, text);
-  }
-  await executor.executeQuery(
-    CompiledQuery.raw(
-      text,
-      columns.map((column) => row[column]),
-    ),
-  );
 }
