@@ -1,4 +1,4 @@
-import PocketBase, { ClientResponseError } from 'pocketbase';
+import type PocketBase from 'pocketbase';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ADMIN_EMAIL,
@@ -8,23 +8,7 @@ import {
   startServer,
   type TestServer,
 } from './helpers.ts';
-
-function client(url: string): PocketBase {
-  const pb = new PocketBase(url);
-  pb.autoCancellation(false);
-  return pb;
-}
-
-/** The ClientResponseError a call rejects with. */
-async function failureOf(promise: Promise<unknown>): Promise<ClientResponseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClientResponseError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded.');
-}
+import { client, failureOf } from './sdk-client.ts';
 
 describe.each(dialects)('the batch API through the PocketBase SDK (%s)', (dialect: Dialect) => {
   let server: TestServer;

@@ -1,4 +1,4 @@
-import PocketBase, { ClientResponseError } from 'pocketbase';
+import type PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_EMAIL,
@@ -8,22 +8,7 @@ import {
   startServer,
   type TestServer,
 } from './helpers.ts';
-
-function client(url: string): PocketBase {
-  const pb = new PocketBase(url);
-  pb.autoCancellation(false);
-  return pb;
-}
-
-async function statusOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClientResponseError) return error.status;
-    throw error;
-  }
-  throw new Error('The call succeeded.');
-}
+import { client, statusOf } from './sdk-client.ts';
 
 describe.each(dialects)(
   'collection scaffolds and truncate through the PocketBase SDK (%s)',

@@ -1,4 +1,4 @@
-import PocketBase, { ClientResponseError, type CollectionModel } from 'pocketbase';
+import PocketBase, { type CollectionModel } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_EMAIL,
@@ -8,6 +8,7 @@ import {
   startServer,
   type TestServer,
 } from './helpers.ts';
+import { failureOf } from './sdk-client.ts';
 
 /** A collection as PocketBase 0.28 exports it, with its editor and geoPoint fields. */
 const placesExport = {
@@ -58,16 +59,6 @@ const placesExport = {
     },
   ],
 };
-
-async function failureOf(promise: Promise<unknown>): Promise<ClientResponseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClientResponseError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded.');
-}
 
 describe.each(dialects)('PocketBase’s editor and geoPoint fields (%s)', (dialect: Dialect) => {
   let server: TestServer;

@@ -9,7 +9,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import PocketBase, { ClientResponseError, type RecordModel } from 'pocketbase';
+import type PocketBase from 'pocketbase';
+import type { RecordModel } from 'pocketbase';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UploadedFile } from '../packages/server/src/files/uploaded-file.ts';
@@ -22,6 +23,7 @@ import {
   startServer,
   type TestServer,
 } from './helpers.ts';
+import { client, failureOf as failure } from './sdk-client.ts';
 
 /** What the test's hooks saw, shared with the extension file through the process. */
 interface Seen {
@@ -64,22 +66,6 @@ const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Bu
 
 const file = (content: Buffer | string, name: string, type = 'application/octet-stream') =>
   new File([typeof content === 'string' ? Buffer.from(content) : new Uint8Array(content)], name, { type });
-
-function client(url: string): PocketBase {
-  const pb = new PocketBase(url);
-  pb.autoCancellation(false);
-  return pb;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ClientResponseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClientResponseError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded.');
-}
 
 describe.each(dialects)('record files with the PocketBase SDK (%s)', (dialect: Dialect) => {
   let server: TestServer;

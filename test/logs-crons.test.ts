@@ -1,4 +1,4 @@
-import PocketBase, { ClientResponseError } from 'pocketbase';
+import type PocketBase from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGS } from '../packages/server/src/logs/store.ts';
 import { timePrefix } from '../packages/server/src/writes/system-items.ts';
@@ -10,25 +10,10 @@ import {
   startServer,
   type TestServer,
 } from './helpers.ts';
+import { client, failureOf as errorOf } from './sdk-client.ts';
 import { smtpServer } from './smtp.ts';
 
 // PocketBase's request logs, crons API and test email, called through its JS SDK.
-
-function client(url: string): PocketBase {
-  const pb = new PocketBase(url);
-  pb.autoCancellation(false);
-  return pb;
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<ClientResponseError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClientResponseError) return error;
-    throw error;
-  }
-  throw new Error('The call succeeded.');
-}
 
 describe.each(dialects)('request logs, crons and test email (%s)', (dialect: Dialect) => {
   let server: TestServer;

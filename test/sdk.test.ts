@@ -1,4 +1,5 @@
-import PocketBase, { ClientResponseError, type CollectionModel } from 'pocketbase';
+import type PocketBase from 'pocketbase';
+import type { CollectionModel } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_EMAIL,
@@ -8,23 +9,7 @@ import {
   startServer,
   type TestServer,
 } from './helpers.ts';
-
-function client(url: string): PocketBase {
-  const pb = new PocketBase(url);
-  pb.autoCancellation(false);
-  return pb;
-}
-
-/** The status of the ClientResponseError a call rejects with. */
-async function statusOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ClientResponseError) return error.status;
-    throw error;
-  }
-  throw new Error('The call succeeded.');
-}
+import { client, statusOf } from './sdk-client.ts';
 
 describe.each(dialects)('PocketBase JS SDK against Sluice (%s)', (dialect: Dialect) => {
   let server: TestServer;
