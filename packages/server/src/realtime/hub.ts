@@ -9,7 +9,9 @@ import {
   type Unregister,
 } from '@sluice/hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
+import { SUPERUSERS } from '../auth/accountability.ts';
 import { verifyAuthToken } from '../auth/tokens.ts';
 import type { RealtimeMessage, RealtimeMeta, RecordDeleteMeta } from '../catalogue/events.ts';
 import type { Collection } from '../collections/types.ts';
@@ -430,7 +432,7 @@ export class Realtime {
 
   /**
    * Clients signed in as a record follow it, as in PocketBase: an update refreshes what
-   * `@request.auth` reads. A delete ends their connection, and so does a new tokenKey (a new
+   * `@request.auth` reads and the roles it holds. A delete ends their connection, and so does a new tokenKey (a new
    * password revokes every token): ended rather than turned into guests, so that they notice —
    * the SDKs reconnect and subscribe again with the auth they hold now.
    */
@@ -440,7 +442,13 @@ export class Realtime {
       if (who.user !== change.id || who.collection !== collection.name) continue;
       const { row } = change;
       if (change.action === 'delete' || !row || String(row.tokenKey) !== client.tokenKey) client.close();
-      else client.accountability = { ...who, record: decodeRecord(collection, row, { isAdmin: true }) };
+      // its roles may have changed with it: admin access is derived again from the new record
+      else
+        client.accountability = grantsOf(this.app.schema).withRoles({
+          ...who,
+          admin: collection.name === SUPERUSERS,
+          record: decodeRecord(collection, row, { isAdmin: true }),
+        });
     }
   }
 }
