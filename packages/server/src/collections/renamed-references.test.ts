@@ -28,12 +28,13 @@ describe('a renamed collection takes its permissions, presets and relations alon
       },
       app.context(),
     );
+    const role = await app.services.roles.create({ name: 'note-readers' }, app.context());
     const member = await app.services.records.create('users', {
       email: 'renamer@example.com',
       password: 'password-123',
       passwordConfirm: 'password-123',
+      roles: [role.id],
     });
-    const role = await app.services.roles.create({ name: 'note-readers', users: [member.id] }, app.context());
     const permission = await app.services.permissions.create(
       { role: role.id, collection: 'notes', action: 'list' },
       app.context(),
