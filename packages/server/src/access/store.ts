@@ -14,6 +14,8 @@ export interface Role extends SystemItem {
   description: string;
   /** Its members act as superusers. */
   adminAccess: boolean;
+  /** In answers only, never stored: the ids of its members, derived from their `roles`. */
+  users?: string[];
   updated: string;
 }
 
@@ -45,7 +47,7 @@ export const rolesTable: SystemTable<Role> = {
     created: String(row.created),
     updated: String(row.updated),
   }),
-  toRow: (role) => ({ ...role, adminAccess: role.adminAccess ? 1 : 0 }),
+  toRow: ({ users: _derived, ...role }) => ({ ...role, adminAccess: role.adminAccess ? 1 : 0 }),
 };
 
 export const permissionsTable: SystemTable<Permission> = {
