@@ -211,6 +211,8 @@ describe('roles and permissions, against a core on SQLite', () => {
         'roles',
       );
       expect((await app.services.roles.view(role.id)).users).toEqual([member.id]);
+      const listed = await app.services.records.list('users', { filter: `roles ~ '"${role.id}"'` });
+      expect(listed.items.map((item) => item.id)).toEqual([member.id]);
     } finally {
       await app.services.collections.update('users', { viewRule: 'id = @request.auth.id' }, app.context());
     }
