@@ -428,6 +428,27 @@ describe.each(dialects)('Directus system contexts (%s)', (dialect: Dialect) => {
     ).toBe(403);
     expect((await asMember.collection(`bulletins_${dialect}`).getList()).items).toEqual([]);
 
+    // admin access given to a role applies at once to its members' realtime connections
+    const chiefs = await superuser.send('/api/roles', {
+      method: 'POST',
+      body: { name: `chiefs-${dialect}` },
+    });
+    await superuser.collection('users').update(outsider.id, { roles: [chiefs.id] });
+    const seenByChief: string[] = [];
+    const stopChief = await sdk(outsider.token)
+      .collection(reports.name)
+      .subscribe('*', (event) => void seenByChief.push(event.record.title));
+    try {
+      await superuser.collection(reports.name).create({ title: 'before admin access' });
+      await superuser.send(`/api/roles/${chiefs.id}`, { method: 'PATCH', body: { adminAccess: true } });
+      await superuser.collection(reports.name).create({ title: 'with admin access' });
+      await until(() => seenByChief.length > 0, 5000, 'the report sent to an admin-access member');
+      expect(seenByChief).toEqual(['with admin access']);
+    } finally {
+      await stopChief();
+    }
+    expect((await sdk(outsider.token).collection(reports.name).getFullList()).length).toBe(5);
+
     // an import that leaves the roles field out keeps it, and the records' roles
     const collections = await superuser.collections.getFullList();
     const stripped = collections.map((collection) => ({

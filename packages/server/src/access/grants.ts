@@ -22,6 +22,13 @@ const NONE: readonly Permission[] = [];
 export class Grants {
   #roles = new Map<string, Role>();
   #permissions = new Map<string, Permission[]>();
+  #onReload = new Set<() => void>();
+
+  /** Calls `listener` after each reload (callers holding an accountability derive it again). */
+  onReload(listener: () => void): () => void {
+    this.#onReload.add(listener);
+    return () => this.#onReload.delete(listener);
+  }
 
   async reload(executor: Kysely<any>): Promise<void> {
     const roles = (await executor.selectFrom(ROLES).selectAll().execute()).map(rolesTable.fromRow);
@@ -35,6 +42,7 @@ export class Grants {
     }
     this.#roles = new Map(roles.map((role) => [role.id, role]));
     this.#permissions = byKey;
+    for (const listener of this.#onReload) listener();
   }
 
   /** The roles the caller's record names in its `roles` field (ids of deleted roles left out). */

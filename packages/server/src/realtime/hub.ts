@@ -113,6 +113,9 @@ export class Realtime {
         priority: -1_000_000,
       }),
       this.broker.onEvent((change) => this.#fanOut(change)),
+      grantsOf(this.app.schema).onReload(() => {
+        for (const client of this.clients.values()) this.#derive(client, client.accountability.record);
+      }),
     );
     this.#keepAlive = setInterval(() => {
       for (const client of this.clients.values()) {
@@ -442,13 +445,21 @@ export class Realtime {
       if (who.user !== change.id || who.collection !== collection.name) continue;
       const { row } = change;
       if (change.action === 'delete' || !row || String(row.tokenKey) !== client.tokenKey) client.close();
-      // its roles may have changed with it: admin access is derived again from the new record
-      else
-        client.accountability = grantsOf(this.app.schema).withRoles({
-          ...who,
-          admin: collection.name === SUPERUSERS,
-          record: decodeRecord(collection, row, { isAdmin: true }),
-        });
+      else this.#derive(client, decodeRecord(collection, row, { isAdmin: true }));
     }
+  }
+
+  /**
+   * The client's accountability from its record: admin access comes from its roles, so it is
+   * derived again when the record or the roles change.
+   */
+  #derive(client: RealtimeClient, record: Accountability['record']): void {
+    const who = client.accountability;
+    if (!record) return;
+    client.accountability = grantsOf(this.app.schema).withRoles({
+      ...who,
+      admin: who.collection === SUPERUSERS,
+      record,
+    });
   }
 }
