@@ -568,6 +568,21 @@ export default defineHook(({ filter, schedule }) => {
     const roles = await server.request('GET', '/api/roles', { token: server.adminToken });
     const role = roles.body.items.find((item: { name: string }) => item.name === 'editors');
     expect(role.description).toBe('Edit posts');
+
+    // members are chosen on the auth record, by role name; the roles page lists them
+    const editor = await signUp(server, 'editor');
+    await open('/collections/users');
+    await page.getByRole('button', { name: `Edit ${editor.id}` }).click();
+    const editing = page.getByRole('form', { name: `Record ${editor.id}` });
+    await editing.getByLabel('roles').selectOption({ label: 'editors' });
+    await editing.getByRole('button', { name: 'Save' }).click();
+    await editing.waitFor({ state: 'detached' });
+    const member = await server.request('GET', `/api/collections/users/records/${editor.id}`, {
+      token: server.adminToken,
+    });
+    expect(member.body.roles).toEqual([role.id]);
+    await open('/roles');
+    await page.getByRole('cell', { name: JSON.stringify([editor.id]) }).waitFor();
     await open('/permissions');
     await page.getByLabel('New permission: collection').fill('posts');
     await page.getByLabel('New permission: action').fill('update');

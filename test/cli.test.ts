@@ -171,6 +171,24 @@ describe('sluice', SPAWNING, () => {
     expect((await runSluice(['collections', 'export', out, '--dir', folder])).code).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(JSON.parse(exported.stdout));
 
+    // auth collections keep their roles system field through an import that leaves it out
+    type Exported = { name: string; type: string; fields: { name: string; system?: boolean }[] };
+    const rolesOf = (collections: Exported[]) =>
+      collections
+        .find((collection) => collection.name === 'users')
+        ?.fields.find((field) => field.name === 'roles');
+    expect(rolesOf(JSON.parse(exported.stdout))).toMatchObject({ type: 'json', system: true });
+    const stripped = (JSON.parse(exported.stdout) as Exported[]).map((collection) => ({
+      ...collection,
+      fields: collection.fields.filter((field) => field.name !== 'roles'),
+    }));
+    writeFileSync(file, JSON.stringify(stripped));
+    expect((await runSluice(['collections', 'import', file, '--delete-missing', '--dir', folder])).code).toBe(
+      0,
+    );
+    const again = await runSluice(['collections', 'export', '--dir', folder]);
+    expect(rolesOf(JSON.parse(again.stdout))).toEqual(rolesOf(JSON.parse(exported.stdout)));
+
     writeFileSync(file, JSON.stringify([{ name: 'bad name!', type: 'base' }]));
     const invalid = await runSluice(['collections', 'import', file, '--dir', folder]);
     expect(invalid.code).toBe(1);

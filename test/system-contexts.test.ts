@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventSource } from 'eventsource';
-import PocketBase from 'pocketbase';
+import PocketBase, { ClientResponseError } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCollection,
@@ -233,7 +233,10 @@ describe.each(dialects)('Directus system contexts (%s)', (dialect: Dialect) => {
     ]);
     const member = await signUp(server, 'member');
     const outsider = await signUp(server, 'outsider');
-    const role = await admin('POST', '/api/roles', { name: `staff-${dialect}`, users: [member.id] });
+    const role = await admin('POST', '/api/roles', { name: `staff-${dialect}` });
+    expect(
+      (await admin('PATCH', `/api/collections/users/records/${member.id}`, { roles: [role.body.id] })).status,
+    ).toBe(200);
     expect(role.status).toBe(200);
     for (const action of ['list', 'view'])
       expect(
@@ -326,6 +329,148 @@ describe.each(dialects)('Directus system contexts (%s)', (dialect: Dialect) => {
         expect.objectContaining({ id: open.id, name: 'open' }),
         expect.objectContaining({ name: 'shown' }),
       ]);
+  });
+
+  it('keeps role membership on the auth records: set by superusers only, used by permissions, rules and realtime', async () => {
+    const sdk = (token: string) => {
+      const client = new PocketBase(server.url);
+      client.autoCancellation(false);
+      client.authStore.save(token, null);
+      return client;
+    };
+    const superuser = sdk(server.adminToken);
+    const member = await signUp(server, 'climber');
+    const outsider = await signUp(server, 'bystander');
+    const asMember = sdk(member.token);
+    const role = await superuser.send(`/api/roles`, { method: 'POST', body: { name: `crew-${dialect}` } });
+    const spare = await superuser.send(`/api/roles`, { method: 'POST', body: { name: `spare-${dialect}` } });
+    const reports = await createCollection(server, {
+      name: `reports_${dialect}`,
+      fields: [{ name: 'title', type: 'text' }],
+    });
+    for (const action of ['list', 'view'])
+      await superuser.send('/api/permissions', {
+        method: 'POST',
+        body: { role: role.id, collection: reports.name, action },
+      });
+    await createCollection(server, {
+      name: `bulletins_${dialect}`,
+      listRule: `@request.auth.roles ?= "${role.id}"`,
+      fields: [{ name: 'title', type: 'text' }],
+    });
+    await superuser.collection(`bulletins_${dialect}`).create({ title: 'for the crew' });
+    await superuser.collection(reports.name).create({ title: 'first' });
+
+    // a normal user cannot give itself a role: refused naming the field, nothing written
+    const refused = await asMember
+      .collection('users')
+      .update(member.id, { roles: [role.id], name: 'promoted' })
+      .catch((error: ClientResponseError) => error);
+    expect(refused).toBeInstanceOf(ClientResponseError);
+    expect((refused as ClientResponseError).status).toBe(400);
+    expect((refused as ClientResponseError).response.data.roles.code).toBe('validation_forbidden');
+    const unchanged = await superuser.collection('users').getOne(member.id);
+    expect(unchanged).toMatchObject({ roles: [], name: 'climber' });
+    expect(
+      (
+        await asMember
+          .collection(reports.name)
+          .getList()
+          .catch((error) => error)
+      ).status,
+    ).toBe(403);
+    expect((await asMember.collection(`bulletins_${dialect}`).getList()).items).toEqual([]);
+
+    // a superuser gives it the role: the permission opens the collection, the rule matches
+    const joined = await superuser.collection('users').update(member.id, { roles: [role.id, spare.id] });
+    expect(joined.roles).toEqual([role.id, spare.id]);
+    expect((await asMember.collection('users').getOne(member.id)).roles).toEqual([role.id, spare.id]);
+    expect((await asMember.collection(reports.name).getFullList()).map((item) => item.title)).toEqual([
+      'first',
+    ]);
+    expect((await asMember.collection(`bulletins_${dialect}`).getList()).items).toEqual([
+      expect.objectContaining({ title: 'for the crew' }),
+    ]);
+    expect((await sdk(outsider.token).collection(`bulletins_${dialect}`).getList()).items).toEqual([]);
+    expect((await superuser.send(`/api/roles/${role.id}`, {})).users).toEqual([member.id]);
+
+    // realtime follows the field: taken out of the role, the member stops receiving the reports
+    const received: string[] = [];
+    const own: Record<string, unknown>[] = [];
+    const stopReports = await asMember
+      .collection(reports.name)
+      .subscribe('*', (event) => void received.push(event.record.title));
+    const stopOwn = await asMember
+      .collection('users')
+      .subscribe(member.id, (event) => void own.push(event.record));
+    try {
+      await superuser.collection(reports.name).create({ title: 'while a member' });
+      await until(() => received.length === 1, 5000, 'the report sent to a member');
+      await superuser.collection('users').update(member.id, { roles: [spare.id] });
+      await until(() => own.length === 1, 5000, 'the member’s own record, changed');
+      expect(own[0]).toMatchObject({ roles: [spare.id] });
+      await superuser.collection(reports.name).create({ title: 'after leaving' });
+      // a later message on the same connection: the report would have come before it
+      await superuser.collection('users').update(member.id, { name: 'left the crew' });
+      await until(() => own.length === 2, 5000, 'the member’s own record, renamed');
+      expect(received).toEqual(['while a member']);
+    } finally {
+      await stopReports();
+      await stopOwn();
+    }
+    expect(
+      (
+        await asMember
+          .collection(reports.name)
+          .getList()
+          .catch((error) => error)
+      ).status,
+    ).toBe(403);
+    expect((await asMember.collection(`bulletins_${dialect}`).getList()).items).toEqual([]);
+
+    // admin access given to a role applies at once to its members' realtime connections
+    const chiefs = await superuser.send('/api/roles', {
+      method: 'POST',
+      body: { name: `chiefs-${dialect}` },
+    });
+    await superuser.collection('users').update(outsider.id, { roles: [chiefs.id] });
+    const seenByChief: string[] = [];
+    const stopChief = await sdk(outsider.token)
+      .collection(reports.name)
+      .subscribe('*', (event) => void seenByChief.push(event.record.title));
+    try {
+      await superuser.collection(reports.name).create({ title: 'before admin access' });
+      await superuser.send(`/api/roles/${chiefs.id}`, { method: 'PATCH', body: { adminAccess: true } });
+      await superuser.collection(reports.name).create({ title: 'with admin access' });
+      await until(() => seenByChief.length > 0, 5000, 'the report sent to an admin-access member');
+      expect(seenByChief).toEqual(['with admin access']);
+    } finally {
+      await stopChief();
+    }
+    expect((await sdk(outsider.token).collection(reports.name).getFullList()).length).toBe(5);
+
+    // an import that leaves the roles field out keeps it, and the records' roles
+    const collections = await superuser.collections.getFullList();
+    const stripped = collections.map((collection) => ({
+      ...collection,
+      fields: collection.fields.filter((field) => field.name !== 'roles'),
+    }));
+    await superuser.collections.import(stripped, true);
+    const users = await superuser.collections.getOne('users');
+    expect(users.fields.find((field) => field.name === 'roles')).toMatchObject({
+      type: 'json',
+      system: true,
+    });
+    expect((await superuser.collection('users').getOne(member.id)).roles).toEqual([spare.id]);
+
+    // deleting a role takes it out of its members' roles
+    await superuser.collection('users').update(outsider.id, { roles: [spare.id] });
+    await superuser.send(`/api/roles/${spare.id}`, { method: 'DELETE' });
+    for (const id of [member.id, outsider.id])
+      expect((await superuser.collection('users').getOne(id)).roles).toEqual([]);
+    expect((await superuser.send('/api/roles', { query: { filter: `id = '${spare.id}'` } })).items).toEqual(
+      [],
+    );
   });
 
   it('keeps presets private to their owner, with CRUD over HTTP', async () => {

@@ -1,6 +1,6 @@
 import type { CollectionModel, RecordModel } from 'pocketbase';
 import { useState } from 'preact/hooks';
-import { pb } from '../api.ts';
+import { type Page, pb } from '../api.ts';
 import { useLoad } from '../ui/load.ts';
 import { Banner, Field } from '../ui/parts.tsx';
 import { useSubmit } from '../ui/use-submit.ts';
@@ -145,6 +145,8 @@ function FieldInput({
   onJsonError,
 }: InputProps) {
   const multiple = (field.maxSelect ?? 1) > 1;
+  if (field.type === 'json' && field.system && field.name === 'roles')
+    return <RolesPicker props={props} value={value} onChange={(ids) => set(field.name, ids)} />;
   switch (field.type) {
     case 'bool':
       return (
@@ -296,6 +298,38 @@ function FieldInput({
 }
 
 /** A choice among the related collection's records, by their presentable field when there is one. */
+/** An auth record's roles (the ids in its `roles` field), chosen by name among `/api/roles`. */
+function RolesPicker({
+  props,
+  value,
+  onChange,
+}: {
+  props: Record<string, unknown>;
+  value: unknown;
+  onChange: (ids: string[]) => void;
+}) {
+  const chosen: string[] = Array.isArray(value) ? value : [];
+  const roles = useLoad(
+    () =>
+      pb.send<Page<{ id: string; name: string }>>('/api/roles', { query: { perPage: 500, sort: 'name' } }),
+    [],
+  );
+  if (roles.error) return <p class="error-text">{roles.error}</p>;
+  return (
+    <select
+      {...props}
+      multiple
+      onChange={(event) => onChange([...event.currentTarget.selectedOptions].map((option) => option.value))}
+    >
+      {(roles.data?.items ?? []).map((role) => (
+        <option key={role.id} value={role.id} selected={chosen.includes(role.id)}>
+          {role.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function RelationPicker({
   props,
   field,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SchemaCache } from '../collections/store.ts';
 import type { Accountability } from '../context.ts';
+import { roleIdsOf } from '../records/encoding.ts';
 import {
   PERMISSIONS,
   type Permission,
@@ -15,52 +16,56 @@ const NONE: readonly Permission[] = [];
 
 /**
  * The roles and permissions, held in memory so that a rule check costs no query: reloaded
- * after each change here and on a notice from another instance.
+ * after each change here and on a notice from another instance. Who belongs to a role is not
+ * held here: it is the caller's own record's `roles` field, read with the record.
  */
 export class Grants {
-  #rolesOfUser = new Map<string, Role[]>();
+  #roles = new Map<string, Role>();
   #permissions = new Map<string, Permission[]>();
+  #onReload = new Set<() => void>();
+
+  /** Calls `listener` after each reload (callers holding an accountability derive it again). */
+  onReload(listener: () => void): () => void {
+    this.#onReload.add(listener);
+    return () => this.#onReload.delete(listener);
+  }
 
   async reload(executor: Kysely<any>): Promise<void> {
     const roles = (await executor.selectFrom(ROLES).selectAll().execute()).map(rolesTable.fromRow);
     const permissions = (await executor.selectFrom(PERMISSIONS).selectAll().execute()).map(
       permissionsTable.fromRow,
     );
-    const rolesOfUser = new Map<string, Role[]>();
-    for (const role of roles)
-      for (const user of role.users) rolesOfUser.set(user, [...(rolesOfUser.get(user) ?? []), role]);
     const byKey = new Map<string, Permission[]>();
     for (const permission of permissions) {
       const key = keyOf(permission.collection, permission.action);
       byKey.set(key, [...(byKey.get(key) ?? []), permission]);
     }
-    this.#rolesOfUser = rolesOfUser;
+    this.#roles = new Map(roles.map((role) => [role.id, role]));
     this.#permissions = byKey;
+    for (const listener of this.#onReload) listener();
   }
 
-  rolesOf(user: string | null): readonly Role[] {
-    return (user !== null && this.#rolesOfUser.get(user)) || [];
+  /** The roles the caller's record names in its `roles` field (ids of deleted roles left out). */
+  rolesOf(who: Accountability): readonly Role[] {
+    const roles: Role[] = [];
+    for (const id of roleIdsOf(who.record?.roles)) {
+      const role = this.#roles.get(id);
+      if (role) roles.push(role);
+    }
+    return roles;
   }
 
-  /**
-   * The caller as rules see it: its record carries `roles` (their names, for
-   * `@request.auth.roles`), and a role with admin access makes it a superuser.
-   */
+  /** The caller as rules see it: a role with admin access makes it a superuser. */
   withRoles(who: Accountability): Accountability {
-    const roles = this.rolesOf(who.user);
-    if (roles.length === 0 || !who.record) return who;
-    return {
-      ...who,
-      admin: who.admin || roles.some((role) => role.adminAccess),
-      record: { ...who.record, roles: roles.map((role) => role.name) },
-    };
+    if (who.admin || !this.rolesOf(who).some((role) => role.adminAccess)) return who;
+    return { ...who, admin: true };
   }
 
   /** The permissions that grant `action` on `collection` to the caller: public ones and its roles'. */
   grantsFor(who: Accountability, collection: string, action: PermissionAction): readonly Permission[] {
     const permissions = this.#permissions.get(keyOf(collection, action));
     if (!permissions) return NONE;
-    const roles = this.rolesOf(who.user);
+    const roles = this.rolesOf(who);
     return permissions.filter(
       (permission) => permission.role === null || roles.some((role) => role.id === permission.role),
     );

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapTestApp } from '../app/testing.ts';
 import type { App } from '../app/types.ts';
 import type { RecordData } from '../collections/types.ts';
-import type { Accountability } from '../context.ts';
+import { type Accountability, guest } from '../context.ts';
 import { grantsOf } from './grants.ts';
 
 describe('roles and permissions, against a core on SQLite', () => {
@@ -14,6 +14,9 @@ describe('roles and permissions, against a core on SQLite', () => {
   const caller = (record: RecordData): Accountability =>
     grantsOf(app.schema).withRoles({ user: record.id, collection: 'users', admin: false, record });
   const as = (record: RecordData) => app.context({ accountability: caller(record) });
+  /** The record, given one more role by a superuser (the system). */
+  const joining = (record: RecordData, roleId: string) =>
+    app.services.records.update('users', record.id, { roles: [...(record.roles as string[]), roleId] });
   const signUp = (email: string) =>
     app.services.records.create('users', {
       email,
@@ -66,7 +69,7 @@ describe('roles and permissions, against a core on SQLite', () => {
     });
     let roleId = '';
     const fired = await firedBy(['roles.create', 'permissions.create'], async () => {
-      roleId = (await app.services.roles.create({ name: 'readers', users: [member.id] }, app.context())).id;
+      roleId = (await app.services.roles.create({ name: 'readers' }, app.context())).id;
       for (const action of ['list', 'view'])
         await app.services.permissions.create(
           {
@@ -80,6 +83,11 @@ describe('roles and permissions, against a core on SQLite', () => {
         );
     });
     expect(fired).toEqual(['roles.create', 'permissions.create', 'permissions.create']);
+    await expect(app.services.records.list('articles', {}, as(member))).rejects.toMatchObject({
+      status: 403,
+    });
+    member = await joining(member, roleId);
+    expect(member.roles).toEqual([roleId]);
 
     const page = await app.services.records.list('articles', {}, as(member));
     expect(page.items.map((item) => item.title)).toEqual(['one']);
@@ -98,7 +106,8 @@ describe('roles and permissions, against a core on SQLite', () => {
   });
 
   it('lets a role create with presets, refusing the fields it may not write', async () => {
-    const role = await app.services.roles.create({ name: 'writers', users: [member.id] }, app.context());
+    const role = await app.services.roles.create({ name: 'writers' }, app.context());
+    member = await joining(member, role.id);
     await app.services.permissions.create(
       {
         role: role.id,
@@ -123,10 +132,11 @@ describe('roles and permissions, against a core on SQLite', () => {
   });
 
   it('adds a permission to what an API rule allows, and exposes the roles to rules', async () => {
-    const role = await app.services.roles.create({ name: 'editors', users: [member.id] }, app.context());
+    const role = await app.services.roles.create({ name: 'editors' }, app.context());
+    member = await joining(member, role.id);
     await app.services.collections.update(
       'articles',
-      { updateRule: "@request.auth.roles ?= 'editors' && status = 'draft'" },
+      { updateRule: `@request.auth.roles ?= '${role.id}' && status = 'draft'` },
       app.context(),
     );
     const [draft] = (await app.services.records.list('articles', { filter: "title = 'two'" })).items;
@@ -149,13 +159,69 @@ describe('roles and permissions, against a core on SQLite', () => {
   it('makes the members of an admin-access role superusers', async () => {
     const admins = await app.services.roles.create({ name: 'admins', adminAccess: true }, app.context());
     expect(caller(outsider).admin).toBe(false);
-    await app.services.roles.update(admins.id, { users: [outsider.id] }, app.context());
+    outsider = await joining(outsider, admins.id);
     expect(caller(outsider).admin).toBe(true);
     expect((await app.services.records.list('articles', {}, as(outsider))).totalItems).toBeGreaterThan(1);
+    // an admin-access member manages roles: here, its own
+    const demoted = await app.services.records.update('users', outsider.id, { roles: [] }, as(outsider));
+    expect(demoted.roles).toEqual([]);
+    outsider = demoted;
+    expect(caller(outsider).admin).toBe(false);
   });
 
-  it('changes and deletes roles and permissions, a role taking its permissions with it', async () => {
+  it("lets only superusers and admin-access members change a record's roles", async () => {
+    const role = await app.services.roles.create({ name: 'coveted' }, app.context());
+    const before = await app.services.records.view('users', outsider.id);
+    await expect(
+      app.services.records.update('users', outsider.id, { roles: [role.id] }, as(outsider)),
+    ).rejects.toMatchObject({ status: 400, details: { roles: { code: 'validation_forbidden' } } });
+    await expect(
+      app.services.records.update('users', outsider.id, { roles: [role.id], name: 'x' }, as(outsider)),
+    ).rejects.toMatchObject({ status: 400, details: { roles: expect.anything() } });
+    expect(await app.services.records.view('users', outsider.id)).toEqual(before);
+    // sending back the roles it has is no change
+    await app.services.records.update('users', outsider.id, { roles: [], name: 'same roles' }, as(outsider));
+    await expect(
+      app.services.records.create(
+        'users',
+        {
+          email: 'climber@example.com',
+          password: 'password-123',
+          passwordConfirm: 'password-123',
+          roles: [role.id],
+        },
+        app.context({ accountability: guest }),
+      ),
+    ).rejects.toMatchObject({ status: 400, details: { roles: expect.anything() } });
+    await expect(
+      app.services.records.update('users', outsider.id, { roles: ['nosuchrole'] }),
+    ).rejects.toMatchObject({ status: 400, details: { roles: { code: 'validation_missing_role' } } });
+    await expect(
+      app.services.records.update('users', outsider.id, { roles: 'not a list ~' }),
+    ).rejects.toMatchObject({ status: 400, details: { roles: { code: 'validation_invalid_value' } } });
+  });
+
+  it("shows a record's roles to superusers and to the record itself only", async () => {
+    const role = await app.services.roles.create({ name: 'visible' }, app.context());
+    member = await joining(member, role.id);
+    await app.services.collections.update('users', { viewRule: '' }, app.context());
+    try {
+      expect((await app.services.records.view('users', member.id, {}, as(member))).roles).toContain(role.id);
+      expect(await app.services.records.view('users', member.id, {}, as(outsider))).not.toHaveProperty(
+        'roles',
+      );
+      expect((await app.services.roles.view(role.id)).users).toEqual([member.id]);
+      const listed = await app.services.records.list('users', { filter: `roles ~ '"${role.id}"'` });
+      expect(listed.items.map((item) => item.id)).toEqual([member.id]);
+    } finally {
+      await app.services.collections.update('users', { viewRule: 'id = @request.auth.id' }, app.context());
+    }
+  });
+
+  it('changes and deletes roles and permissions, a role taking its permissions and members with it', async () => {
     const role = await app.services.roles.create({ name: 'temporary' }, app.context());
+    member = await joining(member, role.id);
+    const kept = (member.roles as string[]).filter((id) => id !== role.id);
     const permission = await app.services.permissions.create(
       { role: role.id, collection: 'articles', action: 'delete' },
       app.context(),
@@ -170,12 +236,17 @@ describe('roles and permissions, against a core on SQLite', () => {
     );
     expect(fired).toEqual(['permissions.update', 'roles.update', 'permissions.delete', 'roles.delete']);
     await expect(app.services.permissions.view(permission.id)).rejects.toMatchObject({ status: 404 });
+    member = await app.services.records.view('users', member.id);
+    expect(member.roles).toEqual(kept);
   });
 
   it('refuses bad input with a 400 naming the field', async () => {
     await expect(app.services.roles.create({ name: '' }, app.context())).rejects.toMatchObject({
       status: 400,
     });
+    await expect(
+      app.services.roles.create({ name: 'with members', users: [member.id] }, app.context()),
+    ).rejects.toMatchObject({ status: 400, details: { users: expect.anything() } });
     await expect(
       app.services.permissions.create(
         { role: 'nosuchrole', collection: 'articles', action: 'list' },

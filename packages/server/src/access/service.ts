@@ -1,10 +1,15 @@
+import type { Kysely } from 'kysely';
 import type { Core } from '../app/core.ts';
 import { inTransaction } from '../app/transaction.ts';
 import { announce } from '../cluster/announce.ts';
+import { isRolesField, ROLES_FIELD } from '../collections/fields.ts';
+import type { Collection } from '../collections/types.ts';
 import type { HookContext } from '../context.ts';
 import { compileFilter } from '../filter/index.ts';
 import { isJsonObject } from '../json.ts';
 import { nowDate } from '../records/dates.ts';
+import { roleIdsOf } from '../records/encoding.ts';
+import { updateRecord } from '../records/operations/update.ts';
 import type { ListQuery } from '../records/query.ts';
 import { collectionLookup } from '../records/rules.ts';
 import {
@@ -12,6 +17,7 @@ import {
   deleteItems,
   findItem,
   invalidField,
+  parseJson,
   type SystemItem,
   type SystemTable,
   updateItem,
@@ -48,18 +54,25 @@ abstract class AccessTable<T extends SystemItem & { updated: string }> {
     private readonly shape: Parameters<typeof listItems>[2],
   ) {}
 
-  list(query: Page) {
-    return listItems(
+  async list(query: Page) {
+    const page = await listItems(
       this.core.database.reader,
       this.core.database.dialect,
       this.shape,
       query,
       this.table.fromRow,
     );
+    return { ...page, items: await this.shown(page.items) };
   }
 
-  view(id: string): Promise<T> {
-    return findItem(this.core.database.reader, this.table, id);
+  async view(id: string): Promise<T> {
+    const [item] = await this.shown([await findItem(this.core.database.reader, this.table, id)]);
+    return item;
+  }
+
+  /** The items as the API answers with them (what is derived from other tables added). */
+  protected shown(items: T[]): Promise<T[]> {
+    return Promise.resolve(items);
   }
 
   /** Checks the input and makes the item; `tx` is the write's transaction, to look up what it names. */
@@ -71,52 +84,55 @@ abstract class AccessTable<T extends SystemItem & { updated: string }> {
   ): T | Promise<T>;
 
   async create(body: Body, ctx: HookContext): Promise<T> {
-    return this.#changed(
-      await inTransaction(this.core, ctx, (tx) =>
-        createItem(this.core, tx, this.table, body, (input, base) => this.build(input, undefined, base, tx)),
-      ),
+    const created = await inTransaction(this.core, ctx, (tx) =>
+      createItem(this.core, tx, this.table, body, (input, base) => this.build(input, undefined, base, tx)),
     );
+    await this.#changed();
+    return (await this.shown([created]))[0];
   }
 
   async update(id: string, body: Body, ctx: HookContext): Promise<T> {
-    return this.#changed(
-      await inTransaction(this.core, ctx, async (tx) => {
-        const current = await findItem(tx.database, this.table, id);
-        return updateItem(this.core, tx, this.table, current, body, (input) =>
-          this.build(input, current, { id: current.id, created: current.created, updated: nowDate() }, tx),
-        );
-      }),
-    );
+    const updated = await inTransaction(this.core, ctx, async (tx) => {
+      const current = await findItem(tx.database, this.table, id);
+      return updateItem(this.core, tx, this.table, current, body, (input) =>
+        this.build(input, current, { id: current.id, created: current.created, updated: nowDate() }, tx),
+      );
+    });
+    await this.#changed();
+    return (await this.shown([updated]))[0];
   }
 
   async delete(id: string, ctx: HookContext): Promise<void> {
     await inTransaction(this.core, ctx, async (tx) => {
       await this.deleting(tx, await findItem(tx.database, this.table, id));
     });
-    await this.#changed(undefined);
+    await this.#changed();
   }
 
   protected async deleting(tx: HookContext, item: T): Promise<void> {
     await deleteItems(this.core, tx, this.table, [item]);
   }
 
-  async #changed<R>(result: R): Promise<R> {
+  async #changed(): Promise<void> {
     await grantsOf(this.core.schema).reload(this.core.database.db);
     await announce(this.core, 'access');
-    return result;
   }
 }
 
-/** `/api/roles`: named groups of auth records, with their members (docs/access.md). */
+/**
+ * `/api/roles`: named groups of auth records (docs/activity.md). Who belongs to a role is the
+ * auth records' `roles` field; a role's `users` in answers is derived from it, read-only.
+ */
 export class RolesService extends AccessTable<Role> {
   constructor(core: Core) {
     super(core, rolesTable, rolesShape);
   }
 
   protected build(input: Body, current: Role | undefined, base: SystemItem & { updated: string }): Role {
+    if ('users' in input)
+      throw invalidField('users', `Members are set through the auth records' "${ROLES_FIELD}" field.`);
     for (const key of Object.keys(input))
-      if (!['name', 'description', 'adminAccess', 'users'].includes(key))
-        throw invalidField(key, 'Unknown field.');
+      if (!['name', 'description', 'adminAccess'].includes(key)) throw invalidField(key, 'Unknown field.');
     const name = input.name ?? current?.name;
     if (typeof name !== 'string' || !/^\S.{0,99}$/.test(name))
       throw invalidField('name', 'Must be 1 to 100 characters.');
@@ -124,18 +140,66 @@ export class RolesService extends AccessTable<Role> {
     if (typeof description !== 'string') throw invalidField('description', 'Must be a string.');
     const adminAccess = input.adminAccess ?? current?.adminAccess ?? false;
     if (typeof adminAccess !== 'boolean') throw invalidField('adminAccess', 'Must be a boolean.');
-    const users = input.users === undefined ? (current?.users ?? []) : stringList(input.users, 'users');
-    return { ...base, name, description, adminAccess, users };
+    return { ...base, name, description, adminAccess };
   }
 
-  /** A role goes with the permissions granted to it. */
+  /** Each role with `users`: the ids of the auth records whose `roles` field holds it. */
+  protected override async shown(roles: Role[]): Promise<Role[]> {
+    if (roles.length === 0) return roles;
+    const members = new Map<string, string[]>(roles.map((role) => [role.id, []]));
+    for (const collection of authCollections(this.core))
+      for (const { id, roles: ids } of await membersOf(this.core.database.reader, collection))
+        for (const roleId of ids) members.get(roleId)?.push(id);
+    return roles.map((role) => ({ ...role, users: members.get(role.id) ?? [] }));
+  }
+
+  /**
+   * A role goes with the permissions granted to it, and out of the `roles` field of its members
+   * (each a `records.update`, in the same transaction).
+   */
   protected override async deleting(tx: HookContext, role: Role): Promise<void> {
     const permissions = (
       await tx.database.selectFrom(PERMISSIONS).selectAll().where('role', '=', role.id).execute()
     ).map(permissionsTable.fromRow);
     if (permissions.length > 0) await deleteItems(this.core, tx, permissionsTable, permissions);
+    const system = { ...tx, accountability: { ...tx.accountability, admin: true } };
+    for (const collection of authCollections(this.core))
+      for (const member of await membersOf(tx.database, collection, role.id))
+        await updateRecord(
+          this.core,
+          collection,
+          member.id,
+          { [ROLES_FIELD]: member.roles.filter((id) => id !== role.id) },
+          system,
+        );
     await super.deleting(tx, role);
   }
+}
+
+function authCollections(core: Core): Collection[] {
+  return core.schema
+    .all()
+    .filter((collection) => collection.type === 'auth' && collection.fields.some(isRolesField));
+}
+
+/** The records of an auth collection that have roles (that have `roleId`, when given). */
+async function membersOf(
+  executor: Kysely<any>,
+  collection: Collection,
+  roleId?: string,
+): Promise<{ id: string; roles: string[] }[]> {
+  let select = executor
+    .selectFrom(collection.name)
+    .select(['id', ROLES_FIELD])
+    .where(ROLES_FIELD, 'is not', null)
+    .where(ROLES_FIELD, '!=', '[]');
+  // role ids are letters and digits: no LIKE wildcard to escape
+  if (roleId !== undefined) select = select.where(ROLES_FIELD, 'like', `%"${roleId}"%`);
+  const members = (await select.execute()).map((row) => ({
+    id: String(row.id),
+    roles: roleIdsOf(parseJson<unknown>(row[ROLES_FIELD], [])),
+  }));
+  return roleId === undefined ? members : members.filter((member) => member.roles.includes(roleId));
 }
 
 /** `/api/permissions`: grants of one action on one collection to a role or to everyone. */

@@ -1,17 +1,21 @@
+import type { Kysely } from 'kysely';
 import { parseJson, type SystemItem, type SystemTable } from '../writes/system-items.ts';
 import { tableShape } from '../writes/system-list.ts';
 
 export const ROLES = '_roles';
 export const PERMISSIONS = '_permissions';
 
-/** A named group of auth records that permissions are granted to. */
+/**
+ * A named group of auth records that permissions are granted to. Its members are the auth
+ * records whose `roles` field holds its id.
+ */
 export interface Role extends SystemItem {
   name: string;
   description: string;
   /** Its members act as superusers. */
   adminAccess: boolean;
-  /** The ids of its members (auth records of any auth collection). */
-  users: string[];
+  /** In answers only, never stored: the ids of its members, derived from their `roles`. */
+  users?: string[];
   updated: string;
 }
 
@@ -40,11 +44,10 @@ export const rolesTable: SystemTable<Role> = {
     name: String(row.name),
     description: String(row.description),
     adminAccess: Number(row.adminAccess) === 1,
-    users: parseJson<string[]>(row.users, []),
     created: String(row.created),
     updated: String(row.updated),
   }),
-  toRow: (role) => ({ ...role, adminAccess: role.adminAccess ? 1 : 0, users: JSON.stringify(role.users) }),
+  toRow: ({ users: _derived, ...role }) => ({ ...role, adminAccess: role.adminAccess ? 1 : 0 }),
 };
 
 export const permissionsTable: SystemTable<Permission> = {
@@ -86,3 +89,11 @@ export const permissionsShape = tableShape(PERMISSIONS, {
   created: 'text',
   updated: 'text',
 });
+
+/** Of `ids`, those that name no role. */
+export async function unknownRoleIds(executor: Kysely<any>, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await executor.selectFrom(ROLES).select('id').where('id', 'in', ids).execute();
+  const found = new Set(rows.map((row) => String(row.id)));
+  return ids.filter((id) => !found.has(id));
+}

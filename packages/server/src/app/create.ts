@@ -17,7 +17,7 @@ import { recordFiredEvents } from '../catalogue/fired-events.ts';
 import { openCluster } from '../cluster/index.ts';
 import { type ClusterMembership, joinCluster } from '../cluster/sync.ts';
 import type { Cluster } from '../cluster/types.ts';
-import { renamedReferencesRecorder } from '../collections/renamed-references.ts';
+import { collectionReferencesRecorder } from '../collections/collection-references.ts';
 import { registerCollectionRoutes } from '../collections/routes.ts';
 import { SchemaCache } from '../collections/store.ts';
 import { type CallOptions, type HookContext, system } from '../context.ts';
@@ -225,7 +225,7 @@ export function createApp(options: AppOptions = {}): App {
         await grantsOf(schema).reload(database.db);
         // in-transaction recorders, in this order: relations, activity and revisions, outbox
         app.recorders.add(relationsRecorder(app));
-        app.recorders.add(renamedReferencesRecorder(app));
+        app.recorders.add(collectionReferencesRecorder(app));
         startActivityLog(app, app.services);
         const subscribers = app.services.webhooks.subscribers;
         app.recorders.add(

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
 import { accountabilityFromHeader } from '../auth/accountability.ts';
 import { requireSuperuser } from '../http/guards.ts';
@@ -28,7 +29,9 @@ export async function registerBackups(app: App): Promise<void> {
   app.http.get('/api/backups/:key', async (request, reply) => {
     const { token } = request.query as { token?: string };
     if (!request.accountability.admin && token)
-      request.accountability = await accountabilityFromHeader(token, app.secret(), app.database, app.schema);
+      request.accountability = grantsOf(app.schema).withRoles(
+        await accountabilityFromHeader(token, app.secret(), app.database, app.schema),
+      );
     requireSuperuser(request);
     const { size, body } = await backups.open(key(request));
     return reply

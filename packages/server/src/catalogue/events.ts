@@ -1051,9 +1051,14 @@ export const events = [
   systemRow('roles', 'update', 'A role is changed (its name, description or admin access).', {
     kuzzle: kuzzleSecurity('UpdateRole'),
   }),
-  systemRow('roles', 'delete', 'A role is deleted; its users lose what it granted.', {
-    kuzzle: kuzzleSecurity('DeleteRole'),
-  }),
+  systemRow(
+    'roles',
+    'delete',
+    'A role is deleted, with its permissions; it leaves the `roles` of its members, each a `records.update`.',
+    {
+      kuzzle: kuzzleSecurity('DeleteRole'),
+    },
+  ),
   systemRow(
     'permissions',
     'create',

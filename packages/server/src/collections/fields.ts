@@ -119,7 +119,26 @@ const authFields: Field[] = [
     presentable: false,
   },
   { id: 'bool256245529', name: 'verified', type: 'bool', system: true, hidden: false, presentable: false },
+  // The ids of the record's roles: a JSON list, since a relation targets a collection and `_roles`
+  // is a system table, and a select's values are fixed (docs/activity.md#roles-and-permissions).
+  {
+    id: 'json3057528519',
+    name: 'roles',
+    type: 'json',
+    system: true,
+    hidden: false,
+    presentable: false,
+    maxSize: 0,
+  },
 ];
+
+/** The auth records' system field holding their role ids. */
+export const ROLES_FIELD = 'roles';
+
+/** Whether `field` is the `roles` system field of an auth collection. */
+export function isRolesField(field: Field): boolean {
+  return field.system === true && field.name === ROLES_FIELD && field.type === 'json';
+}
 
 function copy(field: Field): Field {
   return structuredClone(field);

@@ -82,10 +82,25 @@ describe('normalizeCollection', () => {
       'email',
       'emailVisibility',
       'verified',
+      'roles',
       'name',
       'created',
       'updated',
     ]);
+    expect(users.fields.find((field) => field.name === 'roles')).toMatchObject({
+      type: 'json',
+      system: true,
+    });
+    // a definition that leaves the roles field out (an import, an edit) keeps it
+    const without = users.fields.filter((field) => field.name !== 'roles');
+    const kept = normalizeCollection({ fields: without }, users);
+    expect(kept.fields).toEqual(users.fields);
+    expect(() =>
+      normalizeCollection(
+        { fields: [...without, { name: 'roles', type: 'relation', collectionId: 'x' }] },
+        users,
+      ),
+    ).toThrow(expect.objectContaining({ status: 400 }));
     expect(users.fields.find((field) => field.name === 'password')).toMatchObject({
       hidden: true,
       system: true,

@@ -401,9 +401,15 @@ function normalizeFields(
 
   const keep = (field: Field) => !ids.has(field.id) && !names.has(field.name.toLowerCase());
   const existingSystem = (field: Field) => structuredClone(byName.get(field.name.toLowerCase()) ?? field);
-  const leading = leadingSystemFields(type).filter(keep).map(existingSystem);
+  // a leading system field left out goes back after the one before it (`roles` after `verified`)
+  let after = -1;
+  for (const field of leadingSystemFields(type)) {
+    const given = fields.findIndex((candidate) => candidate.name.toLowerCase() === field.name.toLowerCase());
+    if (given >= 0) after = given;
+    else if (keep(field)) fields.splice(++after, 0, existingSystem(field));
+  }
   const trailing = trailingSystemFields().filter(keep).map(existingSystem);
-  return [...leading, ...fields, ...trailing];
+  return [...fields, ...trailing];
 }
 
 function readFieldName(item: Input, key: string, problems: Problems): string | undefined {

@@ -54,6 +54,7 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
       'email',
       'emailVisibility',
       'verified',
+      'roles',
       'name',
       'created',
       'updated',
@@ -69,6 +70,7 @@ describe.each(dialects)('migrate (%s)', (dialect) => {
       '6_plugins',
       '7_request_logs',
       '8_outbox_speed',
+      '9_auth_record_roles',
     ]);
     for (const table of ['_activity', '_revisions', '_roles', '_permissions', '_presets'])
       expect(await database.reader.selectFrom(table).selectAll().execute()).toEqual([]);

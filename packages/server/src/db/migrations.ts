@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { moveMembersToRecords } from '../access/roles-field-migration.ts';
 import { createActivityAccessTables } from '../activity/tables.ts';
 import { createCollectionTable } from '../collections/ddl.ts';
 import { normalizeCollection } from '../collections/schema.ts';
@@ -236,6 +237,11 @@ export const migrations: readonly Migration[] = [
       await sql`CREATE INDEX "_outbox_due" ON "_outbox" ("nextAttemptAt")
         WHERE "status" IN ('pending', 'retrying')`.execute(trx);
     },
+  },
+  {
+    // a role's members were `_roles.users`; they are now each auth record's `roles` field
+    file: '9_auth_record_roles',
+    up: moveMembersToRecords,
   },
 ];
 

@@ -67,11 +67,13 @@ describe.each(dialects)('callerFilterContext on %s', (dialect) => {
     expect(await ids("id != ''", hidden, '-author.name')).toEqual(['p1', 'p2', 'p3', 'p4']);
   });
 
-  it('refuses fields of collections listed to superusers only, and auth emails', async () => {
+  it('refuses fields of collections listed to superusers only, and auth emails and roles', async () => {
     const locked = asAlice({ users: null });
     await expect(ids("author.name = 'bob'", locked)).rejects.toThrow(/unknown field "author.name"/);
     const withEmail = asAlice({ users: '' });
     await expect(ids("author.email = 'x'", withEmail)).rejects.toThrow(/unknown field "author.email"/);
+    await expect(ids("author.roles ~ 'x'", withEmail)).rejects.toThrow(/unknown field "author.roles"/);
+    expect(await ids("author.name = 'bob'", withEmail)).toEqual(['p2']);
   });
 
   it('keeps the aliases of a joined rule apart from the filter that joins it', async () => {

@@ -40,6 +40,7 @@ export const users = collection(
     { id: 'f_verified', name: 'verified', type: 'bool' },
     { id: 'f_team', name: 'team', type: 'relation', collectionId: 'c_teams', maxSelect: 1 },
     { id: 'f_password', name: 'password', type: 'password', hidden: true },
+    { id: 'f_roles', name: 'roles', type: 'json', system: true },
   ],
   'auth',
 );

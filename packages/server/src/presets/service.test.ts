@@ -46,7 +46,8 @@ describe('presets, against a core on SQLite', () => {
     const off = app.hooks.action('presets.create', (meta) => void fired.push(String(meta.event)), {
       tags: ['tasks'],
     });
-    const role = await app.services.roles.create({ name: 'team', users: [bob.id] }, app.context());
+    const role = await app.services.roles.create({ name: 'team' }, app.context());
+    bob = await app.services.records.update('users', bob.id, { roles: [role.id] });
     const mine = await app.services.presets.create(
       { collection: 'tasks', name: 'a: open', filter: "title != ''", sort: '-created', perPage: 50 },
       as(alice),

@@ -81,7 +81,7 @@ export class PresetsService {
 
   #roleIds(who: Accountability): string[] {
     return grantsOf(this.core.schema)
-      .rolesOf(who.user)
+      .rolesOf(who)
       .map((role) => role.id);
   }
 

@@ -9,7 +9,9 @@ import {
   type Unregister,
 } from '@sluice/hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
+import { SUPERUSERS } from '../auth/accountability.ts';
 import { verifyAuthToken } from '../auth/tokens.ts';
 import type { RealtimeMessage, RealtimeMeta, RecordDeleteMeta } from '../catalogue/events.ts';
 import type { Collection } from '../collections/types.ts';
@@ -111,6 +113,9 @@ export class Realtime {
         priority: -1_000_000,
       }),
       this.broker.onEvent((change) => this.#fanOut(change)),
+      grantsOf(this.app.schema).onReload(() => {
+        for (const client of this.clients.values()) this.#derive(client, client.accountability.record);
+      }),
     );
     this.#keepAlive = setInterval(() => {
       for (const client of this.clients.values()) {
@@ -430,7 +435,7 @@ export class Realtime {
 
   /**
    * Clients signed in as a record follow it, as in PocketBase: an update refreshes what
-   * `@request.auth` reads. A delete ends their connection, and so does a new tokenKey (a new
+   * `@request.auth` reads and the roles it holds. A delete ends their connection, and so does a new tokenKey (a new
    * password revokes every token): ended rather than turned into guests, so that they notice —
    * the SDKs reconnect and subscribe again with the auth they hold now.
    */
@@ -440,7 +445,21 @@ export class Realtime {
       if (who.user !== change.id || who.collection !== collection.name) continue;
       const { row } = change;
       if (change.action === 'delete' || !row || String(row.tokenKey) !== client.tokenKey) client.close();
-      else client.accountability = { ...who, record: decodeRecord(collection, row, { isAdmin: true }) };
+      else this.#derive(client, decodeRecord(collection, row, { isAdmin: true }));
     }
+  }
+
+  /**
+   * The client's accountability from its record: admin access comes from its roles, so it is
+   * derived again when the record or the roles change.
+   */
+  #derive(client: RealtimeClient, record: Accountability['record']): void {
+    const who = client.accountability;
+    if (!record) return;
+    client.accountability = grantsOf(this.app.schema).withRoles({
+      ...who,
+      admin: who.collection === SUPERUSERS,
+      record,
+    });
   }
 }

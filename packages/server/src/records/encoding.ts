@@ -1,5 +1,5 @@
 import { type ErrorDetails, InvalidPayloadError } from '@sluice/hooks';
-import { isMultiple, type StorageKind, storageKind } from '../collections/fields.ts';
+import { isMultiple, isRolesField, type StorageKind, storageKind } from '../collections/fields.ts';
 import { type GeoPoint, ORIGIN, parseGeoPoint } from '../collections/geo-point.ts';
 import { idPattern, newId, randomFromPattern } from '../collections/ids.ts';
 import type { Collection, Field, RecordData } from '../collections/types.ts';
@@ -13,6 +13,8 @@ export interface ValidateOptions {
   /** A superuser, or an auth record with manage access to this collection. */
   isAdmin: boolean;
   getCollection?: (idOrName: string) => Collection | undefined;
+  /** Of the role ids given, those that name no role (checked when an auth record's `roles` change). */
+  unknownRoles?: (ids: string[]) => Promise<string[]>;
 }
 
 export interface DecodeOptions {
@@ -386,6 +388,20 @@ export async function validateRecordInput(
         values[field.name] = randomFromPattern(field.autogeneratePattern || '[a-zA-Z0-9]{50}');
       continue;
     }
+    if (isAuth && isRolesField(field)) {
+      const before = roleIdsOf(current);
+      const after = touched ? toRoleIds(plain.get(field), field.name, problems) : before;
+      if (after === undefined) continue;
+      if (!sameIds(before, after) && !isAdmin)
+        fail(problems, field.name, 'forbidden', 'Only superusers and admin-access roles can change this.');
+      else if (creating || !sameIds(before, after)) {
+        const unknown = await options.unknownRoles?.(after.filter((id) => !before.includes(id)));
+        if (unknown?.length) fail(problems, field.name, 'missing_role', `Unknown role "${unknown[0]}".`);
+        values[field.name] = JSON.stringify(after);
+      }
+      merged[field.name] = after;
+      continue;
+    }
     if (!creating && !touched) {
       merged[field.name] = current;
       continue;
@@ -439,6 +455,25 @@ export async function validateRecordInput(
     values.tokenKey = randomFromPattern(byName.get('tokenKey')?.autogeneratePattern || '[a-zA-Z0-9]{50}');
   }
   return { values };
+}
+
+/** The role ids an auth record's `roles` holds (none when it was never set). */
+export function roleIdsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
+}
+
+/** A `roles` input: a list of ids, or (from a form) one id or a JSON list; null or '' for none. */
+function toRoleIds(value: unknown, key: string, problems: Problems): string[] | undefined {
+  let list = value;
+  if (value === null || value === '') list = [];
+  else if (typeof value === 'string') list = value.startsWith('[') ? parseJson(value) : [value];
+  if (Array.isArray(list) && list.every((id) => typeof id === 'string' && relationIdPattern.test(id)))
+    return [...new Set(list as string[])];
+  return fail(problems, key, 'invalid_value', 'Must be a list of role ids.');
+}
+
+function sameIds(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
 }
 
 async function checkAuthRules(
@@ -495,6 +530,7 @@ interface Decoder {
   names: string[];
   kinds: StorageKind[];
   emailIndex: number;
+  rolesIndex: number;
   auth: boolean;
 }
 
@@ -517,6 +553,7 @@ function decoderFor(collection: Collection, includeHidden: boolean): Decoder {
     names: visible.map((field) => field.name),
     kinds: visible.map(storageKind),
     emailIndex: auth ? visible.findIndex((field) => field.system && field.name === 'email') : -1,
+    rolesIndex: auth ? visible.findIndex(isRolesField) : -1,
     auth,
   };
   cache.set(collection, decoder);
@@ -536,6 +573,8 @@ export function decodeRecord(
     !options.showEmail &&
     !options.includeHidden &&
     !decodeValue('bool', row.emailVisibility);
+  // a record's roles are shown to superusers and to the record itself
+  const hideRoles = decoder.auth && !options.isAdmin && !options.showEmail && !options.includeHidden;
   const record: Record<string, unknown> = {
     collectionId: decoder.collectionId,
     collectionName: decoder.collectionName,
@@ -544,7 +583,11 @@ export function decodeRecord(
   for (let i = 0; i < names.length; i++) {
     if (hideEmail && i === decoder.emailIndex) continue;
     const value = row[names[i]];
-    if (value === undefined) continue;
+    if (value === undefined || (hideRoles && i === decoder.rolesIndex)) continue;
+    if (i === decoder.rolesIndex) {
+      record[names[i]] = roleIdsOf(decodeValue('json', value));
+      continue;
+    }
     record[names[i]] = kinds[i] === 'text' ? (value ?? '') : decodeValue(kinds[i], value);
   }
   return record as RecordData;

@@ -1,4 +1,5 @@
 import { InvalidPayloadError } from '@sluice/hooks';
+import { unknownRoleIds } from '../../access/store.ts';
 import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
@@ -57,7 +58,11 @@ export async function createRecord(
       input: named,
       async prepare(filtered) {
         data = filtered;
-        const { values } = await validateRecordInput(collection, filtered, { isAdmin, getCollection });
+        const { values } = await validateRecordInput(collection, filtered, {
+          isAdmin,
+          getCollection,
+          unknownRoles: (ids) => unknownRoleIds(tx.database, ids),
+        });
         checkFileNames(collection, values, undefined, uploads);
         return values;
       },

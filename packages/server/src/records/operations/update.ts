@@ -1,4 +1,5 @@
 import { NotFoundError } from '@sluice/hooks';
+import { unknownRoleIds } from '../../access/store.ts';
 import type { Core } from '../../app/core.ts';
 import { inTransaction } from '../../app/transaction.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
@@ -70,7 +71,12 @@ export async function updateRecord(
       modelMeta: { collection: collection.name },
       input: named,
       async prepare(data) {
-        ({ values } = await validateRecordInput(collection, data, { existing, isAdmin, getCollection }));
+        ({ values } = await validateRecordInput(collection, data, {
+          existing,
+          isAdmin,
+          getCollection,
+          unknownRoles: (ids) => unknownRoleIds(tx.database, ids),
+        }));
         checkFileNames(collection, values, existing, uploads);
         prepared = { ...existing, ...values };
         return prepared;

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantsOf } from '../access/grants.ts';
 import { bootstrapTestApp } from '../app/testing.ts';
 import type { App } from '../app/types.ts';
+import { guest } from '../context.ts';
 
-describe('a renamed collection takes its permissions, presets and relations along, on SQLite', () => {
+describe('a renamed or deleted collection takes its permissions, presets and relations along, on SQLite', () => {
   let app: App;
   let cleanup: () => Promise<void>;
 
@@ -28,12 +29,13 @@ describe('a renamed collection takes its permissions, presets and relations alon
       },
       app.context(),
     );
+    const role = await app.services.roles.create({ name: 'note-readers' }, app.context());
     const member = await app.services.records.create('users', {
       email: 'renamer@example.com',
       password: 'password-123',
       passwordConfirm: 'password-123',
+      roles: [role.id],
     });
-    const role = await app.services.roles.create({ name: 'note-readers', users: [member.id] }, app.context());
     const permission = await app.services.permissions.create(
       { role: role.id, collection: 'notes', action: 'list' },
       app.context(),
@@ -73,5 +75,40 @@ describe('a renamed collection takes its permissions, presets and relations alon
     await expect.poll(() => grantsOf(app.schema).grantsFor(who, 'memos', 'list').length).toBe(1);
     const page = await app.services.records.list('memos', {}, app.context({ accountability: who }));
     expect(page.items.map((item) => item.title)).toEqual(['kept']);
+  });
+
+  it('deletes them through the pipeline with the collection', async () => {
+    await app.services.collections.create(
+      { name: 'drafts', type: 'base', fields: [{ name: 'title', type: 'text' }] },
+      app.context(),
+    );
+    const kept = await app.services.permissions.create(
+      { collection: 'memos', action: 'view' },
+      app.context(),
+    );
+    const permission = await app.services.permissions.create(
+      { collection: 'drafts', action: 'list' },
+      app.context(),
+    );
+    const presets = [
+      await app.services.presets.create({ collection: 'drafts', name: 'one' }, app.context()),
+      await app.services.presets.create({ collection: 'drafts', name: 'two' }, app.context()),
+    ];
+    const fired: string[] = [];
+    const off = ['permissions.delete', 'presets.delete'].map((name) =>
+      app.hooks.action(name as 'permissions.delete', () => void fired.push(name)),
+    );
+    await app.services.collections.delete('drafts', app.context());
+    await app.hooks.drain();
+    for (const unregister of off) unregister();
+
+    expect(fired.sort()).toEqual(['permissions.delete', 'presets.delete', 'presets.delete']);
+    await expect(app.services.permissions.view(permission.id)).rejects.toMatchObject({ status: 404 });
+    for (const preset of presets)
+      await expect(app.services.presets.view(preset.id, app.context())).rejects.toMatchObject({
+        status: 404,
+      });
+    expect(await app.services.permissions.view(kept.id)).toMatchObject({ collection: 'memos' });
+    await expect.poll(() => grantsOf(app.schema).grantsFor(guest, 'drafts', 'list').length).toBe(0);
   });
 });
