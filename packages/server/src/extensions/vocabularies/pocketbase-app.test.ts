@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { InvalidPayloadError, SluiceError } from '@sluice/hooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startThreadReceiver } from '../../blocking/testing.ts';
 import { setupHooks } from '../testing.ts';
 import { pocketbaseCron, pocketbaseErrors, pocketbaseHelpers } from './pocketbase-app.ts';
 
@@ -27,24 +26,58 @@ describe('PocketBase hook file helpers', () => {
     );
   });
 
-  it('sends HTTP requests with $http.send and makes random strings', async () => {
-    const server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => (body += chunk));
-      request.on('end', () => {
-        response.writeHead(201, { 'content-type': 'application/json', 'x-seen': request.method ?? '' });
-        response.end(JSON.stringify({ got: JSON.parse(body) }));
-      });
+  it('sends HTTP requests with $http.send synchronously, answering as PocketBase does', async () => {
+    const receiver = await startThreadReceiver();
+    closers.push(() => void receiver.close());
+    const response = pocketbaseHelpers.$http.send({
+      url: `${receiver.url}/x`,
+      method: 'post',
+      body: JSON.stringify({ a: 1 }),
+      headers: { 'content-type': 'application/json' },
+      timeout: 5,
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => server.close());
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const response = await pocketbaseHelpers.$http.send({ url, method: 'POST', body: { a: 1 } });
     expect(response).toMatchObject({
       statusCode: 201,
-      json: { got: { a: 1 } },
-      headers: { 'x-seen': 'POST' },
+      json: { received: { a: 1 }, method: 'POST' },
+      raw: '{"received":{"a":1},"method":"POST"}',
     });
+    expect(response.headers['X-Receiver']).toEqual(['thread']);
+    expect(response.headers['Content-Type']).toEqual(['application/json']);
+    expect(response.cookies.session).toMatchObject({
+      name: 'session',
+      value: 'abc123',
+      path: '/',
+      httpOnly: true,
+      maxAge: 60,
+    });
+    expect(response.cookies.theme?.value).toBe('dark');
+    // PocketBase's older `data`: sent as JSON with its content type
+    const legacy = pocketbaseHelpers.$http.send({
+      url: `${receiver.url}/missing`,
+      method: 'PUT',
+      data: { b: 2 },
+    });
+    expect(legacy).toMatchObject({ statusCode: 404, json: { received: { b: 2 }, method: 'PUT' } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(receiver.received.map((r) => [r.method, r.url, r.headers['content-type']])).toEqual([
+      ['POST', '/x', 'application/json'],
+      ['PUT', '/missing', 'application/json'],
+    ]);
+  });
+
+  it('throws when $http.send times out or cannot connect', async () => {
+    const receiver = await startThreadReceiver();
+    closers.push(() => void receiver.close());
+    expect(() => pocketbaseHelpers.$http.send({ url: `${receiver.url}/slow`, timeout: 1 })).toThrow(
+      /timeout/i,
+    );
+    expect(() => pocketbaseHelpers.$http.send({ url: 'http://127.0.0.1:1/' })).toThrow(
+      /ECONNREFUSED|fetch failed/,
+    );
+    expect(() => pocketbaseHelpers.$http.send({ url: '' })).toThrow(/url/);
+  });
+
+  it('makes random strings', () => {
     const random = pocketbaseHelpers.$security.randomString(24);
     expect(random).toMatch(/^[A-Za-z0-9]{24}$/);
     expect(pocketbaseHelpers.$security.randomString(24)).not.toBe(random);

@@ -2,6 +2,7 @@ import { InvalidPayloadError, UnauthorizedError } from '@sluice/hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CustomRoute } from '../custom-routes.ts';
 import { type PocketBaseRecord, pocketbaseRecord } from './pocketbase-record.ts';
+import { trackWrites } from './pocketbase-writes.ts';
 
 const METHODS = new Set<CustomRoute['method']>(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'OPTIONS']);
 
@@ -101,7 +102,8 @@ export function pocketbaseRouter(
           (next, middleware) => middleware(next),
           handler,
         );
-        await chain(requestEvent(request, reply, rest));
+        const event = requestEvent(request, reply, rest);
+        await trackWrites(() => chain(event));
         // as in PocketBase, a handler that wrote nothing answers an empty 200
         if (!reply.sent) reply.send();
         return reply;
