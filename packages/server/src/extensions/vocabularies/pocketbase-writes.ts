@@ -74,6 +74,17 @@ export class HandlerWrites {
     return undefined;
   }
 
+  /**
+   * Runs `fn` once every write started is done (at once when none is under way), or throws the
+   * first failure nobody awaited instead.
+   */
+  afterWrites<T>(fn: () => T): T | Promise<T> {
+    if (this.#last) return this.settle().then(fn);
+    const failed = this.#unobservedFailure();
+    if (failed) throw failed.error;
+    return fn();
+  }
+
   /** Whether no write was started. */
   get none(): boolean {
     return this.#started.length === 0;
