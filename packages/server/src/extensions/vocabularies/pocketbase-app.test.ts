@@ -1,8 +1,18 @@
 import { InvalidPayloadError, SluiceError } from '@sluice/hooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bootstrapTestApp } from '../../app/testing.ts';
 import { startThreadReceiver } from '../../blocking/testing.ts';
 import { setupHooks } from '../testing.ts';
-import { pocketbaseCron, pocketbaseErrors, pocketbaseHelpers } from './pocketbase-app.ts';
+import type { ExtensionContext } from '../types.ts';
+import {
+  pocketbaseCron,
+  pocketbaseDao,
+  pocketbaseErrors,
+  pocketbaseHelpers,
+  RecordClass,
+} from './pocketbase-app.ts';
+import type { PocketBaseRecord } from './pocketbase-record.ts';
+import { trackWrites } from './pocketbase-writes.ts';
 
 const closers: (() => void)[] = [];
 afterEach(() => {
@@ -95,5 +105,79 @@ describe('PocketBase hook file helpers', () => {
     ]);
     cronRemove('tidy');
     expect(hooks.schedules().map((schedule) => schedule.expression)).toEqual(['0 0 * * *']);
+  });
+
+  it('reads through the dao synchronously, decoded as the API decodes, and tracks its writes', async () => {
+    const { app, cleanup } = await bootstrapTestApp();
+    closers.push(() => void cleanup());
+    await app.services.collections.create(
+      {
+        name: 'books',
+        type: 'base',
+        fields: [
+          { name: 'title', type: 'text' },
+          { name: 'pages', type: 'number' },
+          { name: 'out', type: 'bool' },
+          { name: 'genres', type: 'select', values: ['a', 'b', 'c'], maxSelect: 3 },
+          { name: 'meta', type: 'json' },
+        ],
+      },
+      app.context(),
+    );
+    const created = await app.services.records.create('books', {
+      title: 'One',
+      pages: 120,
+      out: true,
+      genres: ['a', 'c'],
+      meta: { shelf: 3 },
+    });
+    await app.services.records.create('books', { title: 'Two', pages: 80 });
+    const seenByHooks: string[] = [];
+    app.hooks.filter('records.create', (payload: { title?: string }) => {
+      seenByHooks.push(String(payload.title));
+      return payload;
+    });
+    const dao = pocketbaseDao({ services: app.services, logger: app.logger } as unknown as ExtensionContext);
+
+    const one = dao.findRecordById('books', created.id);
+    expect(one).not.toBeInstanceOf(Promise);
+    expect([
+      one.getInt('pages'),
+      one.getBool('out'),
+      one.get('genres'),
+      one.get('meta'),
+      one.collectionName,
+    ]).toEqual([120, true, ['a', 'c'], { shelf: 3 }, 'books']);
+    const byFilter = dao.findRecordsByFilter('books', 'pages > {:min}', '-pages', 10, 0, { min: 50 });
+    expect(byFilter.map((record) => record.get('title'))).toEqual(['One', 'Two']);
+    expect(dao.findRecordsByFilter('books', 'pages > 0', 'pages', 1, 1).map((r) => r.get('title'))).toEqual([
+      'One',
+    ]);
+    expect(dao.findFirstRecordByFilter('books', 'title = {:t}', { t: 'Two' }).getBool('out')).toBe(false);
+    expect(dao.findFirstRecordByData('books', 'title', 'One').id).toBe(created.id);
+    expect(dao.findRecordsByIds('books', [created.id, 'nosuchid']).map((r) => r.id)).toEqual([created.id]);
+    expect(() => dao.findRecordById('books', 'nosuchid')).toThrow(expect.objectContaining({ status: 404 }));
+
+    let idAtOnce: unknown;
+    let readAfterSave: number | undefined;
+    await trackWrites(() => {
+      const fresh = RecordClass('books', { title: 'Three', pages: 10 }) as PocketBaseRecord;
+      dao.saveRecord(fresh);
+      idAtOnce = fresh.id;
+      one.set('pages', 121);
+      dao.saveRecord(one);
+      readAfterSave = dao.findRecordById('books', created.id).getInt('pages');
+    });
+    expect(idAtOnce).toMatch(/^[a-z0-9]{15}$/);
+    expect(readAfterSave).toBe(120);
+    expect(dao.findRecordById('books', created.id).getInt('pages')).toBe(121);
+    expect(dao.findRecordById('books', String(idAtOnce)).get('title')).toBe('Three');
+    expect(seenByHooks).toEqual(['Three']);
+
+    const removed = trackWrites(() => {
+      dao.deleteRecord(dao.findRecordById('books', String(idAtOnce)));
+    });
+    await removed;
+    expect(dao.findRecordsByFilter('books', "title = 'Three'")).toEqual([]);
   });
 });

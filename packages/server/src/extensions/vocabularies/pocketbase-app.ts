@@ -219,13 +219,13 @@ export function pocketbaseCron(hooks: Hooks<any, any>, owner: string) {
   }
   const named = jobs;
   return {
-    cronAdd(name: string, expression: string, handler: () => unknown): void {
+    cronAdd(name: string, expression: string, handler: (run: unknown) => unknown): void {
       if (typeof handler !== 'function')
         throw new TypeError(`cronAdd: the handler of "${name}" must be a function.`);
       named.get(name)?.();
       named.set(
         name,
-        hooks.schedule(expression, () => trackWrites(handler), { owner, name }),
+        hooks.schedule(expression, (run) => trackWrites(() => handler(run)), { owner, name }),
       );
     },
     cronRemove(name: string): void {
