@@ -116,6 +116,13 @@ onServe((e) => {
 })
 
 routerAdd("GET", "/api/booted", (e) => e.json(200, { bootstrapped, app: typeof e.request.pathValue, greeting: greet("npm") }))
+
+routerAdd("GET", "/api/notes/{id}", (e) => {
+  const note = $app.findRecordById("notes", e.request.pathValue("id"))
+  const copy = new Record($app.findCollectionByNameOrId("notes"), { title: note.getString("title") + " (copy)" })
+  $app.save(copy)
+  return e.json(200, { title: note.getString("title"), copy: copy.id })
+})
 `,
 };
 

@@ -210,6 +210,10 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
     expect(booted.body).toEqual({ bootstrapped: true, app: 'function', greeting: 'Hello, npm' });
     const served = await server.request('GET', '/api/served');
     expect(served.body).toEqual({ served: true, via: 'routerUse' });
+    // ≥ 0.23's dao on $app itself: the copy is saved before the answer is sent
+    const read = await server.request('GET', `/api/notes/${created.body.id}`);
+    expect(read.body.title).toBe('note');
+    expect(await server.count('notes', `id = "${read.body.copy}" && title = "note (copy)"`)).toBe(1);
   });
 
   it('runs hook files written for PocketBase’s synchronous dao and $http.send, without await', async () => {

@@ -130,35 +130,40 @@ declare function routerUse(...middlewares: PocketBaseMiddleware[]): void;
 declare function cronAdd(name: string, expression: string, handler: () => unknown): void;
 declare function cronRemove(name: string): void;
 
-declare const $app: {
+interface PocketBaseDao {
+  findCollectionByNameOrId(nameOrId: string): { id: string; name: string; [key: string]: any };
+  findRecordById(collection: string, id: string): PocketBaseRecord;
+  findRecordsByIds(collection: string, ids: string[]): PocketBaseRecord[];
+  findFirstRecordByData(collection: string, field: string, value: unknown): PocketBaseRecord;
+  findFirstRecordByFilter(
+    collection: string,
+    filter: string,
+    ...params: Record<string, unknown>[]
+  ): PocketBaseRecord;
+  findRecordsByFilter(
+    collection: string,
+    filter: string,
+    sort?: string,
+    limit?: number,
+    offset?: number,
+    ...params: Record<string, unknown>[]
+  ): PocketBaseRecord[];
+  findAuthRecordByEmail(collection: string, email: string): PocketBaseRecord;
+  /** Returns at once; the handler finishes once the write is done. Awaiting it waits for it. */
+  saveRecord(record: PocketBaseRecord): PromiseLike<void>;
+  deleteRecord(record: PocketBaseRecord): PromiseLike<void>;
+}
+
+declare const $app: PocketBaseDao & {
   services: any;
   database: any;
   logger: any;
   env: Record<string, string | undefined>;
   settings(): Promise<any>;
-  dao(): {
-    findCollectionByNameOrId(nameOrId: string): { id: string; name: string; [key: string]: any };
-    findRecordById(collection: string, id: string): PocketBaseRecord;
-    findRecordsByIds(collection: string, ids: string[]): PocketBaseRecord[];
-    findFirstRecordByData(collection: string, field: string, value: unknown): PocketBaseRecord;
-    findFirstRecordByFilter(
-      collection: string,
-      filter: string,
-      ...params: Record<string, unknown>[]
-    ): PocketBaseRecord;
-    findRecordsByFilter(
-      collection: string,
-      filter: string,
-      sort?: string,
-      limit?: number,
-      offset?: number,
-      ...params: Record<string, unknown>[]
-    ): PocketBaseRecord[];
-    findAuthRecordByEmail(collection: string, email: string): PocketBaseRecord;
-    /** Returns at once; the handler finishes once the write is done. Awaiting it waits for it. */
-    saveRecord(record: PocketBaseRecord): PromiseLike<void>;
-    deleteRecord(record: PocketBaseRecord): PromiseLike<void>;
-  };
+  dao(): PocketBaseDao;
+  /** PocketBase ≥ 0.23's names of `saveRecord` and `deleteRecord`. */
+  save(record: PocketBaseRecord): PromiseLike<void>;
+  delete(record: PocketBaseRecord): PromiseLike<void>;
 };
 declare const $apis: Record<
   | 'requireRecordAuth'
