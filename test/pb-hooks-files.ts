@@ -197,5 +197,17 @@ routerAdd("POST", "/api/articles/:id/archive", (c) => {
   $app.dao().deleteRecord(article)
   return c.json(200, { archived: copy.id })
 })
+
+routerAdd("POST", "/api/articles/:id/touch", (c) => {
+  const article = $app.dao().findRecordById("articles", c.pathParam("id"))
+  article.set("comments", article.getInt("comments") + 10)
+  $app.dao().saveRecord(article)
+  c.json(200, { comments: article.getInt("comments") })
+})
+
+routerAdd("POST", "/api/deliveries/empty", (c) => {
+  $app.dao().saveRecord(new Record($app.dao().findCollectionByNameOrId("deliveries")))
+  return c.json(200, { saved: true })
+})
 `,
 };

@@ -293,6 +293,15 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
     expect(answer.archived).toMatch(/^[a-z0-9]{15}$/);
     expect((await pb.collection('articles').getOne(answer.archived)).title).toBe('Old news (archived)');
     expect(await statusOf(pb.collection('articles').getOne(article.id))).toBe(404);
+
+    // an answer the handler does not return is sent after the write too
+    const copy = answer.archived as string;
+    expect(await pb.send(`/api/articles/${copy}/touch`, { method: 'POST' })).toEqual({ comments: 10 });
+    expect((await pb.collection('articles').getOne(copy)).comments).toBe(10);
+    // a write that failed without being awaited answers its error instead
+    const failed = await failureOf(pb.send('/api/deliveries/empty', { method: 'POST' }));
+    expect(failed.status).toBe(400);
+    expect(failed.response.data.message.code).toBe('validation_required');
   });
 
   it('lists each file’s hooks and schedules under its path in GET /api/hooks', async () => {

@@ -105,8 +105,11 @@ export function pocketbaseRouter(
           (next, middleware) => middleware(next),
           handler,
         );
-        const event = requestEvent(request, reply, rest);
+        const answers: Promise<unknown>[] = [];
+        const event = requestEvent(request, reply, rest, answers);
         await trackWrites(() => chain(event));
+        // an answer the handler did not return is sent once the writes are done: wait for it
+        await Promise.all(answers);
         // as in PocketBase, a handler that wrote nothing answers an empty 200
         if (!reply.sent) reply.send();
         return reply;
@@ -139,16 +142,25 @@ export function sharedMiddlewares(key: object = {}, owner = 'app') {
 
 /**
  * Sends an answer once the writes the handler started are done, as PocketBase's synchronous
- * writes would have been: a client never sees the answer before them.
+ * writes would have been: a client never sees the answer before them. A deferred answer joins
+ * `answers`, which the route waits for (the handler may not return it).
  */
-function answer(send: () => FastifyReply): Answer {
-  return currentWrites()?.afterWrites(send) ?? send();
+function answer(send: () => FastifyReply, answers: Promise<unknown>[]): Answer {
+  const writes = currentWrites();
+  if (!writes) return send();
+  const sent = writes.afterWrites(send);
+  if (sent instanceof Promise) {
+    // its failure is the handler's (the write that failed fails it): never unhandled here
+    answers.push(sent.catch(() => {}));
+  }
+  return sent;
 }
 
 function requestEvent(
   request: FastifyRequest,
   reply: FastifyReply,
   rest: string | undefined,
+  answers: Promise<unknown>[],
 ): PocketBaseRequestEvent {
   const params = (request.params ?? {}) as Record<string, string>;
   const query = (request.query ?? {}) as Record<string, unknown>;
@@ -180,11 +192,13 @@ function requestEvent(
     set: (key, value) => {
       store.set(key, value);
     },
-    json: (status, data) => answer(() => reply.status(status).send(data)),
-    string: (status, text) => answer(() => reply.status(status).type('text/plain; charset=utf-8').send(text)),
-    html: (status, html) => answer(() => reply.status(status).type('text/html; charset=utf-8').send(html)),
-    noContent: (status) => answer(() => reply.status(status).send()),
-    redirect: (status, url) => answer(() => reply.redirect(url, status)),
+    json: (status, data) => answer(() => reply.status(status).send(data), answers),
+    string: (status, text) =>
+      answer(() => reply.status(status).type('text/plain; charset=utf-8').send(text), answers),
+    html: (status, html) =>
+      answer(() => reply.status(status).type('text/html; charset=utf-8').send(html), answers),
+    noContent: (status) => answer(() => reply.status(status).send(), answers),
+    redirect: (status, url) => answer(() => reply.redirect(url, status), answers),
     next: () => undefined,
   };
 }
