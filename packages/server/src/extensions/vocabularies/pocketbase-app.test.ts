@@ -174,6 +174,12 @@ describe('PocketBase hook file helpers', () => {
     expect(dao.findRecordById('books', String(idAtOnce)).get('title')).toBe('Three');
     expect(seenByHooks).toEqual(['Three']);
 
+    // a record not read through the dao (an event's `e.record`) is updated when its id is stored
+    const fromEvent = RecordClass('books', { ...created, pages: 200 }) as PocketBaseRecord;
+    await dao.saveRecord(fromEvent);
+    expect(dao.findRecordById('books', created.id).getInt('pages')).toBe(200);
+    expect(seenByHooks).toEqual(['Three']);
+
     const removed = trackWrites(() => {
       dao.deleteRecord(dao.findRecordById('books', String(idAtOnce)));
     });

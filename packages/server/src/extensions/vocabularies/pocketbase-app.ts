@@ -175,12 +175,19 @@ export function pocketbaseDao(context: ExtensionContext) {
         () => `No "${collection}" record has the email ${JSON.stringify(email)}.`,
       );
     },
-    /** A new record gets its id at once, so that `record.id` can be used before the write is done. */
+    /**
+     * Updates a record read from the database (or one whose id is stored), creates any other; a
+     * new record gets its id at once, so that `record.id` can be used before the write is done.
+     */
     saveRecord(record: PocketBaseRecord) {
       const collection = collectionOf(record);
       const data: Data = {};
       for (const [field, value] of Object.entries(record)) if (!SYSTEM_FIELDS.has(field)) data[field] = value;
-      const update = stored.has(record) && typeof record.id === 'string';
+      // a record of a hook's `e` (`e.record` in an After hook) is stored too: found by its id
+      const update =
+        typeof record.id === 'string' &&
+        record.id !== '' &&
+        (stored.has(record) || readNow(collection, { ids: [record.id], limit: 1 }).length > 0);
       if (!update && !record.id) record.id = newId();
       const id = String(record.id);
       // a record saved again before this write is done is updated by the next one
