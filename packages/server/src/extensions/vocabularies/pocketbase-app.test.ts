@@ -12,7 +12,7 @@ import {
   RecordClass,
 } from './pocketbase-app.ts';
 import type { PocketBaseRecord } from './pocketbase-record.ts';
-import { trackWrites } from './pocketbase-writes.ts';
+import { currentWrites, trackWrites } from './pocketbase-writes.ts';
 
 const closers: (() => void)[] = [];
 afterEach(() => {
@@ -105,6 +105,20 @@ describe('PocketBase hook file helpers', () => {
     ]);
     cronRemove('tidy');
     expect(hooks.schedules().map((schedule) => schedule.expression)).toEqual(['0 0 * * *']);
+  });
+
+  it('runs a cron job until the writes it started without await are done', async () => {
+    const { hooks } = setupHooks();
+    const { cronAdd } = pocketbaseCron(hooks, 'pb_hooks/main.pb.js');
+    const done: string[] = [];
+    cronAdd('report', '0 0 * * *', () => {
+      currentWrites()?.start(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        done.push('written');
+      });
+    });
+    await hooks.runSchedule('report');
+    expect(done).toEqual(['written']);
   });
 
   it('reads through the dao synchronously, decoded as the API decodes, and tracks its writes', async () => {
