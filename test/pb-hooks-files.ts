@@ -116,5 +116,98 @@ onServe((e) => {
 })
 
 routerAdd("GET", "/api/booted", (e) => e.json(200, { bootstrapped, app: typeof e.request.pathValue, greeting: greet("npm") }))
+
+routerAdd("GET", "/api/notes/{id}", (e) => {
+  const note = $app.findRecordById("notes", e.request.pathValue("id"))
+  const copy = new Record($app.findCollectionByNameOrId("notes"), { title: note.getString("title") + " (copy)" })
+  $app.save(copy)
+  return e.json(200, { title: note.getString("title"), copy: copy.id })
+})
+`,
+};
+
+/**
+ * Hook files written for PocketBase's synchronous engine: the dao and `$http.send` called without
+ * `await`, their results used at once.
+ */
+export const syncFiles: Record<string, string> = {
+  'comments.pb.js': `
+/// <reference path="../pb_data/types.d.ts" />
+
+onRecordBeforeCreateRequest((e) => {
+  const article = $app.dao().findRecordById("articles", e.record.get("article"))
+  if (article.getBool("locked")) {
+    throw new BadRequestError("The article is locked.")
+  }
+  if (e.record.get("text") === "side write fails") {
+    // a delivery needs a message: this save fails, and the comment with it
+    $app.dao().saveRecord(new Record($app.dao().findCollectionByNameOrId("deliveries")))
+  }
+}, "comments")
+
+onRecordAfterCreateRequest((e) => {
+  const article = $app.dao().findRecordById("articles", e.record.get("article"))
+  article.set("comments", article.getInt("comments") + 1)
+  $app.dao().saveRecord(article)
+  const seen = $app.dao().findRecordById("articles", article.id).getInt("comments")
+
+  const res = $http.send({
+    url: $os.getenv("RECEIVER_URL") + "/comments",
+    method: "POST",
+    body: JSON.stringify({
+      article: article.id,
+      comments: article.getInt("comments"),
+      tags: article.get("tags"),
+      color: article.get("meta").color,
+    }),
+    headers: { "content-type": "application/json" },
+    timeout: 5,
+  })
+  console.log(res.statusCode, res.json)
+
+  const delivery = new Record($app.dao().findCollectionByNameOrId("deliveries"))
+  delivery.set("message", [
+    res.statusCode,
+    res.json.received.comments,
+    res.headers["X-Receiver"][0],
+    res.cookies.session.value,
+    "read after save " + seen,
+  ].join(" "))
+  $app.dao().saveRecord(delivery)
+}, "comments")
+
+routerAdd("GET", "/api/articles/:id/summary", (c) => {
+  const article = $app.dao().findRecordById("articles", c.pathParam("id"))
+  const tagged = $app.dao().findRecordsByFilter("articles", "tags ~ {:tag}", "-comments", 10, 0, { tag: "news" })
+  return c.json(200, {
+    title: article.getString("title"),
+    comments: article.getInt("comments"),
+    locked: article.getBool("locked"),
+    tags: article.get("tags"),
+    color: article.get("meta").color,
+    tagged: tagged.map((record) => record.getString("title")),
+  })
+})
+
+routerAdd("POST", "/api/articles/:id/archive", (c) => {
+  const article = $app.dao().findRecordById("articles", c.pathParam("id"))
+  const copy = new Record($app.dao().findCollectionByNameOrId("articles"))
+  copy.set("title", article.getString("title") + " (archived)")
+  $app.dao().saveRecord(copy)
+  $app.dao().deleteRecord(article)
+  return c.json(200, { archived: copy.id })
+})
+
+routerAdd("POST", "/api/articles/:id/touch", (c) => {
+  const article = $app.dao().findRecordById("articles", c.pathParam("id"))
+  article.set("comments", article.getInt("comments") + 10)
+  $app.dao().saveRecord(article)
+  c.json(200, { comments: article.getInt("comments") })
+})
+
+routerAdd("POST", "/api/deliveries/empty", (c) => {
+  $app.dao().saveRecord(new Record($app.dao().findCollectionByNameOrId("deliveries")))
+  return c.json(200, { saved: true })
+})
 `,
 };

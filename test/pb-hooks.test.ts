@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startThreadReceiver } from '../packages/server/src/blocking/testing.ts';
 import { FIRED_EVENTS_DIR } from '../packages/server/src/catalogue/fired-events.ts';
 import {
   ADMIN_EMAIL,
@@ -19,7 +20,8 @@ import {
   type TestServer,
   until,
 } from './helpers.ts';
-import { classicFiles, nextFiles } from './pb-hooks-files.ts';
+import { classicFiles, nextFiles, syncFiles } from './pb-hooks-files.ts';
+import { client, failureOf, statusOf } from './sdk-client.ts';
 
 // PocketBase hook files as PocketBase users write them, in a pb_hooks folder beside the data
 // folder, loaded by a real server and driven over HTTP.
@@ -57,6 +59,33 @@ async function setUp(server: TestServer): Promise<void> {
     fields: [{ name: 'message', type: 'text' }],
     listRule: '',
   });
+  await createCollection(server, {
+    name: 'articles',
+    fields: [
+      { name: 'title', type: 'text' },
+      { name: 'comments', type: 'number' },
+      { name: 'locked', type: 'bool' },
+      { name: 'tags', type: 'select', values: ['news', 'sport', 'art'], maxSelect: 3 },
+      { name: 'meta', type: 'json' },
+    ],
+    listRule: '',
+    viewRule: '',
+  });
+  await createCollection(server, {
+    name: 'comments',
+    fields: [
+      { name: 'article', type: 'text' },
+      { name: 'text', type: 'text' },
+    ],
+    listRule: '',
+    viewRule: '',
+    createRule: '',
+  });
+  await createCollection(server, {
+    name: 'deliveries',
+    fields: [{ name: 'message', type: 'text', required: true }],
+    listRule: '',
+  });
 }
 
 async function auditMessages(server: TestServer): Promise<string[]> {
@@ -67,15 +96,18 @@ async function auditMessages(server: TestServer): Promise<string[]> {
 
 describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialect) => {
   let server: TestServer;
+  let receiver: Awaited<ReturnType<typeof startThreadReceiver>>;
 
   beforeAll(async () => {
+    // $http.send blocks the server's thread until the answer: the receiver runs on its own
+    receiver = await startThreadReceiver();
     const root = mkdtempSync(join(tmpdir(), 'sluice-pb-'));
     folders.push(root);
-    writeAll(join(root, 'pb_hooks'), { ...classicFiles, ...nextFiles });
+    writeAll(join(root, 'pb_hooks'), { ...classicFiles, ...nextFiles, ...syncFiles });
     const storage = await createStorage(dialect);
     server = await startServer(dialect, {
       hooksDir: join(root, 'pb_hooks'),
-      env: { PB_HOOKS_GREETING: 'hi from the environment' },
+      env: { PB_HOOKS_GREETING: 'hi from the environment', RECEIVER_URL: receiver.url },
       storage,
     });
     await setUp(server);
@@ -84,6 +116,7 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
   afterAll(async () => {
     await server?.stop();
     await server?.storage.destroy();
+    await receiver?.close();
   });
 
   it('runs top-level hooks with their tags, a required module and the dao', async () => {
@@ -177,6 +210,98 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
     expect(booted.body).toEqual({ bootstrapped: true, app: 'function', greeting: 'Hello, npm' });
     const served = await server.request('GET', '/api/served');
     expect(served.body).toEqual({ served: true, via: 'routerUse' });
+    // ≥ 0.23's dao on $app itself: the copy is saved before the answer is sent
+    const read = await server.request('GET', `/api/notes/${created.body.id}`);
+    expect(read.body.title).toBe('note');
+    expect(await server.count('notes', `id = "${read.body.copy}" && title = "note (copy)"`)).toBe(1);
+  });
+
+  it('runs hook files written for PocketBase’s synchronous dao and $http.send, without await', async () => {
+    const pb = client(server.url);
+    await pb.collection('_superusers').authWithPassword(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const article = await pb.collection('articles').create({
+      title: 'Sync',
+      comments: 0,
+      tags: ['news', 'art'],
+      meta: { color: 'teal' },
+    });
+    const guest = client(server.url);
+    const comment = await guest.collection('comments').create({ article: article.id, text: 'First!' });
+    expect(comment.text).toBe('First!');
+    await server.app.hooks.drain();
+
+    // the after hook's un-awaited save was made
+    expect((await pb.collection('articles').getOne(article.id)).comments).toBe(1);
+    // $http.send reached the receiver with the record's decoded values, and answered synchronously
+    const sent = receiver.received.filter((request) => request.url === '/comments');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(sent[0]!.body)).toEqual({
+      article: article.id,
+      comments: 1,
+      tags: ['news', 'art'],
+      color: 'teal',
+    });
+    // statusCode, json, headers (lists by canonical name) and cookies as PocketBase gives them;
+    // a read right after an un-awaited save sees the data committed before it
+    const deliveries = await pb.collection('deliveries').getFullList();
+    expect(deliveries.map((delivery) => delivery.message)).toEqual(['201 1 thread abc123 read after save 0']);
+
+    // reads in a route: field types decoded as the API decodes them
+    const summary = await pb.send(`/api/articles/${article.id}/summary`, {});
+    expect(summary).toEqual({
+      title: 'Sync',
+      comments: 1,
+      locked: false,
+      tags: ['news', 'art'],
+      color: 'teal',
+      tagged: ['Sync'],
+    });
+  });
+
+  it('refuses a write from a synchronous read in a before hook, and fails it with an un-awaited save that failed', async () => {
+    const pb = client(server.url);
+    await pb.collection('_superusers').authWithPassword(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const locked = await pb.collection('articles').create({ title: 'Locked', locked: true });
+    const open = await pb.collection('articles').create({ title: 'Open' });
+    const guest = client(server.url);
+
+    const refused = await failureOf(guest.collection('comments').create({ article: locked.id, text: 'hi' }));
+    expect(refused.status).toBe(400);
+    expect(refused.response.message).toBe('The article is locked.');
+
+    const failed = await failureOf(
+      guest.collection('comments').create({ article: open.id, text: 'side write fails' }),
+    );
+    expect(failed.status).toBe(400);
+    expect(failed.response.data.message.code).toBe('validation_required');
+    expect(await server.count('comments', 'text = "side write fails"')).toBe(0);
+    expect(await server.count('comments', `article = "${locked.id}"`)).toBe(0);
+
+    const missing = await failureOf(
+      guest.collection('comments').create({ article: 'nosucharticle00', text: 'x' }),
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it('answers a route once the writes it started without await are done', async () => {
+    const pb = client(server.url);
+    await pb.collection('_superusers').authWithPassword(ADMIN_EMAIL, ADMIN_PASSWORD);
+    const article = await pb.collection('articles').create({ title: 'Old news', tags: ['sport'] });
+    const answer = await pb.send(`/api/articles/${article.id}/archive`, { method: 'POST' });
+    // the new record's id was known before its write was done
+    expect(answer.archived).toMatch(/^[a-z0-9]{15}$/);
+    expect((await pb.collection('articles').getOne(answer.archived)).title).toBe('Old news (archived)');
+    expect(await statusOf(pb.collection('articles').getOne(article.id))).toBe(404);
+
+    // an answer the handler does not return is sent after the write too
+    const copy = answer.archived as string;
+    expect(await pb.send(`/api/articles/${copy}/touch`, { method: 'POST' })).toEqual({ comments: 10 });
+    expect((await pb.collection('articles').getOne(copy)).comments).toBe(10);
+    // a write that failed without being awaited answers its error instead
+    const failed = await failureOf(pb.send('/api/deliveries/empty', { method: 'POST' }));
+    expect(failed.status).toBe(400);
+    expect(failed.response.data.message.code).toBe('validation_required');
   });
 
   it('lists each file’s hooks and schedules under its path in GET /api/hooks', async () => {

@@ -25,8 +25,8 @@ onRealtimeBeforeMessageSend((e) => {
 });
 
 // GET /api/articles/{slug}/summary, through the records of the database
-routerAdd('GET', '/api/articles/:slug/summary', async (c) => {
-  const article = await $app.dao().findFirstRecordByData('articles', 'slug', c.pathParam('slug'));
+routerAdd('GET', '/api/articles/:slug/summary', (c) => {
+  const article = $app.dao().findFirstRecordByData('articles', 'slug', c.pathParam('slug'));
   if (article.get('draft')) throw new NotFoundError('No such article.');
   return c.json(200, {
     title: article.get('title'),
@@ -35,10 +35,10 @@ routerAdd('GET', '/api/articles/:slug/summary', async (c) => {
 });
 
 // every night at 3: remove the drafts older than 30 days
-cronAdd('old-drafts', '0 3 * * *', async () => {
+cronAdd('old-drafts', '0 3 * * *', () => {
   const before = new Date(Date.now() - 30 * 24 * 3600 * 1000).toISOString().replace('T', ' ');
-  const old = await $app
+  const old = $app
     .dao()
     .findRecordsByFilter('articles', 'draft = true && created < {:before}', '', 100, 0, { before });
-  for (const article of old) await $app.dao().deleteRecord(article);
+  for (const article of old) $app.dao().deleteRecord(article);
 });

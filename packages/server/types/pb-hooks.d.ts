@@ -2,13 +2,19 @@
 //
 //     /// <reference types="sluice/pb-hooks" />
 //
-// Unlike PocketBase's, the dao, `$http.send` and `e.next()` return promises: `await` them.
+// As in PocketBase, the dao's reads and `$http.send` answer synchronously; the dao's writes return
+// at once (awaiting one waits for it). Unlike PocketBase's, `e.next()` returns a promise.
 
 interface PocketBaseRecord {
   id: string;
   [field: string]: any;
   get(field: string): any;
   set(field: string, value: unknown): void;
+  getString(field: string): string;
+  getInt(field: string): number;
+  getFloat(field: string): number;
+  getBool(field: string): boolean;
+  getStringSlice(field: string): string[];
   tableName(): string | undefined;
 }
 
@@ -124,27 +130,40 @@ declare function routerUse(...middlewares: PocketBaseMiddleware[]): void;
 declare function cronAdd(name: string, expression: string, handler: () => unknown): void;
 declare function cronRemove(name: string): void;
 
-declare const $app: {
+interface PocketBaseDao {
+  findCollectionByNameOrId(nameOrId: string): { id: string; name: string; [key: string]: any };
+  findRecordById(collection: string, id: string): PocketBaseRecord;
+  findRecordsByIds(collection: string, ids: string[]): PocketBaseRecord[];
+  findFirstRecordByData(collection: string, field: string, value: unknown): PocketBaseRecord;
+  findFirstRecordByFilter(
+    collection: string,
+    filter: string,
+    ...params: Record<string, unknown>[]
+  ): PocketBaseRecord;
+  findRecordsByFilter(
+    collection: string,
+    filter: string,
+    sort?: string,
+    limit?: number,
+    offset?: number,
+    ...params: Record<string, unknown>[]
+  ): PocketBaseRecord[];
+  findAuthRecordByEmail(collection: string, email: string): PocketBaseRecord;
+  /** Returns at once; the handler finishes once the write is done. Awaiting it waits for it. */
+  saveRecord(record: PocketBaseRecord): PromiseLike<void>;
+  deleteRecord(record: PocketBaseRecord): PromiseLike<void>;
+}
+
+declare const $app: PocketBaseDao & {
   services: any;
   database: any;
   logger: any;
   env: Record<string, string | undefined>;
   settings(): Promise<any>;
-  dao(): {
-    findCollectionByNameOrId(nameOrId: string): { id: string; name: string; [key: string]: any };
-    findRecordById(collection: string, id: string): Promise<PocketBaseRecord>;
-    findFirstRecordByData(collection: string, field: string, value: unknown): Promise<PocketBaseRecord>;
-    findRecordsByFilter(
-      collection: string,
-      filter: string,
-      sort?: string,
-      limit?: number,
-      offset?: number,
-      ...params: Record<string, unknown>[]
-    ): Promise<PocketBaseRecord[]>;
-    saveRecord(record: PocketBaseRecord): Promise<void>;
-    deleteRecord(record: PocketBaseRecord): Promise<void>;
-  };
+  dao(): PocketBaseDao;
+  /** PocketBase ≥ 0.23's names of `saveRecord` and `deleteRecord`. */
+  save(record: PocketBaseRecord): PromiseLike<void>;
+  delete(record: PocketBaseRecord): PromiseLike<void>;
 };
 declare const $apis: Record<
   | 'requireRecordAuth'
@@ -160,9 +179,33 @@ declare const $http: {
     url: string;
     method?: string;
     body?: string | object;
+    /** PocketBase's older JSON body. */
+    data?: object;
     headers?: Record<string, string>;
+    /** Seconds: 120 by default, at most 30 (the call blocks the server until the answer). */
     timeout?: number;
-  }): Promise<{ statusCode: number; headers: Record<string, string>; raw: string; json: any }>;
+  }): {
+    statusCode: number;
+    /** By canonical name (`Content-Type`), each a list of values. */
+    headers: Record<string, string[]>;
+    cookies: Record<
+      string,
+      {
+        name: string;
+        value: string;
+        path: string;
+        domain: string;
+        expires: string;
+        maxAge: number;
+        secure: boolean;
+        httpOnly: boolean;
+        sameSite: string;
+        raw: string;
+      }
+    >;
+    raw: string;
+    json: any;
+  };
 };
 declare const $os: { getenv(name: string): string };
 declare const $security: { randomString(length: number): string };

@@ -17,6 +17,7 @@ import { PresetsService } from '../presets/service.ts';
 import { createRecord } from '../records/operations/create.ts';
 import { deleteRecord } from '../records/operations/delete.ts';
 import { listRecords } from '../records/operations/list.ts';
+import { type ReadNowQuery, readRecordsNow } from '../records/operations/read-now.ts';
 import { updateRecord } from '../records/operations/update.ts';
 import { type ViewQuery, viewRecord } from '../records/operations/view.ts';
 import { parseListQuery } from '../records/query.ts';
@@ -68,6 +69,14 @@ export class RecordsService {
 
   list(collection: string, query: Record<string, unknown> = {}, options?: CallOptions): Promise<ListResult> {
     return listRecords(this.app, this.collection(collection), parseListQuery(query), this.#context(options));
+  }
+
+  /**
+   * Records read synchronously, blocking until they are read: committed data, as the system,
+   * without hooks (see `readRecordsNow`). Prefer `list` and `view` wherever a promise will do.
+   */
+  readNow(collection: string, query: ReadNowQuery): RecordData[] {
+    return readRecordsNow(this.app, this.collection(collection), query);
   }
 }
 

@@ -40,6 +40,20 @@ describe.each(dialects)('database (%s)', (dialect) => {
     expect(row).toEqual({ id: 'a', n: 1, big: 42 });
   });
 
+  it('reads synchronously what is committed, values parsed as the reader parses them', async () => {
+    const id = `now-${dialect}`;
+    await database.db.insertInto('things').values({ id, n: 7, big: 9007199254740991 }).execute();
+    const query = database.reader.selectFrom('things').selectAll().where('id', '=', id).compile();
+    expect(database.readNow(query.sql, query.parameters)).toEqual([{ id, n: 7, big: 9007199254740991 }]);
+    // an open transaction's write is not seen (a read that waited for it would block the writer)
+    await database.transaction(async (trx) => {
+      await trx.updateTable('things').set({ n: 8 }).where('id', '=', id).execute();
+      expect(database.readNow(query.sql, query.parameters)).toEqual([{ id, n: 7, big: 9007199254740991 }]);
+    });
+    expect(database.readNow(query.sql, query.parameters)[0]?.n).toBe(8);
+    expect(() => database.readNow('select * from "missing_table"', [])).toThrow(/missing_table/);
+  });
+
   it('rolls back a failed transaction', async () => {
     await expect(
       database.transaction(async (trx) => {

@@ -3,6 +3,8 @@ import type Pg from 'pg';
 import { lazyModule } from '../lazy-module.ts';
 import { Gate } from './gate.ts';
 import { withLazyConnections } from './lazy-connections.ts';
+import { postgresReadNow } from './postgres-read-now.ts';
+import { INT8, NUMERIC, parseInt8, parseNumeric, TEXT_TYPES } from './postgres-types.ts';
 import { createScopes } from './scopes.ts';
 import { type Database, type DatabaseLimits, DEFAULT_MAX_WAITING, DEFAULT_WAIT_MS } from './types.ts';
 
@@ -10,20 +12,7 @@ const pg = lazyModule<typeof Pg>('pg');
 
 const poolSize = 10;
 
-const INT8 = 20;
-const NUMERIC = 1700;
-const textTypes = new Set([1082, 1083, 1114, 1184, 1266]);
-
-function parseInt8(value: string): number | string {
-  const n = Number(value);
-  return Number.isSafeInteger(n) ? n : value;
-}
-
-function parseNumeric(value: string): number | string {
-  const n = Number(value);
-  if (!Number.isFinite(n)) return value;
-  return Number.isInteger(n) && !Number.isSafeInteger(n) ? value : n;
-}
+const textTypes = new Set(TEXT_TYPES);
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary'): any {
@@ -63,13 +52,18 @@ export function createPostgresDatabase(url: string, limits: DatabaseLimits = {})
   const db = new Kysely<any>({
     dialect: withLazyConnections(dialect, { gate, caller: scopes.caller, cancel }),
   });
+  const readNow = postgresReadNow(url, queryTimeoutMs);
   return {
     dialect: 'postgres',
     db,
     reader: db,
+    readNow: readNow.read,
     transaction: (fn, options) => scopes.transaction(db, fn, options?.caller),
     cancellable: (caller, fn) => scopes.withCaller(caller, fn),
-    close: () => db.destroy(),
+    async close() {
+      await readNow.close();
+      await db.destroy();
+    },
   };
 }
 

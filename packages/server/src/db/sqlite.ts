@@ -55,12 +55,15 @@ export function createSqliteDatabase(file: string, limits: DatabaseLimits = {}):
   const db = new Kysely<any>({ dialect: withLazyConnections(dialect, { gate, caller: scopes.caller }) });
   const readerStatements = withStatementCache(readerHandle, queryTimeoutMs);
   const reader = new Kysely<any>({ dialect: new SqliteDialect({ database: readerStatements }) });
-  allowDirectReads(reader, (sql, parameters) => readerStatements.prepare(sql).all(parameters) as RecordRow[]);
+  const readNow = (sql: string, parameters: readonly unknown[]) =>
+    readerStatements.prepare(sql).all(parameters) as RecordRow[];
+  allowDirectReads(reader, readNow);
 
   return {
     dialect: 'sqlite',
     db,
     reader,
+    readNow,
     transaction: (fn, options) => scopes.transaction(db, fn, options?.caller),
     // Reads run synchronously on the reader to their end; the query timeout bounds them.
     cancellable: (_caller, fn) => fn(),

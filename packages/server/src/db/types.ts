@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DirectRead } from './direct.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -8,6 +9,13 @@ export interface Database {
   db: Kysely<any>;
   /** Serves reads outside transactions; never blocked by an open write transaction. */
   reader: Kysely<any>;
+  /**
+   * Runs a read-only statement and returns its rows synchronously, blocking this thread until
+   * then (for APIs that must answer at once, such as PocketBase's hook files). It sees committed
+   * data only — never the caller's open transaction: SQLite's read-only connection, or a
+   * PostgreSQL connection of its own in a worker thread.
+   */
+  readNow: DirectRead;
   /**
    * Runs `fn` in a transaction; called again inside `fn`, it reuses the open transaction. The
    * transaction takes a connection (on SQLite, the single writer) at its first statement.

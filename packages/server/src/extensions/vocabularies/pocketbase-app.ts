@@ -8,10 +8,14 @@ import {
   UnauthorizedError,
   type Unregister,
 } from '@sluice/hooks';
+import { newId } from '../../collections/ids.ts';
 import type { CallOptions } from '../../context.ts';
+import type { ReadNowQuery } from '../../records/operations/read-now.ts';
 import type { ExtensionContext } from '../types.ts';
 import { runningHandler } from './pocketbase.ts';
+import { httpSend } from './pocketbase-http.ts';
 import { type PocketBaseRecord, pocketbaseRecord } from './pocketbase-record.ts';
+import { currentWrites, PendingWrite, trackWrites } from './pocketbase-writes.ts';
 
 type Data = Record<string, unknown>;
 
@@ -82,11 +86,18 @@ function collectionOf(record: PocketBaseRecord): string {
   return name;
 }
 
+/** `findRecordsByFilter`'s limit 0: every record, as in PocketBase. */
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+
 /**
- * PocketBase's `$app.dao()`: reads and writes go through the record operations, so their hooks,
- * rules of the write pipeline and recorders run as for any write (as the system, bypassing the
- * API rules, as in PocketBase). Called from a handler, they join its transaction. Unlike
- * PocketBase's, each method returns a promise: `await` it.
+ * PocketBase's `$app.dao()`, synchronous as in PocketBase, so hook files run unchanged (and
+ * `await` on a call still works). Reads answer at once: the committed data (see
+ * `RecordsService.readNow`), as the system, without the read hooks — PocketBase's dao runs no
+ * request hooks either. Writes go through the record operations, so their hooks, the write
+ * pipeline and its recorders run (as the system, bypassing the API rules, as in PocketBase);
+ * called from a handler before the commit, they join its transaction. A write returns at once
+ * and runs after the writes the same handler started before it; the handler counts as finished
+ * once they are all done (see `trackWrites`). Awaiting it waits for it.
  */
 export function pocketbaseDao(context: ExtensionContext) {
   const records = () => context.services.records;
@@ -94,25 +105,55 @@ export function pocketbaseDao(context: ExtensionContext) {
     const database = runningHandler.getStore()?.database as CallOptions['database'];
     return database ? { database } : {};
   };
+  const readNow = (collection: string, query: ReadNowQuery) => {
+    const name = records().collection(collection).name;
+    return records()
+      .readNow(collection, query)
+      .map((item) => asRecord(item, name));
+  };
+  const first = (collection: string, query: Omit<ReadNowQuery, 'limit'>, missing: () => string) => {
+    const [found] = readNow(collection, { ...query, limit: 1 });
+    if (!found) throw new NotFoundError(missing());
+    return found;
+  };
+  const write = <T>(run: () => Promise<T>): PendingWrite<T> => {
+    const writes = currentWrites();
+    if (writes) return writes.start(run);
+    // outside a handler (a file's top-level code): nobody waits for it unless the caller does
+    const pending = new PendingWrite(run());
+    pending.promise.catch((error: unknown) => {
+      if (!pending.observed) context.logger.error({ err: error }, 'A write of a hook file failed.');
+    });
+    return pending;
+  };
   return {
     findCollectionByNameOrId: (nameOrId: string) => records().collection(nameOrId),
-    async findRecordById(collection: string, id: string) {
-      const found = await records().view(collection, id, {}, options());
-      return asRecord(found, records().collection(collection).name);
-    },
-    async findFirstRecordByData(collection: string, field: string, value: unknown) {
-      if (!/^\w+$/.test(field)) throw new InvalidPayloadError(`Invalid field name ${JSON.stringify(field)}.`);
-      const list = await records().list(
+    findRecordById(collection: string, id: string) {
+      return first(
         collection,
-        { filter: `${field} = ${JSON.stringify(value)}`, perPage: 1, skipTotal: true },
-        options(),
+        { ids: [String(id)] },
+        () => `No "${collection}" record has the id ${JSON.stringify(id)}.`,
       );
-      const [first] = list.items;
-      if (!first)
-        throw new NotFoundError(`No "${collection}" record has ${field} = ${JSON.stringify(value)}.`);
-      return asRecord(first, records().collection(collection).name);
     },
-    async findRecordsByFilter(
+    findRecordsByIds(collection: string, ids: readonly string[]) {
+      return readNow(collection, { ids: ids.map(String), limit: NO_LIMIT });
+    },
+    findFirstRecordByData(collection: string, field: string, value: unknown) {
+      if (!/^\w+$/.test(field)) throw new InvalidPayloadError(`Invalid field name ${JSON.stringify(field)}.`);
+      return first(
+        collection,
+        { filter: `${field} = ${JSON.stringify(value)}` },
+        () => `No "${collection}" record has ${field} = ${JSON.stringify(value)}.`,
+      );
+    },
+    findFirstRecordByFilter(collection: string, filter: string, ...params: Data[]) {
+      return first(
+        collection,
+        { filter: bindParams(filter, params) },
+        () => `No "${collection}" record matches ${JSON.stringify(filter)}.`,
+      );
+    },
+    findRecordsByFilter(
       collection: string,
       filter: string,
       sort = '',
@@ -120,38 +161,50 @@ export function pocketbaseDao(context: ExtensionContext) {
       offset = 0,
       ...params: Data[]
     ) {
-      const perPage = limit > 0 ? limit : 500;
-      const list = await records().list(
-        collection,
-        {
-          filter: bindParams(filter, params),
-          sort,
-          perPage,
-          page: Math.floor(offset / perPage) + 1,
-          skipTotal: true,
-        },
-        options(),
-      );
-      const name = records().collection(collection).name;
-      return list.items.map((item) => asRecord(item, name));
+      return readNow(collection, {
+        filter: bindParams(filter, params),
+        sort,
+        limit: limit > 0 ? limit : NO_LIMIT,
+        offset: Math.max(0, offset),
+      });
     },
-    async saveRecord(record: PocketBaseRecord) {
+    findAuthRecordByEmail(collection: string, email: string) {
+      return first(
+        collection,
+        { filter: `email = ${JSON.stringify(email)}` },
+        () => `No "${collection}" record has the email ${JSON.stringify(email)}.`,
+      );
+    },
+    /**
+     * Updates a record read from the database (or one whose id is stored), creates any other; a
+     * new record gets its id at once, so that `record.id` can be used before the write is done.
+     */
+    saveRecord(record: PocketBaseRecord) {
       const collection = collectionOf(record);
       const data: Data = {};
       for (const [field, value] of Object.entries(record)) if (!SYSTEM_FIELDS.has(field)) data[field] = value;
-      const saved =
-        stored.has(record) && typeof record.id === 'string'
-          ? await records().update(collection, record.id, data, options())
-          : await records().create(
-              collection,
-              { ...data, ...(record.id ? { id: record.id } : {}) },
-              options(),
-            );
-      Object.assign(record, saved);
+      // a record of a hook's `e` (`e.record` in an After hook) is stored too: found by its id
+      const update =
+        typeof record.id === 'string' &&
+        record.id !== '' &&
+        (stored.has(record) || readNow(collection, { ids: [record.id], limit: 1 }).length > 0);
+      if (!update && !record.id) record.id = newId();
+      const id = String(record.id);
+      // a record saved again before this write is done is updated by the next one
       stored.add(record);
+      const database = options();
+      return write(async () => {
+        const saved = update
+          ? await records().update(collection, id, data, database)
+          : await records().create(collection, { ...data, id }, database);
+        Object.assign(record, saved);
+      });
     },
-    async deleteRecord(record: PocketBaseRecord) {
-      await records().delete(collectionOf(record), String(record.id), options());
+    deleteRecord(record: PocketBaseRecord) {
+      const collection = collectionOf(record);
+      const id = String(record.id);
+      const database = options();
+      return write(() => records().delete(collection, id, database));
     },
   };
 }
@@ -173,11 +226,14 @@ export function pocketbaseCron(hooks: Hooks<any, any>, owner: string) {
   }
   const named = jobs;
   return {
-    cronAdd(name: string, expression: string, handler: () => unknown): void {
+    cronAdd(name: string, expression: string, handler: (run: unknown) => unknown): void {
       if (typeof handler !== 'function')
         throw new TypeError(`cronAdd: the handler of "${name}" must be a function.`);
       named.get(name)?.();
-      named.set(name, hooks.schedule(expression, handler, { owner, name }));
+      named.set(
+        name,
+        hooks.schedule(expression, (run) => trackWrites(() => handler(run)), { owner, name }),
+      );
     },
     cronRemove(name: string): void {
       named.get(name)?.();
@@ -188,35 +244,9 @@ export function pocketbaseCron(hooks: Hooks<any, any>, owner: string) {
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-export interface HttpSendOptions {
-  url: string;
-  method?: string;
-  body?: string | Data;
-  headers?: Record<string, string>;
-  /** Seconds, as in PocketBase. Default 120. */
-  timeout?: number;
-}
-
-/** `$http` and `$security`: PocketBase's helpers. `$http.send` returns a promise. */
+/** `$http` and `$security`: PocketBase's helpers. `$http.send` answers synchronously, as in PocketBase. */
 export const pocketbaseHelpers = {
-  $http: {
-    async send({ url, method = 'GET', body, headers = {}, timeout = 120 }: HttpSendOptions) {
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeout * 1000),
-      });
-      const raw = await response.text();
-      let json: unknown = null;
-      try {
-        json = raw === '' ? null : JSON.parse(raw);
-      } catch {
-        json = null;
-      }
-      return { statusCode: response.status, headers: Object.fromEntries(response.headers), raw, json };
-    },
-  },
+  $http: { send: httpSend },
   $security: {
     randomString(length: number): string {
       let text = '';

@@ -17,8 +17,8 @@ import {
 
 /**
  * Everything a PocketBase hook file calls: the `on…` hooks (older and ≥ 0.23 names),
- * `routerAdd`/`routerUse`, `cronAdd`/`cronRemove`, `$app` (the extension context with `dao()`
- * and `settings()`), `$apis`, `$http`, `$os`, `$security`, `Record` and the error classes.
+ * `routerAdd`/`routerUse`, `cronAdd`/`cronRemove`, `$app` (the extension context with `dao()`,
+ * the dao's methods and `settings()`), `$apis`, `$http`, `$os`, `$security`, `Record` and the error classes.
  */
 export function pocketbaseGlobals(vocabularyContext: VocabularyContext, context: ExtensionContext) {
   const { hooks, owner } = vocabularyContext;
@@ -26,6 +26,10 @@ export function pocketbaseGlobals(vocabularyContext: VocabularyContext, context:
   const $app = {
     ...context,
     dao: () => dao,
+    // PocketBase ≥ 0.23 has the dao's methods on the app itself, `save` and `delete` for the writes
+    ...dao,
+    save: dao.saveRecord,
+    delete: dao.deleteRecord,
     /** The current settings (a promise). */
     settings: () => context.services.settings.current(),
   };

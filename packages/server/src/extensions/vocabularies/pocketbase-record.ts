@@ -2,6 +2,12 @@ const TABLE = Symbol('table');
 
 type Data = Record<string, unknown>;
 
+function toNumber(value: unknown): number {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim() || 0) : 0;
+  return Number.isFinite(n) ? n : 0;
+}
+
 /** The methods PocketBase scripts call on records and models; data stays in own fields. */
 const recordMethods = {
   get(this: Data, field: string): unknown {
@@ -9,6 +15,28 @@ const recordMethods = {
   },
   set(this: Data, field: string, value: unknown): void {
     this[field] = value;
+  },
+  /** PocketBase's typed getters: the value cast as Go's `cast` package does, its zero value otherwise. */
+  getString(this: Data, field: string): string {
+    const value = this[field];
+    if (value === null || value === undefined) return '';
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  },
+  getInt(this: Data, field: string): number {
+    return Math.trunc(toNumber(this[field]));
+  },
+  getFloat(this: Data, field: string): number {
+    return toNumber(this[field]);
+  },
+  getBool(this: Data, field: string): boolean {
+    const value = this[field];
+    if (typeof value === 'string') return ['1', 't', 'true'].includes(value.trim().toLowerCase());
+    return typeof value === 'number' ? value !== 0 : value === true;
+  },
+  getStringSlice(this: Data, field: string): string[] {
+    const value = this[field];
+    if (Array.isArray(value)) return value.map(String);
+    return value === null || value === undefined || value === '' ? [] : [String(value)];
   },
   /** The table a model is stored in (`e.model.tableName()`). */
   tableName(this: Data & { [TABLE]?: string }): string | undefined {

@@ -2,6 +2,7 @@ import { InvalidPayloadError, UnauthorizedError } from '@sluice/hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CustomRoute } from '../custom-routes.ts';
 import { type PocketBaseRecord, pocketbaseRecord } from './pocketbase-record.ts';
+import { currentWrites, trackWrites } from './pocketbase-writes.ts';
 
 const METHODS = new Set<CustomRoute['method']>(['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'OPTIONS']);
 
@@ -37,14 +38,17 @@ export interface PocketBaseRequestEvent {
   /** `authRecord` and `admin`, as echo's store held them; anything a middleware `set`. */
   get(key: string): unknown;
   set(key: string, value: unknown): void;
-  json(status: number, data: unknown): FastifyReply;
-  string(status: number, text: string): FastifyReply;
-  html(status: number, html: string): FastifyReply;
-  noContent(status: number): FastifyReply;
-  redirect(status: number, url: string): FastifyReply;
+  json(status: number, data: unknown): Answer;
+  string(status: number, text: string): Answer;
+  html(status: number, html: string): Answer;
+  noContent(status: number): Answer;
+  redirect(status: number, url: string): Answer;
   /** ≥ 0.23 middlewares call it to go on; echo middlewares call the `next` they were given. */
   next(): unknown;
 }
+
+/** The reply, once the writes the handler started are done (a promise while they run). */
+export type Answer = FastifyReply | Promise<FastifyReply>;
 
 export type RouteHandler = (e: PocketBaseRequestEvent) => unknown;
 /** An echo middleware: `(next) => (c) => { …; return next(c) }`, as `$apis.requireAuth()` returns. */
@@ -101,7 +105,11 @@ export function pocketbaseRouter(
           (next, middleware) => middleware(next),
           handler,
         );
-        await chain(requestEvent(request, reply, rest));
+        const answers: Promise<unknown>[] = [];
+        const event = requestEvent(request, reply, rest, answers);
+        await trackWrites(() => chain(event));
+        // an answer the handler did not return is sent once the writes are done: wait for it
+        await Promise.all(answers);
         // as in PocketBase, a handler that wrote nothing answers an empty 200
         if (!reply.sent) reply.send();
         return reply;
@@ -132,10 +140,27 @@ export function sharedMiddlewares(key: object = {}, owner = 'app') {
   };
 }
 
+/**
+ * Sends an answer once the writes the handler started are done, as PocketBase's synchronous
+ * writes would have been: a client never sees the answer before them. A deferred answer joins
+ * `answers`, which the route waits for (the handler may not return it).
+ */
+function answer(send: () => FastifyReply, answers: Promise<unknown>[]): Answer {
+  const writes = currentWrites();
+  if (!writes) return send();
+  const sent = writes.afterWrites(send);
+  if (sent instanceof Promise) {
+    // its failure is the handler's (the write that failed fails it): never unhandled here
+    answers.push(sent.catch(() => {}));
+  }
+  return sent;
+}
+
 function requestEvent(
   request: FastifyRequest,
   reply: FastifyReply,
   rest: string | undefined,
+  answers: Promise<unknown>[],
 ): PocketBaseRequestEvent {
   const params = (request.params ?? {}) as Record<string, string>;
   const query = (request.query ?? {}) as Record<string, unknown>;
@@ -167,11 +192,13 @@ function requestEvent(
     set: (key, value) => {
       store.set(key, value);
     },
-    json: (status, data) => reply.status(status).send(data),
-    string: (status, text) => reply.status(status).type('text/plain; charset=utf-8').send(text),
-    html: (status, html) => reply.status(status).type('text/html; charset=utf-8').send(html),
-    noContent: (status) => reply.status(status).send(),
-    redirect: (status, url) => reply.redirect(url, status),
+    json: (status, data) => answer(() => reply.status(status).send(data), answers),
+    string: (status, text) =>
+      answer(() => reply.status(status).type('text/plain; charset=utf-8').send(text), answers),
+    html: (status, html) =>
+      answer(() => reply.status(status).type('text/html; charset=utf-8').send(html), answers),
+    noContent: (status) => answer(() => reply.status(status).send(), answers),
+    redirect: (status, url) => answer(() => reply.redirect(url, status), answers),
     next: () => undefined,
   };
 }

@@ -3,6 +3,7 @@ import type { AliasTarget, Catalogue, HookKind, Unregister } from '@sluice/hooks
 import type { HandlerContext, VocabularyContext } from '../types.ts';
 import { type EventAdapter, eventAdapter, type PocketBaseEvent } from './pocketbase-events.ts';
 import { POCKETBASE_NEXT } from './pocketbase-next.ts';
+import { trackWrites } from './pocketbase-writes.ts';
 import { combineTags, isThenable, type ResolvedEvent, resolveOrThrow, unregisterAll } from './resolve.ts';
 
 export type PocketBaseHandler = (e: PocketBaseEvent) => unknown;
@@ -64,7 +65,7 @@ export function pocketbase(context: VocabularyContext, extras: PocketBaseExtras 
       e.app = extras.app;
     }
     e.next ??= proceed;
-    return runningHandler.run(running, handler, e);
+    return runningHandler.run(running, trackWrites, () => handler(e));
   };
 
   /** PocketBase ≥ 0.23: the older `Before` hook's filters as around handlers. */
