@@ -69,6 +69,20 @@ describe('LogBuffer', () => {
     expect(written.message).toBe('GET /b');
   });
 
+  it('writes a batch of any size, 50 rows a statement and the rest one at a time', async () => {
+    const logs = open();
+    const { logger } = recordingLogger();
+    const buffer = new LogBuffer(() => logs.insert, logger, {
+      flushMs: 60_000,
+      batchSize: 1000,
+      maxPending: 1000,
+    });
+    const ids = Array.from({ length: 123 }, (_, index) => `row${String(index).padStart(3, '0')}`);
+    for (const id of ids) buffer.add(row(id));
+    await buffer.flush();
+    expect(await stored(logs)).toEqual(ids);
+  });
+
   it('writes a full batch on a later turn of the event loop, not while the row is added', async () => {
     const logs = open();
     const { logger } = recordingLogger();

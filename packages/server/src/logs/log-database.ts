@@ -18,6 +18,9 @@ export interface LogDatabase {
   close(): Promise<void>;
 }
 
+/** Rows one insert statement takes (5 parameters each, well under SQLite's limit of 32 766). */
+const CHUNK_ROWS = 50;
+
 const CREATE_LOGS = `CREATE TABLE IF NOT EXISTS "${LOGS}" (
   "id" TEXT PRIMARY KEY NOT NULL,
   "created" TEXT NOT NULL DEFAULT '',
@@ -29,7 +32,7 @@ const CREATE_LOGS = `CREATE TABLE IF NOT EXISTS "${LOGS}" (
 /**
  * The request logs of a SQLite data folder, in `auxiliary.db` beside `data.db`: their writes
  * never wait for, nor hold up, the records' single writer, and a large log does not bloat the
- * data file or its backups. A batch is one transaction of one prepared statement run per row.
+ * data file or its backups. A batch is one transaction of prepared statements of 50 rows each.
  */
 export function openAuxiliaryLogs(dir: string): LogDatabase {
   const handle = new BetterSqlite3(join(dir, AUXILIARY_FILE));
@@ -37,12 +40,28 @@ export function openAuxiliaryLogs(dir: string): LogDatabase {
   handle.pragma('synchronous = NORMAL');
   handle.pragma('busy_timeout = 5000');
   handle.exec(CREATE_LOGS);
-  const insertOne = handle.prepare(
-    `INSERT INTO "${LOGS}" ("id", "created", "level", "message", "data") VALUES (?, ?, ?, ?, ?)`,
-  );
+  const insert = (rows: number) =>
+    handle.prepare(
+      `INSERT INTO "${LOGS}" ("id", "created", "level", "message", "data") VALUES ${Array(rows).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+    );
+  const insertOne = insert(1);
+  // rows a statement at a time: each run of a statement costs about as much as a row
+  const insertChunk = insert(CHUNK_ROWS);
+  const values: unknown[] = [];
   const insertAll = handle.transaction((rows: readonly LogEntry[]) => {
-    for (const row of rows)
+    let index = 0;
+    for (; index + CHUNK_ROWS <= rows.length; index += CHUNK_ROWS) {
+      values.length = 0;
+      for (let at = index; at < index + CHUNK_ROWS; at++) {
+        const row = rows[at];
+        values.push(row.id, row.created, row.level, row.message, JSON.stringify(row.data));
+      }
+      insertChunk.run(values);
+    }
+    for (; index < rows.length; index++) {
+      const row = rows[index];
       insertOne.run(row.id, row.created, row.level, row.message, JSON.stringify(row.data));
+    }
   });
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
   return {
