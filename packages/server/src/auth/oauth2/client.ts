@@ -1,6 +1,6 @@
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type * as openid from 'openid-client';
 import type { OAuth2ProviderConfig } from '../../collections/types.ts';
+import { loadJose, unverifiedClaims } from '../jose.ts';
 import { type OAuth2User, type ProviderDefinition, providerDefinition } from './providers.ts';
 
 /** A provider of a collection, its configured URLs over the defaults (and discovery, for OIDC). */
@@ -239,7 +239,7 @@ async function idTokenClaims(
   const jwksURL = (provider.config.extra.jwksURL as string | undefined) || provider.definition.jwksURL;
   const issuers = (provider.config.extra.issuers as string[] | undefined) ?? provider.definition.issuers;
   if (!jwksURL) {
-    const claims = decodeJwt(idToken);
+    const claims = unverifiedClaims(idToken);
     if (
       claims.aud !== provider.config.clientId &&
       !(Array.isArray(claims.aud) && claims.aud.includes(provider.config.clientId))
@@ -249,6 +249,7 @@ async function idTokenClaims(
       throw new OAuth2ExchangeError('The id_token has an unknown issuer.');
     return claims;
   }
+  const { createRemoteJWKSet, jwtVerify } = await loadJose();
   const { payload } = await jwtVerify(idToken, createRemoteJWKSet(new URL(jwksURL)), {
     audience: provider.config.clientId,
     ...(issuers?.length ? { issuer: issuers } : {}),
