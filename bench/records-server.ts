@@ -2,6 +2,7 @@
  * The servers `records.bench.ts` loads, each in a child process of its own so that the load
  * generator and the server do not share a core: `sluice none` and `sluice ten` (createApp on
  * SQLite, without hooks and with the ten hooks registered once at start-up, as an app would) or
+ * `sluice unlogged` (no hooks, request logs off: what the logs cost) or
  * `ceiling` (bare Fastify and prepared better-sqlite3 statements doing the same SQL). Driven
  * over IPC.
  */
@@ -13,9 +14,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
 import { createApp } from 'sluice';
 
-export type HooksMode = 'none' | 'ten';
+/** `unlogged`: no hooks, and the settings' request logs off (`logs.maxDays` 0). */
+export type HooksMode = 'none' | 'ten' | 'unlogged';
 
-export type Request = { cmd: 'resetPeak' } | { cmd: 'memory' } | { cmd: 'stop' };
+export type Request = { cmd: 'resetPeak' } | { cmd: 'memory' } | { cmd: 'cpu' } | { cmd: 'stop' };
 export type Command = Request & { id: number };
 
 export interface Ready {
@@ -35,6 +37,8 @@ export interface Answer {
   /** The V8 heap: in use, and reserved. */
   heapUsedMb?: number;
   heapTotalMb?: number;
+  /** CPU time (user and system) the process has used since it started, in microseconds. */
+  cpuUs?: number;
   error?: string;
 }
 
@@ -57,6 +61,11 @@ const sampleRss = () => {
 };
 setInterval(sampleRss, 50).unref();
 
+function cpuUs(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 function memory(): Omit<Answer, 'id'> {
   const rss = sampleRss();
   return {
@@ -65,6 +74,7 @@ function memory(): Omit<Answer, 'id'> {
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1048576),
     heapTotalMb: Math.round(process.memoryUsage().heapTotal / 1048576),
+    cpuUs: cpuUs(),
   };
 }
 
@@ -107,6 +117,8 @@ async function startSluice(mode: HooksMode): Promise<{ url: string; ids: string[
     // the rest of the run (scavenges several times slower, p99 doubled).
     if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
   }
+
+  if (mode === 'unlogged') await app.services.settings.update({ logs: { maxDays: 0 } }, app.context());
 
   if (mode === 'ten') {
     const { hooks } = app;
@@ -211,13 +223,15 @@ async function startCeiling(): Promise<{ url: string; ids: string[]; stop(): Pro
 }
 
 const server =
-  kind === 'sluice' && (hooksMode === 'none' || hooksMode === 'ten')
+  kind === 'sluice' && (hooksMode === 'none' || hooksMode === 'ten' || hooksMode === 'unlogged')
     ? await startSluice(hooksMode)
     : kind === 'ceiling'
       ? await startCeiling()
       : undefined;
 if (!server)
-  throw new Error(`usage: records-server.ts <sluice none|sluice ten|ceiling>, not "${kind} ${hooksMode}"`);
+  throw new Error(
+    `usage: records-server.ts <sluice none|sluice ten|sluice unlogged|ceiling>, not "${kind} ${hooksMode}"`,
+  );
 
 process.on('message', async (message: Command) => {
   try {
@@ -226,6 +240,9 @@ process.on('message', async (message: Command) => {
         peakRss = 0;
         sampleRss();
         send({ id: message.id });
+        break;
+      case 'cpu':
+        send({ id: message.id, cpuUs: cpuUs() });
         break;
       case 'memory':
         send({ id: message.id, ...memory() });

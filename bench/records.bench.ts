@@ -1,16 +1,19 @@
 /**
- * Records over HTTP: create, view by id and a list of 20, against Sluice on SQLite with no hooks
- * and with ten non-matching hooks plus one matching filter and action, and against the ceiling —
+ * Records over HTTP: create, view by id and a list of 20, against Sluice on SQLite with no hooks,
+ * with ten non-matching hooks plus one matching filter and action, and with no hooks and the
+ * request logs off (what the logs cost), and against the ceiling —
  * bare Fastify doing the same SQL with prepared better-sqlite3 statements. The servers run in
  * child processes (`records-server.ts`) so that autocannon, here, has the other core.
  *
  * Each mode is a server of its own — Sluice without hooks, Sluice with the ten hooks registered
- * at start-up, the ceiling — and a case runs them in alternating slices so that drift during the
- * run falls on all three alike.
+ * at start-up, Sluice without request logs, the ceiling — and a case runs them in alternating
+ * slices so that drift during the run falls on all alike. Beside requests per second, each mode's
+ * CPU time per request (user and system, of the server process over the measured slices), which
+ * other load on the machine moves far less.
  *
  * - `SLUICE_BENCH_CASES=view,list` runs only those cases;
  * - `SLUICE_BENCH_PROFILE=<dir>` writes CPU profiles of the servers to `<dir>/sluice-none`,
- *   `<dir>/sluice-ten` and `<dir>/ceiling` (summarise them with `bench/cpuprofile.ts`);
+ *   `<dir>/sluice-ten`, `<dir>/sluice-unlogged` and `<dir>/ceiling` (summarise them with `bench/cpuprofile.ts`);
  * - `SLUICE_BENCH_VERBOSE=1` prints each slice and the server's memory after each case;
  * - `SLUICE_BENCH_NODE_FLAGS='--max-semi-space-size=4'` passes Node/V8 flags to both servers.
  */
@@ -27,7 +30,7 @@ const SLICE_S = 0.5;
  * Each case runs one slice of each mode per round, in this order and then backwards, so that
  * drift and bursts of other load on the machine fall on all three alike.
  */
-const ROUND = ['none', 'ten', 'ceiling'] as const;
+const ROUND = ['none', 'ten', 'unlogged', 'ceiling'] as const;
 const ROUNDS = 10;
 const verbose = process.env.SLUICE_BENCH_VERBOSE === '1';
 const COLLECTION = 'posts';
@@ -40,6 +43,8 @@ interface Figure {
   hooks: Mode;
   rps: number;
   p99ms: number;
+  /** The server's CPU time per answered request, in microseconds. */
+  cpuUs: number;
 }
 
 const serverScript = compiledScript('records-server.ts');
@@ -166,13 +171,20 @@ function drive(options: Omit<AutocannonOptions, 'duration'>, seconds: number): P
  * Requests per second: the median over the mode's slices, so that a burst of other work on the
  * machine during one slice does not move it; p99 over every request of every slice.
  */
-function figure(name: CaseName, hooks: Mode, loads: Load[]): Figure {
+function figure(name: CaseName, hooks: Mode, loads: Load[], cpuUs: number): Figure {
   const rates = Float64Array.from(loads.map((load) => load.ok / load.seconds)).sort();
   const middle = rates.length >> 1;
   const rps = rates.length % 2 ? rates[middle] : (rates[middle - 1] + rates[middle]) / 2;
   const latencies = Float64Array.from(loads.flatMap((load) => load.latencies)).sort();
   const p99 = latencies.length ? latencies[Math.ceil(latencies.length * 0.99) - 1] : 0;
-  return { case: name, hooks, rps: Math.round(rps), p99ms: Math.round(p99 * 100) / 100 };
+  const answered = loads.reduce((sum, load) => sum + load.ok, 0);
+  return {
+    case: name,
+    hooks,
+    rps: Math.round(rps),
+    p99ms: Math.round(p99 * 100) / 100,
+    cpuUs: Math.round((cpuUs / answered) * 10) / 10,
+  };
 }
 
 async function sanityCheck(servers: Server[]): Promise<void> {
@@ -192,7 +204,10 @@ const order: CaseName[] = (['view', 'list', 'create'] as const).filter(
 
 const profileDir = process.env.SLUICE_BENCH_PROFILE;
 const started = await Promise.all(ROUND.map((mode) => Server.start(mode, profileDir)));
-const servers: Record<Mode, Server> = { none: started[0], ten: started[1], ceiling: started[2] };
+const servers = Object.fromEntries(ROUND.map((mode, index) => [mode, started[index]])) as Record<
+  Mode,
+  Server
+>;
 await sanityCheck(started);
 console.log(
   `records: ${CONNECTIONS} connections; per case and mode ${WARMUP_S} s warm-up, then ${ROUNDS * SLICE_S} s ` +
@@ -208,7 +223,10 @@ for (const name of order) {
   for (const mode of ROUND) loads[mode] = requestsFor(name, servers[mode]);
   const run = (mode: Mode, seconds: number) => drive(loads[mode], seconds);
   for (const mode of ROUND) await run(mode, WARMUP_S);
-  const slices: Record<Mode, Load[]> = { none: [], ten: [], ceiling: [] };
+  const cpuNow = async () =>
+    Promise.all(ROUND.map(async (mode) => (await servers[mode].call({ cmd: 'cpu' })).cpuUs!));
+  const cpuBefore = await cpuNow();
+  const slices: Record<Mode, Load[]> = { none: [], ten: [], unlogged: [], ceiling: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of round % 2 === 0 ? ROUND : [...ROUND].reverse()) {
       const load = await run(mode, SLICE_S);
@@ -220,12 +238,15 @@ for (const name of order) {
     for (const mode of ROUND)
       console.log(`  ${name} ${mode}: ${JSON.stringify(await servers[mode].call({ cmd: 'memory' }))}`);
   }
-  for (const mode of ROUND) figures.push(figure(name, mode, slices[mode]));
+  const cpuAfter = await cpuNow();
+  for (const [index, mode] of ROUND.entries())
+    figures.push(figure(name, mode, slices[mode], cpuAfter[index] - cpuBefore[index]));
 }
 const memories = await Promise.all(ROUND.map((mode) => servers[mode].call({ cmd: 'memory' })));
 const peakRss = Math.max(memories[0].peakRssMb ?? 0, memories[1].peakRssMb ?? 0);
 const maxRss = Math.max(memories[0].maxRssMb ?? 0, memories[1].maxRssMb ?? 0);
-const ceilingRss = memories[2].peakRssMb ?? 0;
+const unloggedRss = memories[2].peakRssMb ?? 0;
+const ceilingRss = memories[3].peakRssMb ?? 0;
 
 await Promise.all(ROUND.map((mode) => servers[mode].stop()));
 
@@ -236,46 +257,75 @@ const ordered: CaseName[] = (['create', 'view', 'list'] as const).filter((name) 
 /** DESIGN §9: what each case should reach of the ceiling. */
 const goals: Record<CaseName, number> = { create: 0.8, view: 0.9, list: 0.9 };
 
-console.log(
-  `${'case'.padEnd(8)} ${'hooks'.padEnd(8)} ${'req/s'.padStart(8)} ${'p99 ms'.padStart(8)}   ` +
-    `${'hooks cost'.padStart(10)} ${'of ceiling'.padStart(10)}`,
-);
+const header = [
+  'case'.padEnd(8),
+  'mode'.padEnd(9),
+  'req/s'.padStart(8),
+  'p99 ms'.padStart(8),
+  'CPU µs/req'.padStart(11),
+  'cost'.padStart(8),
+  'CPU cost'.padStart(9),
+  'of ceiling'.padStart(11),
+];
+console.log(header.join(' '));
 const misses: string[] = [];
 for (const name of ordered) {
   const none = get(name, 'none');
-  const ten = get(name, 'ten');
   const top = get(name, 'ceiling');
-  const cost = 1 - ten.rps / none.rps;
   const share = none.rps / top.rps;
-  if (cost >= 0.05) misses.push(`${name} hooks cost ${percent(cost)}`);
   if (share < goals[name]) misses.push(`${name} at ${percent(share)} of the ceiling`);
-  for (const entry of [none, ten, top]) {
-    const extra =
-      entry === ten
-        ? `${percent(cost).padStart(10)} ${percent(ten.rps / top.rps).padStart(10)}`
-        : entry === none
-          ? `${''.padStart(10)} ${percent(share).padStart(10)}`
-          : '';
+  // the hooks' cost is against Sluice without hooks; the request logs' against Sluice without them
+  const costs: Partial<Record<Mode, { rps: number; cpu: number; goal: number; what: string }>> = {
+    ten: {
+      rps: 1 - get(name, 'ten').rps / none.rps,
+      cpu: get(name, 'ten').cpuUs / none.cpuUs - 1,
+      goal: 0.05,
+      what: 'hooks',
+    },
+    none: {
+      rps: 1 - none.rps / get(name, 'unlogged').rps,
+      cpu: none.cpuUs / get(name, 'unlogged').cpuUs - 1,
+      goal: 0.03,
+      what: 'request logs',
+    },
+  };
+  for (const mode of ROUND) {
+    const entry = get(name, mode);
+    const cost = costs[mode];
+    if (cost && cost.rps >= cost.goal) misses.push(`${name} ${cost.what} cost ${percent(cost.rps)}`);
     console.log(
-      `${name.padEnd(8)} ${entry.hooks.padEnd(8)} ${entry.rps.toLocaleString('en').padStart(8)} ` +
-        `${entry.p99ms.toFixed(2).padStart(8)}   ${extra}`,
+      [
+        name.padEnd(8),
+        mode.padEnd(9),
+        entry.rps.toLocaleString('en').padStart(8),
+        entry.p99ms.toFixed(2).padStart(8),
+        entry.cpuUs.toFixed(1).padStart(11),
+        (cost ? percent(cost.rps) : '').padStart(8),
+        (cost ? percent(cost.cpu) : '').padStart(9),
+        (mode === 'ceiling' ? '' : percent(entry.rps / top.rps)).padStart(11),
+      ].join(' '),
     );
   }
 }
 if (peakRss >= 150) misses.push(`RSS ${peakRss} MB`);
 console.log(
-  `\npeak RSS of a Sluice process during the cases: ${peakRss} MB (sampled every 50 ms; without hooks ` +
-    `${memories[0].peakRssMb} MB, with ${memories[1].peakRssMb} MB; ${maxRss} MB highest since start, ` +
-    `start-up included); the ceiling's: ${ceilingRss} MB`,
+  `\ncost: of the ten hooks (ten against none), of the request logs (none against unlogged); ` +
+    `req/s lost, and CPU time per request added`,
 );
 console.log(
-  `goals: hooks cost < 5 %; ${ordered.map((name) => `${name} >= ${percent(goals[name])}`).join(', ')} of the ceiling; RSS < 150 MB: ` +
+  `peak RSS of a Sluice process during the cases: ${peakRss} MB (sampled every 50 ms; without hooks ` +
+    `${memories[0].peakRssMb} MB, with ${memories[1].peakRssMb} MB, without request logs ${unloggedRss} MB; ` +
+    `${maxRss} MB highest since start, start-up included); the ceiling's: ${ceilingRss} MB`,
+);
+console.log(
+  `goals: hooks cost < 5 %; request logs cost < 3 %; ${ordered.map((name) => `${name} >= ${percent(goals[name])}`).join(', ')} of the ceiling; RSS < 150 MB: ` +
     (misses.length ? `not met (${misses.join('; ')})` : 'met'),
 );
 console.log(
   JSON.stringify({
     bench: 'records',
-    cases: ordered.flatMap((name) => [get(name, 'none'), get(name, 'ten'), get(name, 'ceiling')]),
+    cases: ordered.flatMap((name) => ROUND.map((mode) => get(name, mode))),
     rssMb: peakRss,
+    unloggedRssMb: unloggedRss,
   }),
 );

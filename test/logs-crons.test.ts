@@ -116,7 +116,10 @@ describe.each(dialects)('request logs, crons and test email (%s)', (dialect: Dia
       expect(response.status).toBe(200);
       await admin.collection('_superusers').authWithPassword(ADMIN_EMAIL, ADMIN_PASSWORD);
       await flushLogs();
-      const rows = await server.app.database.db.selectFrom(LOGS).select(['message', 'data']).execute();
+      const rows = await server.app.services.logs.database.db
+        .selectFrom(LOGS)
+        .select(['message', 'data'])
+        .execute();
       const text = JSON.stringify(rows);
       expect(text).not.toContain('secret-token-value');
       expect(text).not.toContain('hunter2');
@@ -159,7 +162,7 @@ describe.each(dialects)('request logs, crons and test email (%s)', (dialect: Dia
       const old = new Date(Date.now() - 6 * 86_400_000);
       // an id of that time, as the log buffer makes them (sequential ids sort by time)
       const oldId = `${timePrefix(old.getTime())}000old`;
-      await server.app.database.db
+      await server.app.services.logs.database.db
         .insertInto(LOGS)
         .values({
           id: oldId,

@@ -215,6 +215,7 @@ export function createApp(options: AppOptions = {}): App {
         await app.loadExtensions();
         await hooks.runInit('app.bootstrap', { app });
         await migrate(database);
+        await app.services.logs.moveOutOfDataFile();
         // subscribed before the schema is read, so that no change made meanwhile is missed
         if (cluster)
           membership = await joinCluster(app, cluster, {
@@ -299,18 +300,22 @@ export function createApp(options: AppOptions = {}): App {
       if (started) {
         started = false;
         hooks.stop();
+        // the logs held so far are written while the HTTP server waits for the last answers
+        void app.services.logs.buffer.flush();
         // abandoned: the requests still in flight are cut off before the database closes under them
         if (!(await shutdown.step('closing the HTTP server', () => app.http.close())))
           app.http.server.closeAllConnections();
+        // first once no request comes in any more: nothing after it can spend the deadline first
+        await shutdown.step('writing the request logs', () => app.services.logs.buffer.flush());
         hooks.runAction('server.stop', { server: app.http.server }, app.context());
         await shutdown.step('the pending actions and mails', () => settled(app));
         await shutdown.step('app.terminate', () => hooks.runInit('app.terminate', { app }));
         await shutdown.step('the actions and mails from app.terminate', () => settled(app));
         await shutdown.step('the webhook deliveries being sent', () => deliveries.stop());
-        await shutdown.step('writing the request logs', () => app.services.logs.buffer.flush());
       }
       await shutdown.step('closing the cluster connection', leaveCluster);
       await shutdown.step('closing the file storage', () => app.services.storage.close());
+      await shutdown.step('closing the request logs', () => app.services.logs.close());
       await shutdown.step('closing the database', () => database.close());
       shutdown.finish();
     },

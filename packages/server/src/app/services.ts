@@ -148,6 +148,6 @@ export function createServices(core: Core, dir: string, extensions: string | fal
     ...directusServices(core, { records, ...access }),
     presets: new PresetsService(core),
     relations: new RelationsService(core),
-    logs: new LogsService(core),
+    logs: new LogsService(core, dir),
   };
 }

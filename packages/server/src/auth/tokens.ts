@@ -1,6 +1,6 @@
 import { InvalidPayloadError, UnauthorizedError } from '@sluice/hooks';
-import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 import type { Collection } from '../collections/types.ts';
+import { loadJose, unverifiedClaims } from './jose.ts';
 
 const encoder = new TextEncoder();
 
@@ -31,6 +31,7 @@ export async function signAuthToken(
 ): Promise<string> {
   const duration = options.duration || collection.authToken?.duration || 604_800;
   const refreshable = options.refreshable ?? true;
+  const { SignJWT } = await loadJose();
   return new SignJWT({ id: record.id, collectionId: collection.id, type: 'auth', refreshable })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
@@ -41,7 +42,7 @@ export async function signAuthToken(
 /** Reads the claims without trusting them: the caller looks the record up, then verifies. */
 export function peekAuthClaims(token: string): AuthClaims | undefined {
   try {
-    const claims = decodeJwt(token);
+    const claims = unverifiedClaims(token);
     if (claims.type !== 'auth' || typeof claims.id !== 'string' || typeof claims.collectionId !== 'string') {
       return undefined;
     }
@@ -53,10 +54,12 @@ export function peekAuthClaims(token: string): AuthClaims | undefined {
 
 export async function verifyAuthToken(secret: string, token: string, tokenKey: string): Promise<AuthClaims> {
   try {
+    const { jwtVerify } = await loadJose();
     const { payload } = await jwtVerify(token, keyFor(secret, tokenKey), { algorithms: ['HS256'] });
     return payload as unknown as AuthClaims;
   } catch (error) {
-    if (error instanceof errors.JWTExpired) throw new UnauthorizedError('The token has expired.');
+    if (error instanceof (await loadJose()).errors.JWTExpired)
+      throw new UnauthorizedError('The token has expired.');
     throw new UnauthorizedError('The token is invalid.');
   }
 }
@@ -80,6 +83,7 @@ export async function signFileToken(
   record: { id: string; tokenKey: unknown },
 ): Promise<string> {
   const duration = collection.fileToken?.duration ?? 180;
+  const { SignJWT } = await loadJose();
   return new SignJWT({ id: record.id, collectionId: collection.id, type: 'file' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
@@ -90,7 +94,7 @@ export async function signFileToken(
 /** Reads a file token's claims without trusting them. */
 export function peekFileClaims(token: string): FileClaims | undefined {
   try {
-    const claims = decodeJwt(token);
+    const claims = unverifiedClaims(token);
     if (claims.type !== 'file' || typeof claims.id !== 'string' || typeof claims.collectionId !== 'string') {
       return undefined;
     }
@@ -103,6 +107,7 @@ export function peekFileClaims(token: string): FileClaims | undefined {
 /** Whether a file token is signed for the record's current tokenKey and not expired. */
 export async function fileTokenValid(secret: string, token: string, tokenKey: string): Promise<boolean> {
   try {
+    const { jwtVerify } = await loadJose();
     const { payload } = await jwtVerify(token, fileKey(secret, tokenKey), { algorithms: ['HS256'] });
     return payload.type === 'file';
   } catch {
@@ -146,6 +151,7 @@ export async function signRecordToken(
 ): Promise<string> {
   const { option, fallback } = durations[claims.type];
   const duration = collection[option]?.duration ?? fallback;
+  const { SignJWT } = await loadJose();
   return new SignJWT({ id: record.id, collectionId: collection.id, ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
@@ -167,7 +173,7 @@ export function peekRecordToken(
   if (typeof token !== 'string' || token === '') throw invalidToken();
   let claims: Record<string, unknown>;
   try {
-    claims = decodeJwt(token);
+    claims = unverifiedClaims(token);
   } catch {
     throw invalidToken();
   }
@@ -191,6 +197,7 @@ export async function verifyRecordToken(
   tokenKey: string,
 ): Promise<RecordTokenClaims> {
   try {
+    const { jwtVerify } = await loadJose();
     const { payload } = await jwtVerify(token, purposeKey(secret, tokenKey, type), { algorithms: ['HS256'] });
     if (payload.type !== type) throw invalidToken();
     return payload as unknown as RecordTokenClaims;

@@ -3,8 +3,13 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import yauzl from 'yauzl';
-import yazl from 'yazl';
+import type * as Yauzl from 'yauzl';
+import type * as Yazl from 'yazl';
+import { lazyModule } from '../lazy-module.ts';
+
+// loaded at the first backup or restore
+const yauzl = lazyModule<typeof Yauzl>('yauzl');
+const yazl = lazyModule<typeof Yazl>('yazl');
 
 /** The files of a folder, deepest included, as paths relative to it with `/` separators. */
 export async function filesUnder(dir: string): Promise<string[]> {
@@ -16,13 +21,14 @@ export async function filesUnder(dir: string): Promise<string[]> {
 
 /** Writes a zip of `files` (the name inside the archive → the file on disk) to `target`. */
 export async function writeZip(target: string, files: ReadonlyMap<string, string>): Promise<void> {
-  const zip = new yazl.ZipFile();
+  const zip = new (yazl().ZipFile)();
   for (const [name, path] of files) zip.addFile(path, name);
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(target));
 }
 
-const openZip = promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open);
+const openZip = (path: string, options: Yauzl.Options) =>
+  promisify<string, Yauzl.Options, Yauzl.ZipFile>(yauzl().open)(path, options);
 
 /**
  * Extracts a zip into `dir`, each entry checked by `accept` first: an entry a backup would not
@@ -39,7 +45,7 @@ export async function extractZip(
     await new Promise<void>((resolve, reject) => {
       zip.on('error', reject);
       zip.on('end', resolve);
-      zip.on('entry', (entry: yauzl.Entry) => {
+      zip.on('entry', (entry: Yauzl.Entry) => {
         const name = entry.fileName;
         if (name.endsWith('/')) return zip.readEntry();
         if (!accept(name) || name.split('/').includes('..') || name.startsWith('/')) {

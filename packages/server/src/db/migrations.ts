@@ -198,9 +198,11 @@ export const migrations: readonly Migration[] = [
   },
   {
     file: '7_request_logs',
-    async up(trx) {
+    async up(trx, dialect) {
       // PocketBase's `_logs`; ids are sequential, so that the key orders and prunes by time: no
-      // other index, since every request writes a row
+      // other index, since every request writes a row. On SQLite they live in `auxiliary.db`
+      // (logs/log-database.ts), which makes its own table.
+      if (dialect === 'sqlite') return;
       await sql`CREATE TABLE "_logs" (
         "id" TEXT PRIMARY KEY NOT NULL,
         "created" TEXT NOT NULL DEFAULT '',

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
-import { watch } from 'chokidar';
+import type * as Chokidar from 'chokidar';
+import { lazyModule } from '../lazy-module.ts';
 import { discoverExtensions, type ExtensionEntry, ownersOfPath } from './discover.ts';
 import { type LoadedExtension, type LoadOptions, loadExtension } from './loader.ts';
 import { discoverPbHooks, pbHooksOwnersOfPath } from './pb-hooks.ts';
+
+/** Loaded with `--dev` only. */
+const chokidar = lazyModule<typeof Chokidar>('chokidar');
 
 export interface WatchOptions extends LoadOptions {
   /** Quiet time after the last change before reloading. Default 50 ms. */
@@ -82,7 +86,7 @@ export async function watchExtensions(options: WatchOptions): Promise<ExtensionW
   const folders = [options.dir, options.pbHooksDir].filter(
     (dir): dir is string => dir !== undefined && existsSync(dir),
   );
-  const watcher = watch(folders, {
+  const watcher = chokidar().watch(folders, {
     ignoreInitial: true,
     ignored: (path) => /[\\/](node_modules|\.git)([\\/]|$)/.test(path),
   });

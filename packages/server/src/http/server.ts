@@ -9,6 +9,7 @@ import { decorateCaller } from './caller.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import { errorBody, isDatabaseError, toSluiceError } from './errors.ts';
 import { registerBrowserHeaders } from './headers.ts';
+import { lazySchemaCompilers } from './schema-compilers.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,6 +36,7 @@ export function createHttp({ bodyLimit, trustedProxies, origins }: HttpOptions):
     return503OnClosing: true,
     trustProxy: trustedProxies.length > 0 ? [...trustedProxies] : false,
     clientErrorHandler: clientErrorHandler(origins),
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   });
   // first of all hooks, so that every answer has these headers, whichever hook answers
   registerBrowserHeaders(http, origins);

@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bootstrapTestApp } from '../app/testing.ts';
-import type { App } from '../app/types.ts';
 import { LogBuffer } from './buffer.ts';
+import { type LogDatabase, openAuxiliaryLogs } from './log-database.ts';
 import { LOGS, type LogEntry } from './store.ts';
 
 const row = (id: string): LogEntry => ({
@@ -21,72 +24,120 @@ const row = (id: string): LogEntry => ({
   },
 });
 
+/** A logger that keeps what it is given, to see the warnings. */
+function recordingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
 describe('LogBuffer', () => {
-  let cleanup: (() => Promise<void>) | undefined;
-  afterEach(() => cleanup?.());
+  let dir: string | undefined;
+  let database: LogDatabase | undefined;
+  afterEach(async () => {
+    await database?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
-  async function open(): Promise<App> {
-    const test = await bootstrapTestApp();
-    cleanup = test.cleanup;
-    return test.app;
+  function open(): LogDatabase {
+    dir = mkdtempSync(join(tmpdir(), 'sluice-logs-'));
+    database = openAuxiliaryLogs(dir);
+    return database;
   }
-  const stored = async (app: App) =>
-    (await app.database.db.selectFrom(LOGS).select('id').orderBy('id').execute()).map((r) => r.id);
+  const stored = async (logs: LogDatabase) =>
+    (await logs.db.selectFrom(LOGS).select('id').orderBy('id').execute()).map((r) => r.id);
 
-  it('holds rows until flushed, then writes them all', async () => {
-    const app = await open();
-    const buffer = new LogBuffer(() => app.database.db, app.database.dialect, app.logger, {
+  it('holds rows until flushed, then writes them all with their data', async () => {
+    const logs = open();
+    const { logger } = recordingLogger();
+    const buffer = new LogBuffer(() => logs.insert, logger, {
       flushMs: 60_000,
       batchSize: 100,
       maxPending: 1000,
     });
     buffer.add(row('a'));
     buffer.add(row('b'));
-    expect(await stored(app)).toEqual([]);
+    expect(await stored(logs)).toEqual([]);
     await buffer.flush();
-    expect(await stored(app)).toEqual(['a', 'b']);
+    expect(await stored(logs)).toEqual(['a', 'b']);
+    const written = await logs.db
+      .selectFrom(LOGS)
+      .selectAll()
+      .where('id', '=', 'b')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(written.data)).toEqual(row('b').data);
+    expect(written.message).toBe('GET /b');
   });
 
-  it('writes a full batch without waiting, and keeps only the newest rows past maxPending', async () => {
-    const app = await open();
-    const buffer = new LogBuffer(() => app.database.db, app.database.dialect, app.logger, {
+  it('writes a batch of any size, 50 rows a statement and the rest one at a time', async () => {
+    const logs = open();
+    const { logger } = recordingLogger();
+    const buffer = new LogBuffer(() => logs.insert, logger, {
       flushMs: 60_000,
-      batchSize: 3,
-      maxPending: 2,
+      batchSize: 1000,
+      maxPending: 1000,
     });
-    // over maxPending before the batch is full: the oldest goes
-    buffer.add(row('a'));
-    buffer.add(row('b'));
-    buffer.add(row('c'));
-    expect(await stored(app)).toEqual([]);
+    const ids = Array.from({ length: 123 }, (_, index) => `row${String(index).padStart(3, '0')}`);
+    for (const id of ids) buffer.add(row(id));
     await buffer.flush();
-    expect(await stored(app)).toEqual(['b', 'c']);
+    expect(await stored(logs)).toEqual(ids);
+  });
 
-    const full = new LogBuffer(() => app.database.db, app.database.dialect, app.logger, {
+  it('writes a full batch on a later turn of the event loop, not while the row is added', async () => {
+    const logs = open();
+    const { logger } = recordingLogger();
+    const buffer = new LogBuffer(() => logs.insert, logger, {
       flushMs: 60_000,
       batchSize: 2,
       maxPending: 10,
     });
-    full.add(row('d'));
-    full.add(row('e'));
-    // the second row filled the batch: it is written with no flush asked for, long before flushMs
-    let ids = await stored(app);
-    while (ids.length < 4) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      ids = await stored(app);
+    buffer.add(row('d'));
+    buffer.add(row('e'));
+    // the batch is full, but the request that added the row is not the one to write it
+    expect(await stored(logs)).toEqual([]);
+    let ids = await stored(logs);
+    while (ids.length < 2) {
+      await new Promise((resolve) => setImmediate(resolve));
+      ids = await stored(logs);
     }
-    expect(ids).toEqual(['b', 'c', 'd', 'e']);
+    expect(ids).toEqual(['d', 'e']);
+  });
+
+  it('drops the rows past maxPending, counts them, and says so when it next writes', async () => {
+    const logs = open();
+    const { logger, lines } = recordingLogger();
+    const buffer = new LogBuffer(() => logs.insert, logger, {
+      flushMs: 60_000,
+      batchSize: 100,
+      maxPending: 2,
+    });
+    buffer.add(row('a'));
+    buffer.add(row('b'));
+    buffer.add(row('c'));
+    buffer.add(row('d'));
+    expect(buffer.dropped).toBe(2);
+    await buffer.flush();
+    expect(await stored(logs)).toEqual(['a', 'b']);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, rows: 2 })]);
+    // room again once written; the drop is reported once
+    buffer.add(row('e'));
+    await buffer.flush();
+    expect(await stored(logs)).toEqual(['a', 'b', 'e']);
+    expect(lines).toHaveLength(1);
+    expect(buffer.dropped).toBe(2);
   });
 
   it('drops a batch the database refuses, with a warning, and goes on', async () => {
-    const app = await open();
-    const buffer = new LogBuffer(() => app.database.db, app.database.dialect, app.logger);
+    const logs = open();
+    const { logger, lines } = recordingLogger();
+    const buffer = new LogBuffer(() => logs.insert, logger);
     buffer.add(row('x'));
     buffer.add(row('x'));
     await buffer.flush();
-    expect(await stored(app)).toEqual([]);
+    expect(await stored(logs)).toEqual([]);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, rows: 2 })]);
     buffer.add(row('y'));
     await buffer.flush();
-    expect(await stored(app)).toEqual(['y']);
+    expect(await stored(logs)).toEqual(['y']);
   });
 });

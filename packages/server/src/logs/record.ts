@@ -1,6 +1,6 @@
 import type { App } from '../app/types.ts';
 import { INTERNAL_OWNER } from '../context.ts';
-import { logSettings, requestLog } from './request.ts';
+import { KEEP_ALL, logSettings, requestLog } from './request.ts';
 
 /** PocketBase's name for the clean-up; it runs every six hours, as there. */
 const CLEANUP = { name: '__pbLogsCleanup__', expression: '0 */6 * * *' };
@@ -13,11 +13,18 @@ const CLEANUP = { name: '__pbLogsCleanup__', expression: '0 */6 * * *' };
 export function recordRequests(app: App): void {
   const { logs, settings } = app.services;
   app.http.addHook('onResponse', (request, reply, done) => {
-    // made now: the connection's address is gone once its socket closes
-    const full = requestLog(request, reply);
+    const cached = settings.cached();
+    if (cached) {
+      const entry = requestLog(request, reply, cached.logs);
+      if (entry) logs.buffer.add(entry);
+      return done();
+    }
+    // the settings are read again after a change: the whole row is made now, while the
+    // connection's address is known, and trimmed to them once they are
+    const full = requestLog(request, reply, KEEP_ALL);
     settings.current().then(
       (current) => {
-        const entry = logSettings(full, current.logs);
+        const entry = full && logSettings(full, current.logs);
         if (entry) logs.buffer.add(entry);
       },
       (error: unknown) =>

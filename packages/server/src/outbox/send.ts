@@ -1,10 +1,16 @@
-import { Webhook as Signer } from 'standardwebhooks';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Webhook as Signer } from 'standardwebhooks';
+import type * as Undici from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+import { lazyModule } from '../lazy-module.ts';
 import { formatDate } from '../records/dates.ts';
 import type { Webhook } from '../webhooks/store.ts';
 import { guardedLookup, urlProblem } from '../webhooks/targets.ts';
 import { parseRetryAfter } from './schedule.ts';
 import type { Attempt } from './store.ts';
+
+// loaded at the first delivery: a server without webhooks does without them
+const standardWebhooks = lazyModule<typeof import('standardwebhooks')>('standardwebhooks');
+const undici = lazyModule<typeof Undici>('undici');
 
 /** How much of a response body an attempt keeps. */
 const EXCERPT_BYTES = 1024;
@@ -36,7 +42,7 @@ function signerOf(secret: string): Signer {
   if (!signer) {
     // a rotated secret's signer is dropped with the rest, rather than kept for ever
     if (signers.size >= 1000) signers.clear();
-    signer = new Signer(secret);
+    signer = new (standardWebhooks().Webhook)(secret);
     signers.set(secret, signer);
   }
   return signer;
@@ -47,7 +53,7 @@ function signerOf(secret: string): Signer {
  * `connections` per endpoint, and each host name resolved and checked at connect time.
  */
 export function deliveryAgent(allowPrivate: boolean, connections: number): Agent {
-  return new Agent({ connect: { lookup: guardedLookup(allowPrivate) }, connections });
+  return new (undici().Agent)({ connect: { lookup: guardedLookup(allowPrivate) }, connections });
 }
 
 export async function send(
@@ -68,7 +74,7 @@ export async function send(
   if (refused) return { attempt: attempt(0, refused) };
   try {
     // undici's request follows no redirect, which could lead to an address the checks refuse
-    const response = await request(webhook.url, {
+    const response = await undici().request(webhook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

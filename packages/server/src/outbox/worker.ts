@@ -60,10 +60,6 @@ export class DeliveryWorker {
 
   start(): void {
     this.#started = true;
-    this.#agents = {
-      webhooks: deliveryAgent(this.webhooks.allowPrivate, this.#maxInFlight),
-      plugins: deliveryAgent(true, this.#maxInFlight),
-    };
     this.#stopping = new AbortController();
     this.#schedule(0);
   }
@@ -159,8 +155,13 @@ export class DeliveryWorker {
     endpointOf: (id: string) => Promise<Endpoint | undefined>,
   ): Promise<(Outcome & { gone?: string }) | undefined> {
     const endpoint = await endpointOf(delivery.webhook);
+    if (!endpoint || !this.#started) return undefined;
+    // made at the first delivery: a server with no webhooks never loads the HTTP client
+    this.#agents ??= {
+      webhooks: deliveryAgent(this.webhooks.allowPrivate, this.#maxInFlight),
+      plugins: deliveryAgent(true, this.#maxInFlight),
+    };
     const agents = this.#agents;
-    if (!endpoint || !agents) return undefined;
     const { webhook, plugin } = endpoint;
     let result: Awaited<ReturnType<typeof send>>;
     try {

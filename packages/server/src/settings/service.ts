@@ -99,6 +99,11 @@ export class SettingsService {
     this.#generation++;
   }
 
+  /** The settings when they are in memory (read since the last change), without waiting. */
+  cached(): Settings | undefined {
+    return this.#cache;
+  }
+
   async current(executor: Kysely<any> = this.app.database.reader): Promise<Settings> {
     if (this.#cache) return this.#cache;
     const generation = this.#generation;

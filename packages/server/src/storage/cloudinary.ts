@@ -4,11 +4,14 @@ import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
-import { v2 as cloudinary } from 'cloudinary';
+import type * as Cloudinary from 'cloudinary';
+import { lazyModule } from '../lazy-module.ts';
 import type { Settings } from '../settings/defaults.ts';
 import { StorageUnavailableError } from './errors.ts';
 import { safeKey, safePrefix } from './keys.ts';
 import type { ObjectStream, StorageDriver, StoredObject } from './types.ts';
+
+const sdk = lazyModule<typeof Cloudinary>('cloudinary');
 
 export type CloudinaryOptions = Settings['cloudinary'];
 
@@ -65,7 +68,7 @@ export class CloudinaryDriver implements StorageDriver {
     await this.#call('write', () => {
       let upload: NodeJS.WritableStream | undefined;
       const uploaded = new Promise<unknown>((resolve, reject) => {
-        upload = cloudinary.uploader.upload_stream(
+        upload = sdk().v2.uploader.upload_stream(
           { ...account, public_id: publicId, overwrite: true, invalidate: true },
           (error, result) => (error ? reject(error) : resolve(result)),
         );
@@ -94,7 +97,7 @@ export class CloudinaryDriver implements StorageDriver {
   async delete(key: string): Promise<void> {
     const publicId = this.#publicId(key);
     const account = this.#account('delete');
-    await this.#call('delete', () => cloudinary.uploader.destroy(publicId, { ...account, invalidate: true }));
+    await this.#call('delete', () => sdk().v2.uploader.destroy(publicId, { ...account, invalidate: true }));
   }
 
   async deletePrefix(prefix: string): Promise<void> {
@@ -103,7 +106,7 @@ export class CloudinaryDriver implements StorageDriver {
     await this.#call('delete', async () => {
       // at most a thousand assets go per call: `partial` says more are left
       for (;;) {
-        const result = await cloudinary.api.delete_resources_by_prefix(publicPrefix, account);
+        const result = await sdk().v2.api.delete_resources_by_prefix(publicPrefix, account);
         if (!result.partial) return;
       }
     });
@@ -124,7 +127,7 @@ export class CloudinaryDriver implements StorageDriver {
     const account = this.#account(operation);
     return this.#call(operation, async () => {
       try {
-        return (await cloudinary.api.resource(publicId, {
+        return (await sdk().v2.api.resource(publicId, {
           ...account,
           type: 'upload',
         })) as CloudinaryResource;

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client, FTPError } from 'basic-ftp';
+import type * as BasicFtp from 'basic-ftp';
+import type { Client } from 'basic-ftp';
+import { lazyModule } from '../lazy-module.ts';
 import type { Settings } from '../settings/defaults.ts';
 import { StorageUnavailableError } from './errors.ts';
 import { safeKey, safePrefix } from './keys.ts';
@@ -12,6 +14,8 @@ import type { ObjectStream, StorageDriver, StoredObject } from './types.ts';
 const PARTIAL_REMOVAL_ATTEMPTS = 4;
 
 export type FtpOptions = Settings['ftp'];
+
+const sdk = lazyModule<typeof BasicFtp>('basic-ftp');
 
 /** Connections kept open at most: FTP runs one command at a time on each. */
 const POOL_SIZE = 4;
@@ -147,7 +151,7 @@ export class FtpDriver implements StorageDriver {
       return this.#acquire(operation);
     }
     this.#open++;
-    const client = new Client(30_000);
+    const client = new (sdk().Client)(30_000);
     try {
       const { host, port, user, password, secure } = this.options;
       if (!host) throw new Error('No host is set.');
@@ -185,7 +189,7 @@ async function missingIsFine<T>(request: Promise<T>): Promise<T | undefined> {
   try {
     return await request;
   } catch (error) {
-    if (error instanceof FTPError && error.code === UNAVAILABLE) return undefined;
+    if (error instanceof sdk().FTPError && error.code === UNAVAILABLE) return undefined;
     throw error;
   }
 }

@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Bucket, Storage } from '@google-cloud/storage';
+import type * as GoogleCloudStorage from '@google-cloud/storage';
+import type { Bucket } from '@google-cloud/storage';
+import { lazyModule } from '../lazy-module.ts';
 import type { Settings } from '../settings/defaults.ts';
 import { StorageUnavailableError } from './errors.ts';
 import { safeKey, safePrefix } from './keys.ts';
 import type { ObjectStream, StorageDriver, StoredObject } from './types.ts';
 
 export type GcsOptions = Settings['gcs'];
+
+const sdk = lazyModule<typeof GoogleCloudStorage>('@google-cloud/storage');
 
 /**
  * Objects in a Google Cloud Storage bucket. `endpoint` replaces Google's (an emulator, a private
@@ -23,7 +27,7 @@ export class GcsDriver implements StorageDriver {
     const { bucket, projectId, endpoint, clientEmail, privateKey } = this.options;
     if (!bucket) throw new StorageUnavailableError('gcs', operation, new Error('No bucket is set.'));
     const credentials = clientEmail ? { client_email: clientEmail, private_key: privateKey } : undefined;
-    this.#bucket ??= new Storage({
+    this.#bucket ??= new (sdk().Storage)({
       projectId: projectId || undefined,
       apiEndpoint: endpoint || undefined,
       credentials,

@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type * as AwsS3 from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { lazyModule } from '../lazy-module.ts';
 import type { Settings } from '../settings/defaults.ts';
 import { StorageUnavailableError } from './errors.ts';
 import { safeKey, safePrefix } from './keys.ts';
 import type { ByteRange, ObjectStream, StorageDriver, StoredObject } from './types.ts';
 
 export type S3Options = Settings['s3'];
+
+const sdk = lazyModule<typeof AwsS3>('@aws-sdk/client-s3');
 
 /** Objects in an S3-compatible bucket (AWS, R2, MinIO, …), with PocketBase's `s3` settings. */
 export class S3Driver implements StorageDriver {
@@ -27,7 +23,7 @@ export class S3Driver implements StorageDriver {
   #s3(operation: string): S3Client {
     const { bucket, region, endpoint, accessKey, secret, forcePathStyle } = this.options;
     if (!bucket) throw new StorageUnavailableError('s3', operation, new Error('No bucket is set.'));
-    this.#client ??= new S3Client({
+    this.#client ??= new (sdk().S3Client)({
       region: region || 'us-east-1',
       endpoint: endpoint || undefined,
       forcePathStyle,
@@ -48,7 +44,7 @@ export class S3Driver implements StorageDriver {
       // a stream of unknown length cannot be sent in one PutObject
       const sized = Buffer.isBuffer(body) || options.size !== undefined ? body : await buffer(body);
       await s3.send(
-        new PutObjectCommand({
+        new (sdk().PutObjectCommand)({
           Bucket: this.options.bucket,
           Key: key,
           Body: sized,
@@ -64,7 +60,7 @@ export class S3Driver implements StorageDriver {
     return this.#call('read', async (s3) => {
       const found = await missingAsUndefined(
         s3.send(
-          new GetObjectCommand({
+          new (sdk().GetObjectCommand)({
             Bucket: this.options.bucket,
             Key: key,
             Range: range && `bytes=${range.start}-${range.end}`,
@@ -88,7 +84,7 @@ export class S3Driver implements StorageDriver {
     safeKey(key);
     return this.#call('read', async (s3) => {
       const found = await missingAsUndefined(
-        s3.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key })),
+        s3.send(new (sdk().HeadObjectCommand)({ Bucket: this.options.bucket, Key: key })),
       );
       if (!found) return undefined;
       return { size: found.ContentLength ?? 0, contentType: found.ContentType, modified: found.LastModified };
@@ -98,7 +94,7 @@ export class S3Driver implements StorageDriver {
   async delete(key: string): Promise<void> {
     safeKey(key);
     await this.#call('delete', (s3) =>
-      s3.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key })),
+      s3.send(new (sdk().DeleteObjectCommand)({ Bucket: this.options.bucket, Key: key })),
     );
   }
 
@@ -108,11 +104,17 @@ export class S3Driver implements StorageDriver {
       let token: string | undefined;
       do {
         const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, ContinuationToken: token }),
+          new (sdk().ListObjectsV2Command)({
+            Bucket: this.options.bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+          }),
         );
         const keys = (page.Contents ?? []).flatMap((item) => (item.Key ? [{ Key: item.Key }] : []));
         if (keys.length > 0)
-          await s3.send(new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: keys } }));
+          await s3.send(
+            new (sdk().DeleteObjectsCommand)({ Bucket: this.options.bucket, Delete: { Objects: keys } }),
+          );
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
     });
@@ -125,7 +127,11 @@ export class S3Driver implements StorageDriver {
       let token: string | undefined;
       do {
         const page = await s3.send(
-          new ListObjectsV2Command({ Bucket: this.options.bucket, Delimiter: '/', ContinuationToken: token }),
+          new (sdk().ListObjectsV2Command)({
+            Bucket: this.options.bucket,
+            Delimiter: '/',
+            ContinuationToken: token,
+          }),
         );
         for (const item of page.Contents ?? []) {
           if (item.Key)

@@ -1,6 +1,6 @@
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import * as openid from 'openid-client';
+import type * as openid from 'openid-client';
 import type { OAuth2ProviderConfig } from '../../collections/types.ts';
+import { loadJose, unverifiedClaims } from '../jose.ts';
 import { type OAuth2User, type ProviderDefinition, providerDefinition } from './providers.ts';
 
 /** A provider of a collection, its configured URLs over the defaults (and discovery, for OIDC). */
@@ -28,6 +28,13 @@ export interface OAuth2Result {
 export class OAuth2ExchangeError extends Error {}
 
 const TIMEOUT_MS = 30_000;
+
+let openidClient: Promise<typeof openid> | undefined;
+/** openid-client, loaded at the first OpenID Connect provider: most servers never need it. */
+export function loadOpenidClient(): Promise<typeof openid> {
+  openidClient ??= import('openid-client');
+  return openidClient;
+}
 const discoveries = new Map<string, Promise<openid.Configuration>>();
 
 function discover(config: OAuth2ProviderConfig, issuer: string): Promise<openid.Configuration> {
@@ -35,25 +42,24 @@ function discover(config: OAuth2ProviderConfig, issuer: string): Promise<openid.
   let found = discoveries.get(key);
   if (!found) {
     const server = new URL(issuer);
-    found = openid
-      .discovery(server, config.clientId, undefined, undefined, {
+    found = loadOpenidClient().then(async (openid) => {
+      const discovered = await openid.discovery(server, config.clientId, undefined, undefined, {
         execute: server.protocol === 'http:' ? [openid.allowInsecureRequests] : [],
         timeout: TIMEOUT_MS / 1000,
-      })
-      .then((discovered) => {
-        const metadata = discovered.serverMetadata();
-        // the SDK forwards only the code; the issuer is the one configured, so mix-up cannot happen
-        const { authorization_response_iss_parameter_supported: _, ...rest } = metadata;
-        const methods = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
-        const secret = config.clientSecret ?? '';
-        const auth = methods.includes('client_secret_basic')
-          ? openid.ClientSecretBasic(secret)
-          : openid.ClientSecretPost(secret);
-        const configuration = new openid.Configuration(rest, config.clientId, secret, auth);
-        configuration.timeout = TIMEOUT_MS / 1000;
-        if (server.protocol === 'http:') openid.allowInsecureRequests(configuration);
-        return configuration;
       });
+      const metadata = discovered.serverMetadata();
+      // the SDK forwards only the code; the issuer is the one configured, so mix-up cannot happen
+      const { authorization_response_iss_parameter_supported: _, ...rest } = metadata;
+      const methods = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+      const secret = config.clientSecret ?? '';
+      const auth = methods.includes('client_secret_basic')
+        ? openid.ClientSecretBasic(secret)
+        : openid.ClientSecretPost(secret);
+      const configuration = new openid.Configuration(rest, config.clientId, secret, auth);
+      configuration.timeout = TIMEOUT_MS / 1000;
+      if (server.protocol === 'http:') openid.allowInsecureRequests(configuration);
+      return configuration;
+    });
     found.catch(() => discoveries.delete(key));
     discoveries.set(key, found);
   }
@@ -132,6 +138,7 @@ async function exchangeOIDC(
   callback.searchParams.set('code', input.code);
   const parameters: Record<string, string> = {};
   if (input.redirectURL) parameters.redirect_uri = input.redirectURL;
+  const openid = await loadOpenidClient();
   const tokens = await openid.authorizationCodeGrant(
     configuration,
     callback,
@@ -232,7 +239,7 @@ async function idTokenClaims(
   const jwksURL = (provider.config.extra.jwksURL as string | undefined) || provider.definition.jwksURL;
   const issuers = (provider.config.extra.issuers as string[] | undefined) ?? provider.definition.issuers;
   if (!jwksURL) {
-    const claims = decodeJwt(idToken);
+    const claims = unverifiedClaims(idToken);
     if (
       claims.aud !== provider.config.clientId &&
       !(Array.isArray(claims.aud) && claims.aud.includes(provider.config.clientId))
@@ -242,6 +249,7 @@ async function idTokenClaims(
       throw new OAuth2ExchangeError('The id_token has an unknown issuer.');
     return claims;
   }
+  const { createRemoteJWKSet, jwtVerify } = await loadJose();
   const { payload } = await jwtVerify(idToken, createRemoteJWKSet(new URL(jwksURL)), {
     audience: provider.config.clientId,
     ...(issuers?.length ? { issuer: issuers } : {}),

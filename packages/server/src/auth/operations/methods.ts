@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidPayloadError } from '@sluice/hooks';
-import { calculatePKCECodeChallenge, randomPKCECodeVerifier } from 'openid-client';
 import type { Logger } from 'pino';
 import type { Collection } from '../../collections/types.ts';
-import { authorizationURL, resolveProvider } from '../oauth2/client.ts';
+import { authorizationURL, loadOpenidClient, resolveProvider } from '../oauth2/client.ts';
 
 const STATE_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -30,8 +29,9 @@ export async function authMethods(collection: Collection, logger: Logger) {
     try {
       const provider = await resolveProvider(config);
       const state = randomState();
-      const codeVerifier = provider.pkce ? randomPKCECodeVerifier() : '';
-      const codeChallenge = provider.pkce ? await calculatePKCECodeChallenge(codeVerifier) : '';
+      const openid = provider.pkce ? await loadOpenidClient() : undefined;
+      const codeVerifier = openid ? openid.randomPKCECodeVerifier() : '';
+      const codeChallenge = openid ? await openid.calculatePKCECodeChallenge(codeVerifier) : '';
       const authURL = authorizationURL(provider, { state, codeChallenge });
       providers.push({
         name: config.name,
