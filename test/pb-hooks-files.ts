@@ -110,6 +110,24 @@ onRecordAfterCreateSuccess((e) => {
   return $app.dao().saveRecord(new Record("audit", { message: "success " + e.record.get("title") }))
 }, "notes")
 
+// without e.next() the write does not take place: the request answers with what the handler wrote
+onRecordCreateRequest((e) => {
+  const title = e.record.get("title")
+  if (title === "silent") return
+  if (title === "answered") return e.json(202, { answered: true })
+  return e.next()
+}, "skips")
+
+onRecordUpdateRequest((e) => {
+  if (e.record.get("title") === "ignored") return e.string(409, "not changed")
+  return e.next()
+}, "skips")
+
+onRecordDeleteRequest(async (e) => {
+  if (e.record.get("title") === "keep") return
+  await e.next()
+}, "skips")
+
 onServe((e) => {
   e.router.get("/api/served", (c) => c.json(200, { served: true, via: c.get("via") }))
   e.next()

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import PocketBase, { ClientResponseError } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRED_EVENTS_DIR } from '../packages/server/src/catalogue/fired-events.ts';
 import {
@@ -37,7 +38,7 @@ function writeAll(dir: string, files: Record<string, string>): void {
 }
 
 async function setUp(server: TestServer): Promise<void> {
-  for (const name of ['posts', 'others', 'notes']) {
+  for (const name of ['posts', 'others', 'notes', 'skips']) {
     await createCollection(server, {
       name,
       fields: [
@@ -177,6 +178,34 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
     expect(booted.body).toEqual({ bootstrapped: true, app: 'function', greeting: 'Hello, npm' });
     const served = await server.request('GET', '/api/served');
     expect(served.body).toEqual({ served: true, via: 'routerUse' });
+  });
+
+  it('does not write when a PocketBase ≥ 0.23 handler does not call e.next(), and answers what it wrote', async () => {
+    const pb = new PocketBase(server.url);
+    pb.autoCancellation(false);
+    const skips = pb.collection('skips');
+    // nothing written by the handler: 200 with an empty body, which the SDK reads as {}
+    expect(await skips.create({ title: 'silent' })).toEqual({});
+    const answered = await server.request('POST', '/api/collections/skips/records', {
+      body: { title: 'answered' },
+    });
+    expect(answered.status).toBe(202);
+    expect(answered.body).toEqual({ answered: true });
+    expect(await server.count('skips', 'title = "silent" || title = "answered"')).toBe(0);
+
+    const kept = await skips.create({ title: 'keep' });
+    expect(kept.title).toBe('keep');
+    const refused = await skips.update(kept.id, { title: 'ignored' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ClientResponseError);
+    expect((refused as ClientResponseError).status).toBe(409);
+    expect((await skips.getOne(kept.id)).title).toBe('keep');
+    expect(await skips.delete(kept.id)).toBe(true);
+    expect((await skips.getOne(kept.id)).title).toBe('keep');
+
+    const updated = await skips.update(kept.id, { title: 'renamed' });
+    expect(updated.title).toBe('renamed');
+    await skips.delete(kept.id);
+    expect(await server.count('skips', `id = "${kept.id}"`)).toBe(0);
   });
 
   it('lists each file’s hooks and schedules under its path in GET /api/hooks', async () => {

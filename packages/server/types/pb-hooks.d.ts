@@ -26,8 +26,17 @@ interface PocketBaseEvent {
   password?: string;
   token?: string;
   result?: any;
-  /** PocketBase ≥ 0.23: goes on with the operation; resolves once it committed. */
+  /**
+   * PocketBase ≥ 0.23: goes on with the operation; resolves once it committed. A handler that
+   * does not call it stops the operation: nothing is written.
+   */
   next(): Promise<void>;
+  /** PocketBase ≥ 0.23 request hooks: the answer when the handler does not call `e.next()`. */
+  json(status: number, data: unknown): void;
+  string(status: number, text: string): void;
+  html(status: number, html: string): void;
+  noContent(status?: number): void;
+  redirect(status: number, url: string): void;
   [key: string]: any;
 }
 
