@@ -110,6 +110,67 @@ onRecordAfterCreateSuccess((e) => {
   return $app.dao().saveRecord(new Record("audit", { message: "success " + e.record.get("title") }))
 }, "notes")
 
+// without e.next() the write does not take place: the request answers with what the handler wrote
+onRecordCreateRequest((e) => {
+  const title = e.record.get("title")
+  if (title === "silent") return
+  if (title === "answered") return e.json(202, { answered: true })
+  return e.next()
+}, "skips")
+
+onRecordUpdateRequest((e) => {
+  if (e.record.get("title") === "ignored") return e.string(409, "not changed")
+  return e.next()
+}, "skips")
+
+onRecordDeleteRequest(async (e) => {
+  if (e.record.get("title") === "keep") return
+  await e.next()
+}, "skips")
+
+// before the built-in validation of a create or an update of a record
+onRecordValidate((e) => {
+  const title = e.record.get("title")
+  if (title === "invalid") {
+    throw new BadRequestError("Validation refused.", { title: { code: "refused", message: "Not this title." } })
+  }
+  if (title === "tidy") e.record.set("slug", "tidied")
+  return e.next()
+}, "checks")
+
+onModelBeforeDelete((e) => {
+  if (e.model.get("title") === "undeletable") throw new BadRequestError("This one stays.")
+}, "checks")
+
+// writes that failed after their request hooks, once rolled back
+onRecordAfterCreateError((e) => {
+  e.next()
+  return $app.dao().saveRecord(new Record("audit", { message: "create failed " + e.record.get("title") + ": " + e.error.message }))
+}, "checks")
+
+onRecordAfterUpdateError((e) => {
+  e.next()
+  return $app.dao().saveRecord(new Record("audit", { message: "update failed " + e.record.get("title") }))
+}, "checks")
+
+onRecordAfterDeleteError((e) => {
+  e.next()
+  return $app.dao().saveRecord(new Record("audit", { message: "delete failed " + e.record.get("title") }))
+}, "checks")
+
+// every record sent to a client
+onRecordEnrich((e) => {
+  e.record.hide("slug")
+  e.record.set("shout", String(e.record.get("title")).toUpperCase())
+  return e.next()
+}, "checks")
+
+onBatchRequest(async (e) => {
+  e.batch = e.batch.filter((request) => request.body.title !== "dropped")
+  await e.next()
+  await $app.dao().saveRecord(new Record("audit", { message: "batch ran " + e.results.length }))
+})
+
 onServe((e) => {
   e.router.get("/api/served", (c) => c.json(200, { served: true, via: c.get("via") }))
   e.next()

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EventSource } from 'eventsource';
+import PocketBase, { ClientResponseError } from 'pocketbase';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThreadReceiver } from '../packages/server/src/blocking/testing.ts';
 import { FIRED_EVENTS_DIR } from '../packages/server/src/catalogue/fired-events.ts';
@@ -23,6 +25,9 @@ import {
 import { classicFiles, nextFiles, syncFiles } from './pb-hooks-files.ts';
 import { client, failureOf, statusOf } from './sdk-client.ts';
 
+// the SDK's realtime client (Node 20 has no EventSource of its own)
+(globalThis as { EventSource?: unknown }).EventSource ??= EventSource;
+
 // PocketBase hook files as PocketBase users write them, in a pb_hooks folder beside the data
 // folder, loaded by a real server and driven over HTTP.
 
@@ -39,7 +44,7 @@ function writeAll(dir: string, files: Record<string, string>): void {
 }
 
 async function setUp(server: TestServer): Promise<void> {
-  for (const name of ['posts', 'others', 'notes']) {
+  for (const name of ['posts', 'others', 'notes', 'skips', 'checks']) {
     await createCollection(server, {
       name,
       fields: [
@@ -302,6 +307,123 @@ describe.each(dialects)('pb_hooks beside the data folder (%s)', (dialect: Dialec
     const failed = await failureOf(pb.send('/api/deliveries/empty', { method: 'POST' }));
     expect(failed.status).toBe(400);
     expect(failed.response.data.message.code).toBe('validation_required');
+  });
+
+  it('does not write when a PocketBase ≥ 0.23 handler does not call e.next(), and answers what it wrote', async () => {
+    const pb = new PocketBase(server.url);
+    pb.autoCancellation(false);
+    const skips = pb.collection('skips');
+    // nothing written by the handler: 200 with an empty body, which the SDK reads as {}
+    expect(await skips.create({ title: 'silent' })).toEqual({});
+    const answered = await server.request('POST', '/api/collections/skips/records', {
+      body: { title: 'answered' },
+    });
+    expect(answered.status).toBe(202);
+    expect(answered.body).toEqual({ answered: true });
+    expect(await server.count('skips', 'title = "silent" || title = "answered"')).toBe(0);
+
+    const kept = await skips.create({ title: 'keep' });
+    expect(kept.title).toBe('keep');
+    const refused = await skips.update(kept.id, { title: 'ignored' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ClientResponseError);
+    expect((refused as ClientResponseError).status).toBe(409);
+    expect((await skips.getOne(kept.id)).title).toBe('keep');
+    expect(await skips.delete(kept.id)).toBe(true);
+    expect((await skips.getOne(kept.id)).title).toBe('keep');
+
+    const updated = await skips.update(kept.id, { title: 'renamed' });
+    expect(updated.title).toBe('renamed');
+    await skips.delete(kept.id);
+    expect(await server.count('skips', `id = "${kept.id}"`)).toBe(0);
+  });
+
+  it('runs onRecordValidate before the validation, and the after-error hooks when a write failed', async () => {
+    const tidy = await server.request('POST', '/api/collections/checks/records', { body: { title: 'tidy' } });
+    expect(tidy.status).toBe(200);
+    expect(await server.count('checks', 'slug = "tidied"')).toBe(1);
+
+    const invalid = await server.request('POST', '/api/collections/checks/records', {
+      body: { title: 'invalid' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.data.title.message).toBe('Not this title.');
+    expect(await server.count('checks', 'title = "invalid"')).toBe(0);
+
+    const renamed = await server.request('PATCH', `/api/collections/checks/records/${tidy.body.id}`, {
+      body: { title: 'invalid' },
+    });
+    expect(renamed.status).toBe(400);
+    const undeletable = await server.request('POST', '/api/collections/checks/records', {
+      body: { title: 'undeletable' },
+    });
+    const refused = await server.request('DELETE', `/api/collections/checks/records/${undeletable.body.id}`);
+    expect(refused.status).toBe(400);
+    expect(await server.count('checks', `id = "${undeletable.body.id}"`)).toBe(1);
+
+    const messages = await eventually(async () => {
+      const all = await auditMessages(server);
+      return all.some((message) => message.startsWith('delete failed')) ? all : undefined;
+    });
+    expect(messages).toContain('create failed invalid: Validation refused.');
+    expect(messages).toContain('update failed invalid');
+    expect(messages).toContain('delete failed undeletable');
+    // a write refused before its request hooks passed is no failed write
+    expect(messages.filter((message) => message.startsWith('create failed'))).toHaveLength(1);
+  });
+
+  it('runs onRecordEnrich on every record sent to a client', async () => {
+    const pb = new PocketBase(server.url);
+    pb.autoCancellation(false);
+    const checks = pb.collection('checks');
+    const created = await checks.create({ title: 'loud', slug: 'kept-in-the-database' });
+    expect(created).toMatchObject({ title: 'loud', shout: 'LOUD' });
+    expect(created).not.toHaveProperty('slug');
+    const viewed = await checks.getOne(created.id);
+    expect(viewed).toMatchObject({ shout: 'LOUD' });
+    expect(viewed).not.toHaveProperty('slug');
+    const listed = await checks.getFullList({ filter: `id = "${created.id}"` });
+    expect(listed).toMatchObject([{ id: created.id, shout: 'LOUD' }]);
+    expect(listed[0]).not.toHaveProperty('slug');
+    const updated = await checks.update(created.id, { title: 'louder' });
+    expect(updated).toMatchObject({ shout: 'LOUDER' });
+    const picked = await checks.getOne(created.id, { fields: 'id,shout' });
+    expect(picked).toEqual({ id: created.id, shout: 'LOUDER' });
+    expect(await server.count('checks', 'slug = "kept-in-the-database"')).toBe(1);
+
+    // in realtime messages too
+    const received: Record<string, unknown>[] = [];
+    await checks.subscribe(created.id, (event) => {
+      received.push(event.record);
+    });
+    await checks.update(created.id, { title: 'live' });
+    await until(() => received.length > 0, 10_000, 'the realtime message');
+    expect(received[0]).toMatchObject({ title: 'live', shout: 'LIVE' });
+    expect(received[0]).not.toHaveProperty('slug');
+    await pb.realtime.unsubscribe();
+  });
+
+  it('runs onBatchRequest around a batch: it may change the requests, and sees the results after e.next()', async () => {
+    await server.request('PATCH', '/api/settings', {
+      body: { batch: { enabled: true, maxRequests: 10 } },
+      token: server.adminToken,
+    });
+    const batch = await server.request('POST', '/api/batch', {
+      body: {
+        requests: [
+          { method: 'POST', url: '/api/collections/checks/records', body: { title: 'batched' } },
+          { method: 'POST', url: '/api/collections/checks/records', body: { title: 'dropped' } },
+        ],
+      },
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body).toHaveLength(1);
+    expect(batch.body[0].body).toMatchObject({ title: 'batched', shout: 'BATCHED' });
+    expect(await server.count('checks', 'title = "dropped"')).toBe(0);
+    const messages = await eventually(async () => {
+      const all = await auditMessages(server);
+      return all.includes('batch ran 1') ? all : undefined;
+    });
+    expect(messages).toContain('batch ran 1');
   });
 
   it('lists each file’s hooks and schedules under its path in GET /api/hooks', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OperationRolledBack } from './around.ts';
+import { OperationRolledBack, OperationSkipped } from './around.ts';
 import { Catalogue, type CatalogueRow } from './catalogue.ts';
 import { InvalidPayloadError } from './errors.ts';
 import { createHooks } from './hooks.ts';
@@ -59,15 +59,40 @@ describe('around handlers', () => {
     expect(seen).toEqual([{ record: { id: 'r1', title: 'changed' } }]);
   });
 
-  it('stops the chain when next() is never called, and aborts it when the code before next() throws', async () => {
+  it('aborts the operation with OperationSkipped when next() is never called, and with the throw when the code before it throws', async () => {
     const hooks = engine();
+    const earlier: unknown[] = [];
+    const ran: string[] = [];
+    hooks.around('records.create', async (_p, _m, _c, next) => {
+      await next().catch((error: unknown) => earlier.push(error));
+    });
     const unregister = hooks.around('records.create', () => {});
-    expect(await operation(hooks, {})).toEqual({ stopped: true });
+    hooks.filter('records.create', () => {
+      ran.push('later filter');
+    });
+    hooks.action('records.create', () => {
+      ran.push('action');
+    });
+    await expect(operation(hooks, {})).rejects.toBeInstanceOf(OperationSkipped);
+    // the filter after the handler did not run, nor did the action
+    expect(ran).toEqual([]);
     unregister();
+    const unregisterAsync = hooks.around('records.create', async () => {});
+    await expect(operation(hooks, {})).rejects.toBeInstanceOf(OperationSkipped);
+    unregisterAsync();
     hooks.around('records.create', () => {
       throw new InvalidPayloadError('no');
     });
     await expect(operation(hooks, {})).rejects.toThrow('no');
+    await hooks.drain();
+    // the filter is now before the handlers registered later, so it ran in those operations
+    expect(ran).toEqual(['later filter', 'later filter']);
+    // the handler that did call next() learns the operation did not take place
+    expect(earlier.map((error) => (error as Error).name)).toEqual([
+      'OperationSkipped',
+      'OperationSkipped',
+      'InvalidPayloadError',
+    ]);
   });
 
   it('rejects next() when the operation rolls back or a later filter throws', async () => {

@@ -1,11 +1,12 @@
+import { SluiceError } from './errors.ts';
 import { type FilterStopped, isStopped } from './stopped.ts';
 
 /**
  * An around handler: the code before `next()` runs as a filter would (inside the operation's
  * transaction, in the filter order); `next()` lets the operation go on and resolves with its
  * committed result (the event's action meta, or the final payload of an event without an
- * action), or rejects when the operation fails or rolls back. Not calling `next()` stops the
- * chain, as returning `false` from a filter does.
+ * action), or rejects when the operation fails or rolls back. A handler that ends without
+ * calling `next()` aborts the operation with `OperationSkipped`.
  */
 export type AroundHandler<P = any, M = any, C = any, R = any> = (
   payload: P,
@@ -19,6 +20,25 @@ export class OperationRolledBack extends Error {
   constructor() {
     super('The operation was rolled back.');
     this.name = 'OperationRolledBack';
+  }
+}
+
+/** A response a handler made in place of the operation's (PocketBase's `e.json()` before no `e.next()`). */
+export interface SkippedResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Why an operation did not take place: an around handler ended without calling `next()`. Its
+ * transaction rolls back like any aborted operation's; over HTTP the request answers with the
+ * handler's `response`, else `200` with an empty body (as PocketBase answers a request whose
+ * hook wrote nothing). A step that can go without (a mail, a realtime message) is skipped.
+ */
+export class OperationSkipped extends SluiceError {
+  constructor(readonly response?: SkippedResponse) {
+    super(response?.status ?? 200, 'SLUICE_OPERATION_SKIPPED', 'A hook did not let the operation proceed.');
   }
 }
 
@@ -71,7 +91,7 @@ export class AroundPart {
     private readonly track: (pending: PromiseLike<unknown>) => void,
   ) {}
 
-  /** Registered as a filter: settles when the handler calls `next()` (or ends without it). */
+  /** Registered as a filter: settles when the handler calls `next()`, or fails when it ends without it. */
   readonly filter = (payload: unknown, meta: unknown, ctx: unknown): unknown => {
     let nextCalled = false;
     let passed: unknown;
@@ -88,7 +108,10 @@ export class AroundPart {
       return committed;
     };
     const result = this.handler(payload, meta, ctx, next);
-    if (!isThenable(result)) return nextCalled ? passed : false;
+    if (!isThenable(result)) {
+      if (nextCalled) return passed;
+      throw new OperationSkipped();
+    }
     const settled = Promise.resolve(result);
     if (nextCalled) {
       this.track(settled);
@@ -99,7 +122,7 @@ export class AroundPart {
       this.track(
         settled.then(
           () => {
-            if (!nextCalled) resolve(false);
+            if (!nextCalled) reject(new OperationSkipped());
           },
           (error: unknown) => {
             // after next() the operation is on its way: the failure is the handler's alone

@@ -1,5 +1,5 @@
 export { ActionScope, HOOK_ERROR, type HookErrorMeta } from './actions.ts';
-export { type AroundHandler, OperationRolledBack } from './around.ts';
+export { type AroundHandler, OperationRolledBack, OperationSkipped, type SkippedResponse } from './around.ts';
 export {
   type AliasSpec,
   type AliasTarget,

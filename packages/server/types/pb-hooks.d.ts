@@ -32,8 +32,17 @@ interface PocketBaseEvent {
   password?: string;
   token?: string;
   result?: any;
-  /** PocketBase ≥ 0.23: goes on with the operation; resolves once it committed. */
+  /**
+   * PocketBase ≥ 0.23: goes on with the operation; resolves once it committed. A handler that
+   * does not call it stops the operation: nothing is written.
+   */
   next(): Promise<void>;
+  /** PocketBase ≥ 0.23 request hooks: the answer when the handler does not call `e.next()`. */
+  json(status: number, data: unknown): void;
+  string(status: number, text: string): void;
+  html(status: number, html: string): void;
+  noContent(status?: number): void;
+  redirect(status: number, url: string): void;
   [key: string]: any;
 }
 
@@ -113,6 +122,12 @@ declare const onRecordCreateRequest: PocketBaseHook;
 declare const onRecordUpdateRequest: PocketBaseHook;
 declare const onRecordDeleteRequest: PocketBaseHook;
 declare const onRecordAfterCreateSuccess: PocketBaseHook;
+declare const onRecordAfterCreateError: PocketBaseHook;
+declare const onRecordAfterUpdateError: PocketBaseHook;
+declare const onRecordAfterDeleteError: PocketBaseHook;
+declare const onRecordValidate: PocketBaseHook;
+declare const onRecordEnrich: PocketBaseHook;
+declare const onBatchRequest: PocketBaseHook;
 declare const onRecordAfterUpdateSuccess: PocketBaseHook;
 declare const onRecordAfterDeleteSuccess: PocketBaseHook;
 declare const onRealtimeConnectRequest: PocketBaseHook;

@@ -42,24 +42,24 @@ export async function runBatchRequest(
   }
   const collection = app.services.records.collection(collectionName);
   const query: ViewQueryString = Object.fromEntries(url.searchParams);
-  const answer = async (record: Awaited<ReturnType<typeof createRecord>>) => ({
+  const answer = async (record: Awaited<ReturnType<typeof createRecord>>, via: 'create' | 'update') => ({
     status: 200,
-    body: await shapeAnswer(app, collection, record, query, tx),
+    body: await shapeAnswer(app, collection, record, query, tx, via),
   });
   switch (method) {
     case 'POST':
-      return answer(await createRecord(app, collection, request.body, tx));
+      return answer(await createRecord(app, collection, request.body, tx), 'create');
     case 'PUT': {
       const given = request.body.id;
       const exists =
         typeof given === 'string' && given !== '' && (await findRecordById(tx.database, collection, given));
-      if (!exists) return answer(await createRecord(app, collection, request.body, tx));
+      if (!exists) return answer(await createRecord(app, collection, request.body, tx), 'create');
       const changes = { ...request.body };
       delete changes.id;
-      return answer(await updateRecord(app, collection, given, changes, tx));
+      return answer(await updateRecord(app, collection, given, changes, tx), 'update');
     }
     case 'PATCH':
-      return answer(await updateRecord(app, collection, String(id), request.body, tx));
+      return answer(await updateRecord(app, collection, String(id), request.body, tx), 'update');
     case 'DELETE':
       await deleteRecord(app, collection, String(id), tx);
       return { status: 204, body: null };

@@ -10,8 +10,11 @@ import { inTransaction } from '../app/transaction.ts';
 import type { App } from '../app/types.ts';
 import { errorBody, toSluiceError } from '../http/errors.ts';
 import { objectBody } from '../http/guards.ts';
+import { emitAction, filterPayload } from '../records/operations/events.ts';
 import { type BatchRequest, type BatchResult, runBatchRequest } from './actions.ts';
 import { batchMultipartInput } from './multipart.ts';
+
+const NO_TAGS: readonly string[] = [];
 
 /** PocketBase's ceilings when the settings leave them at 0. */
 const DEFAULT_TIMEOUT_SECONDS = 3;
@@ -81,8 +84,13 @@ export function registerBatchRoutes(app: App): void {
       const deadline = Date.now() + timeout;
       const ctx = app.context({ accountability: request.accountability, request });
       return inTransaction(app, ctx, async (tx) => {
+        const meta = { event: 'records.batch' };
+        const given = await filterPayload(app, 'records.batch', requests, meta, tx, NO_TAGS);
+        // what a hook left is checked as what the client sent
+        const filtered =
+          given === requests ? requests : batchRequests({ requests: given }, Number.POSITIVE_INFINITY);
         const results: BatchResult[] = [];
-        for (const [index, item] of requests.entries()) {
+        for (const [index, item] of filtered.entries()) {
           if (Date.now() > deadline) {
             throw new SluiceError(
               400,
@@ -96,6 +104,7 @@ export function registerBatchRoutes(app: App): void {
             throw failedAt(index, error);
           }
         }
+        emitAction(app, 'records.batch', { ...meta, payload: filtered, results }, tx, NO_TAGS);
         return results;
       });
     },

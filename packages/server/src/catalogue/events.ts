@@ -53,6 +53,29 @@ export interface RecordDeleteMeta extends RecordEventMeta {
 export interface RecordDeleteActionMeta extends RecordDeleteMeta {
   payload: string[];
 }
+/** One request of a batch, as `records.batch` sees it. */
+export interface BatchRequestInfo {
+  method: string;
+  url: string;
+  body: Record<string, unknown>;
+}
+export interface RecordValidateMeta extends RecordEventMeta {
+  action: 'create' | 'update';
+  /** On an update, the record as it is before. */
+  record?: RecordData;
+}
+export interface RecordEnrichMeta {
+  event: string;
+  collection: string;
+  collectionId: string;
+  via: 'view' | 'list' | 'create' | 'update' | 'realtime' | 'auth';
+  /** The authenticated record of the client the record is sent to, or null. */
+  auth: RecordData | null;
+}
+export interface RecordFailMeta extends RecordEventMeta {
+  record: Record<string, unknown>;
+  error: unknown;
+}
 export interface ModelMeta {
   event: string;
   table: string;
@@ -441,6 +464,54 @@ export const events = [
       ],
     },
   },
+  {
+    name: 'records.validate',
+    kinds: ['filter'],
+    description:
+      'A record’s data is about to be validated, on a create or an update: after the `records.create` / `records.update` filters, inside the transaction. A throw fails the write; the filter may change the data validated and written.',
+    tags: RECORD_TAGS,
+    payload: 'the data to validate (on an update, the changes)',
+    meta: '`collection`, `collectionId`, `action` (`create` or `update`); on an update `record`, as it is before',
+    types: types<Record<string, unknown>, RecordValidateMeta>(),
+    aliases: { pocketbase: [{ name: 'onRecordValidate', kind: 'filter' }] },
+  },
+  {
+    name: 'records.enrich',
+    kinds: ['filter'],
+    description:
+      'A record is about to be sent to a client: viewed, listed, returned by a create or an update, in a realtime message or an auth response. The filter may hide fields (remove them) or add and change some; it changes only what this client gets.',
+    tags: RECORD_TAGS,
+    payload: 'the record as it will be sent',
+    meta: '`collection`, `collectionId`, `via` (`view`, `list`, `create`, `update`, `realtime`, `auth`), `auth` (the authenticated record, or null)',
+    types: types<RecordData, RecordEnrichMeta>(),
+    aliases: { pocketbase: [{ name: 'onRecordEnrich', kind: 'filter' }] },
+  },
+  {
+    name: 'records.batch',
+    kinds: ['filter', 'action'],
+    description:
+      'A batch request (`POST /api/batch`) is about to run its requests, in its transaction. The filter may change, add or remove requests, or refuse the batch by throwing; the action runs after the commit.',
+    payload: 'the requests `[{method, url, body}]`',
+    meta: 'action: `payload` (the requests run), `results` (`[{status, body}]`)',
+    types: types<
+      BatchRequestInfo[],
+      { event: string },
+      { event: string; payload: BatchRequestInfo[]; results: { status: number; body: unknown }[] }
+    >(),
+    aliases: { pocketbase: [{ name: 'onBatchRequest', kind: 'filter' }] },
+  },
+  ...(['create', 'update', 'delete'] as const).map((action) => {
+    const Action = action[0]!.toUpperCase() + action.slice(1);
+    return {
+      name: `records.${action}.fail`,
+      kinds: ['action'],
+      description: `A record ${action} failed after its \`records.${action}\` filters ran (its validation, a \`model.${action}\` filter, the write or the commit failed); runs once the transaction rolled back (inside a larger one, such as a batch, once the write failed).`,
+      tags: RECORD_TAGS,
+      meta: '`collection`, `collectionId`, `action`, `record` (the data of the failed write, or the record as it is), `error`',
+      types: types<never, RecordFailMeta>(),
+      aliases: { pocketbase: [{ name: `onRecordAfter${Action}Error`, kind: 'action' }] },
+    } as const;
+  }),
 
   // ── models: every row write, whatever its origin ─────────────────────────
   {

@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { isStopped, NotFoundError } from '@sluice/hooks';
+import { isStopped, NotFoundError, OperationSkipped } from '@sluice/hooks';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
@@ -103,6 +103,7 @@ export function registerMiddlewares(app: App, secret: () => string): void {
       );
       handled = isStopped(outcome) ? outcome.payload : outcome;
     } catch (hookError) {
+      if (hookError instanceof OperationSkipped) return answerSkipped(reply, hookError);
       if (reply.sent) return reply;
       return sendError(app, request, reply, toSluiceError(hookError).error, hookError);
     }
@@ -112,6 +113,7 @@ export function registerMiddlewares(app: App, secret: () => string): void {
   });
 
   http.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof OperationSkipped) return answerSkipped(reply, error);
     let { error: typed, unexpected } = toSluiceError(error);
     if (unexpected) {
       if (isDatabaseError(error)) {
@@ -162,6 +164,18 @@ async function sendError(
   app.hooks.runAction('api.error', { request, error: original ?? error, payload: body }, ctx);
   app.hooks.runAction('request.error', { request, payload: [body] }, ctx);
   return reply;
+}
+
+/**
+ * A hook did not let the operation proceed: no error, the answer is the one the hook made, else
+ * `200` with an empty body (PocketBase's answer to a request whose hook wrote nothing).
+ */
+function answerSkipped(reply: import('fastify').FastifyReply, skipped: OperationSkipped) {
+  if (reply.sent) return reply;
+  const response = skipped.response;
+  if (!response) return reply.status(200).send();
+  for (const [name, value] of Object.entries(response.headers ?? {})) reply.header(name, value);
+  return reply.status(response.status).send(response.body);
 }
 
 /** Names the route that does not exist; the query is left out, since it may carry a token. */

@@ -4,6 +4,7 @@ import {
   InvalidPayloadError,
   isStopped,
   NotFoundError,
+  OperationSkipped,
   type Point,
   UnauthorizedError,
   type Unregister,
@@ -327,7 +328,12 @@ export class Realtime {
           return;
         }
         message = outcome;
-      } catch {
+      } catch (error) {
+        // an around handler that did not call next(): this message is not sent
+        if (error instanceof OperationSkipped) {
+          outgoing.onSettled?.();
+          return;
+        }
         client.close();
         return;
       }

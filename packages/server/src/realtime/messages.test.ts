@@ -1,3 +1,4 @@
+import { createHooks } from '@sluice/hooks';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../app/types.ts';
 import { normalizeCollection } from '../collections/schema.ts';
@@ -8,6 +9,7 @@ import { fakeClient } from './testing.ts';
 
 // Rules that need no database ('' or null): the app is only what the messages read of it.
 const app = {
+  hooks: createHooks(),
   database: { dialect: 'sqlite' },
   schema: { get: () => undefined },
   logger: { debug: () => {} },

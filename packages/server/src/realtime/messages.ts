@@ -4,6 +4,7 @@ import type { Collection } from '../collections/types.ts';
 import type { FieldSelection } from '../filter/index.ts';
 import { pickFields } from '../filter/index.ts';
 import { decodeRecord } from '../records/encoding.ts';
+import { enriching, enrichRecord } from '../records/enrich.ts';
 import { expandRecords } from '../records/expand.ts';
 import { recordTags } from '../records/operations/events.ts';
 import { isOwnRecord, permittedFieldsOf, withPermittedFields } from '../records/rules.ts';
@@ -134,8 +135,9 @@ export class ChangeMessages {
     const fields = subscription.fields;
     const rule = subscription.recordId === '*' ? 'listRule' : 'viewRule';
     const permitted = permittedFieldsOf(this.collection, rule, client.accountability, this.app.schema);
-    // expanded relations depend on what this client may view
-    const key = `${view}\0${expand ? client.authKey : ''}\0${expand}\0${measured.shapeOf(fields, expand !== '')}\0${permitted ? [...permitted].join(',') : '*'}`;
+    // expanded relations depend on what this client may view; enriched records on who it is
+    const perClient = expand !== '' || enriching(this.app);
+    const key = `${view}\0${perClient ? client.authKey : ''}\0${expand}\0${measured.shapeOf(fields, expand !== '')}\0${permitted ? [...permitted].join(',') : '*'}`;
     let shape = this.#shapes.get(key);
     if (!shape) {
       shape = this.#build(measured, client, expand, fields, permitted);
@@ -153,13 +155,18 @@ export class ChangeMessages {
     permitted: ReadonlySet<string> | undefined,
   ): Promise<Shape> {
     let record = withPermittedFields(measured.record, permitted);
+    const enrich = enriching(this.app);
+    const ctx = expand || enrich ? this.app.context({ accountability: client.accountability }) : undefined;
     if (expand) {
       record = { ...record };
-      const ctx = this.app.context({ accountability: client.accountability });
-      await expandRecords(this.app.database, this.collection, [record], expand, ctx);
+      await expandRecords(this.app.database, this.collection, [record], expand, ctx!);
     }
-    const data = { action: this.change.action, record: pickFields(record, fields) };
+    const enriched = enrich
+      ? await enrichRecord(this.app, this.collection, record, 'realtime', ctx!)
+      : record;
+    const data = { action: this.change.action, record: pickFields(enriched, fields) };
     // the estimate counted every field: the trimmed message is measured
-    return { data, length: expand || permitted ? JSON.stringify(data).length : undefined };
+    const measure = expand || permitted || enriched !== record;
+    return { data, length: measure ? JSON.stringify(data).length : undefined };
   }
 }

@@ -5,6 +5,7 @@ import type { HookContext } from '../context.ts';
 import { multipartInput } from '../files/multipart.ts';
 import { parseFieldsParam, pickFields } from '../filter/index.ts';
 import { objectBody } from '../http/guards.ts';
+import { enriching, enrichRecord, enrichRecords } from './enrich.ts';
 import { expandRecords } from './expand.ts';
 import { createRecord } from './operations/create.ts';
 import { deleteRecord } from './operations/delete.ts';
@@ -37,17 +38,36 @@ export function registerRecordRoutes(app: App): void {
 
   http.get<{ Params: CollectionParams; Querystring: Record<string, unknown> }>(
     '/api/collections/:collection/records',
-    (request) => {
+    async (request) => {
       const collection = services.records.collection(request.params.collection);
-      return listRecords(app, collection, parseListQuery(request.query), contextOf(request));
+      const ctx = contextOf(request);
+      const query = parseListQuery(request.query);
+      if (!enriching(app)) return listRecords(app, collection, query, ctx);
+      // the enriched records, whole, then the fields asked for
+      const list = await listRecords(app, collection, { ...query, fields: '' }, ctx);
+      const items = await enrichRecords(app, collection, list.items, 'list', ctx);
+      const selection = parseFieldsParam(query.fields);
+      return { ...list, items: selection ? pickFields(items, selection) : items };
     },
   );
 
   http.get<{ Params: RecordParams; Querystring: ViewQueryString }>(
     '/api/collections/:collection/records/:id',
-    (request) => {
+    async (request) => {
       const collection = services.records.collection(request.params.collection);
-      return viewRecord(app, collection, request.params.id, request.query, contextOf(request));
+      const ctx = contextOf(request);
+      const { id } = request.params;
+      if (!enriching(app)) return viewRecord(app, collection, id, request.query, ctx);
+      const { fields, ...whole } = request.query;
+      const record = await enrichRecord(
+        app,
+        collection,
+        await viewRecord(app, collection, id, whole, ctx),
+        'view',
+        ctx,
+      );
+      const selection = fields ? parseFieldsParam(fields) : null;
+      return selection ? pickFields(record, selection) : record;
     },
   );
 
@@ -57,7 +77,7 @@ export function registerRecordRoutes(app: App): void {
       const collection = services.records.collection(request.params.collection);
       const ctx = contextOf(request);
       const record = await createRecord(app, collection, await inputOf(request, collection), ctx);
-      return shapeAnswer(app, collection, record, request.query, ctx);
+      return shapeAnswer(app, collection, record, request.query, ctx, 'create');
     },
   );
 
@@ -68,7 +88,7 @@ export function registerRecordRoutes(app: App): void {
       const ctx = contextOf(request);
       const input = await inputOf(request, collection);
       const record = await updateRecord(app, collection, request.params.id, input, ctx);
-      return shapeAnswer(app, collection, record, request.query, ctx);
+      return shapeAnswer(app, collection, record, request.query, ctx, 'update');
     },
   );
 
@@ -82,15 +102,17 @@ export function registerRecordRoutes(app: App): void {
   );
 }
 
-/** After a write, `?expand=` and `?fields=` shape the answer as they would a read. */
+/** After a write, `?expand=`, `records.enrich` and `?fields=` shape the answer as they would a read. */
 export async function shapeAnswer(
   app: App,
   collection: Collection,
   record: RecordData,
   query: ViewQueryString,
   ctx: HookContext,
+  via: 'create' | 'update',
 ): Promise<RecordData> {
   if (query.expand) await expandRecords(app.database, collection, [record], query.expand, ctx);
+  const enriched = await enrichRecord(app, collection, record, via, ctx);
   const selection = query.fields ? parseFieldsParam(query.fields) : null;
-  return selection ? pickFields(record, selection) : record;
+  return selection ? pickFields(enriched, selection) : enriched;
 }

@@ -2,11 +2,13 @@ import type { Core } from '../../app/core.ts';
 import type { AuthMeta, AuthResponse } from '../../catalogue/events.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
+import { enrichRecord } from '../../records/enrich.ts';
 import { filterPayload, recordTags } from '../../records/operations/events.ts';
 import { type AuthTokenOptions, signAuthToken } from '../tokens.ts';
 
 /**
- * Every successful authentication answers here: a fresh token, then the `auth.token` filter.
+ * Every successful authentication answers here: a fresh token, then the `auth.token` filter,
+ * then `records.enrich` on the record sent.
  * `responseMeta` is the answer's `meta` (OAuth2); `tokenOptions` shape the token (impersonation).
  */
 export async function respondWithToken(
@@ -25,7 +27,7 @@ export async function respondWithToken(
     { id: record.id, tokenKey: row.tokenKey },
     tokenOptions,
   );
-  return filterPayload(
+  const response = await filterPayload(
     app,
     'auth.token',
     responseMeta ? { token, record, meta: responseMeta } : { token, record },
@@ -33,4 +35,6 @@ export async function respondWithToken(
     ctx,
     recordTags(collection),
   );
+  const enriched = await enrichRecord(app, collection, response.record, 'auth', ctx);
+  return enriched === response.record ? response : { ...response, record: enriched };
 }

@@ -71,6 +71,23 @@ const SHAPES: Record<string, Shape> = {
     read: (_e, payload) => payload,
     action: (meta) => recordEvent(meta.record, meta),
   },
+  'records.validate': {
+    filter: (payload, meta) => recordEvent(meta.record ? { ...meta.record, ...payload } : payload, meta),
+    read: (e, payload, meta) => {
+      const merged = recordData(e.record);
+      if (!merged) return payload;
+      return meta.record ? changedFields(meta.record, merged, payload) : merged;
+    },
+  },
+  'records.enrich': {
+    filter: (payload, meta) => recordEvent(payload, meta),
+    read: readRecord,
+  },
+  'records.batch': {
+    filter: (payload, meta) => ({ ...meta, batch: payload }),
+    read: (e) => e.batch,
+    action: (meta) => ({ ...meta, batch: meta.payload, results: meta.results }),
+  },
   'records.list': listShape('records'),
   'records.view': {
     filter: (payload, meta) => recordEvent(payload, meta),

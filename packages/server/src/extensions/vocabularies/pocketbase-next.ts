@@ -43,4 +43,10 @@ around('onRealtimeMessageSend', 'onRealtimeBeforeMessageSend');
 around('onFileTokenRequest', 'onFileBeforeTokenRequest');
 around('onCollectionsImportRequest', 'onCollectionsBeforeImportRequest');
 around('onSettingsUpdateRequest', 'onSettingsBeforeUpdateRequest');
+around('onRecordValidate', 'onRecordValidate');
+around('onRecordEnrich', 'onRecordEnrich');
+around('onBatchRequest', 'onBatchRequest');
+for (const write of ['Create', 'Update', 'Delete']) {
+  action(`onRecordAfter${write}Error`, `onRecordAfter${write}Error`);
+}
 POCKETBASE_NEXT.onBootstrap = { name: 'onAfterBootstrap', mode: 'init' };

@@ -38,6 +38,15 @@ const recordMethods = {
     if (Array.isArray(value)) return value.map(String);
     return value === null || value === undefined || value === '' ? [] : [String(value)];
   },
+  /** Leaves fields out of what is sent (in `onRecordEnrich`). */
+  hide(this: Data, ...fields: string[]): Data {
+    for (const field of fields) delete this[field];
+    return this;
+  },
+  /** Kept for PocketBase's scripts: fields a handler sets are sent without it. */
+  withCustomData(this: Data): Data {
+    return this;
+  },
   /** The table a model is stored in (`e.model.tableName()`). */
   tableName(this: Data & { [TABLE]?: string }): string | undefined {
     return this[TABLE];

@@ -1,8 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AliasTarget, Catalogue, HookKind, Unregister } from '@sluice/hooks';
+import {
+  type AliasTarget,
+  type Catalogue,
+  type HookKind,
+  OperationSkipped,
+  type SkippedResponse,
+  type Unregister,
+} from '@sluice/hooks';
 import type { HandlerContext, VocabularyContext } from '../types.ts';
 import { type EventAdapter, eventAdapter, type PocketBaseEvent } from './pocketbase-events.ts';
 import { POCKETBASE_NEXT } from './pocketbase-next.ts';
+import { responseWriters } from './pocketbase-response.ts';
 import { trackWrites } from './pocketbase-writes.ts';
 import { combineTags, isThenable, type ResolvedEvent, resolveOrThrow, unregisterAll } from './resolve.ts';
 
@@ -86,6 +94,17 @@ export function pocketbase(context: VocabularyContext, extras: PocketBaseExtras 
         const e = adapter.filterEvent(payload, meta, ctx);
         const running = { database: ctx?.database };
         let going: Promise<void> | undefined;
+        let response: SkippedResponse | undefined;
+        Object.assign(
+          e,
+          responseWriters((written) => {
+            response ??= written;
+          }),
+        );
+        // without e.next() the operation does not take place; what the handler wrote answers
+        const unlessSkipped = () => {
+          if (!going && response) throw new OperationSkipped(response);
+        };
         const goOn = async () => {
           const committed = await next(adapter.readPayload(e, payload, meta));
           // the transaction is over: what the handler writes now runs on its own
@@ -102,7 +121,15 @@ export function pocketbase(context: VocabularyContext, extras: PocketBaseExtras 
           }
           return going;
         };
-        return call(handler, e, ctx, running);
+        const result = call(handler, e, ctx, running);
+        if (!isThenable(result)) {
+          unlessSkipped();
+          return result;
+        }
+        return Promise.resolve(result).then((value) => {
+          unlessSkipped();
+          return value;
+        });
       },
       { tags, owner },
     );

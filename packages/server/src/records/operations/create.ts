@@ -22,6 +22,7 @@ import {
 import { withoutSecrets } from '../secrets.ts';
 import { assertEmailFree, assertRelationsExist, insertRecord } from '../store.ts';
 import { emitAction, recordTags } from './events.ts';
+import { validateFilter, writeFailures } from './write-hooks.ts';
 
 /**
  * Creates a record through the write pipeline: `records.create` filter → validation →
@@ -43,6 +44,7 @@ export async function createRecord(
   const tags = recordTags(collection);
   const given = withPresets(collection, input, ctx);
   const { input: named, uploads } = takeUploads(collection, given);
+  const failures = writeFailures(app, collection, 'create', ctx);
   return inTransaction(app, ctx, async (tx) => {
     const isAdmin = tx.accountability.admin;
     const getCollection = collectionLookup(tx.schema);
@@ -57,8 +59,10 @@ export async function createRecord(
       modelMeta: { collection: collection.name },
       input: named,
       async prepare(filtered) {
-        data = filtered;
-        const { values } = await validateRecordInput(collection, filtered, {
+        failures.reached(filtered);
+        data = await validateFilter(app, collection, filtered, tx);
+        failures.reached(data);
+        const { values } = await validateRecordInput(collection, data, {
           isAdmin,
           getCollection,
           unknownRoles: (ids) => unknownRoleIds(tx.database, ids),
@@ -109,5 +113,8 @@ export async function createRecord(
       );
     }
     return record;
+  }).catch((error: unknown) => {
+    failures.report(error);
+    throw error;
   });
 }

@@ -12,6 +12,7 @@ import { assertRuleNotLocked, recordMatches, ruleCondition } from '../rules.ts';
 import { deleteRecord as deleteRow, findRecordById } from '../store.ts';
 import { recordTags } from './events.ts';
 import { updateRecord } from './update.ts';
+import { writeFailures } from './write-hooks.ts';
 
 /**
  * Deletes a record: delete rule, then the write pipeline: `records.delete` filter (payload: the
@@ -27,6 +28,7 @@ export async function deleteRecord(
 ): Promise<void> {
   assertRuleNotLocked(collection, 'deleteRule', ctx);
   const tags = recordTags(collection);
+  const failures = writeFailures(app, collection, 'delete', ctx);
   await inTransaction(app, ctx, async (tx) => {
     const existing = await findRecordById(tx.database, collection, id, true);
     const condition = ruleCondition(collection, 'deleteRule', tx, app.database.dialect);
@@ -43,7 +45,10 @@ export async function deleteRecord(
       meta: { collection: collection.name, collectionId: collection.id, keys: [id], record },
       modelMeta: { collection: collection.name },
       input: [id],
-      prepare: () => record,
+      prepare: () => {
+        failures.reached(record);
+        return record;
+      },
       async store() {
         await deleteReferences(app, collection, id, tx);
         await deleteRow(tx.database, collection, id);
@@ -51,6 +56,9 @@ export async function deleteRecord(
       },
       outcome: (_stored, keys) => ({ record, payload: keys, keys: [id] }),
     });
+  }).catch((error: unknown) => {
+    failures.report(error);
+    throw error;
   });
 }
 

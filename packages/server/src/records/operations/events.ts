@@ -1,4 +1,4 @@
-import { type ActionMeta, type FilterMeta, isStopped, type Payload } from '@sluice/hooks';
+import { type ActionMeta, type FilterMeta, isStopped, OperationSkipped, type Payload } from '@sluice/hooks';
 import type { Core } from '../../app/core.ts';
 import type { SluiceEvents } from '../../catalogue/events.ts';
 import type { Collection } from '../../collections/types.ts';
@@ -32,7 +32,11 @@ export function filterPayload<N extends string, P extends Payload<SluiceEvents, 
   return outcome instanceof Promise ? outcome.then(settledPayload<P>) : settledPayload<P>(outcome);
 }
 
-/** Like `filterPayload`, for callers to whom a stop means something: `stopped` says a handler returned `false`. */
+/**
+ * Like `filterPayload`, for callers to whom a stop means something: `stopped` says a handler
+ * returned `false`, or an around handler did not call `next()` (the step is skipped, the
+ * operation around it goes on).
+ */
 export async function filterOutcome<N extends string, P extends Payload<SluiceEvents, N>>(
   app: Core,
   name: N,
@@ -42,7 +46,13 @@ export async function filterOutcome<N extends string, P extends Payload<SluiceEv
   tags: readonly string[],
 ): Promise<{ payload: P; stopped: boolean }> {
   if (!ctx.emitEvents) return { payload, stopped: false };
-  const outcome: unknown = await app.hooks.runFilter(name, payload, meta, ctx, tags);
+  let outcome: unknown;
+  try {
+    outcome = await app.hooks.runFilter(name, payload, meta, ctx, tags);
+  } catch (error) {
+    if (error instanceof OperationSkipped) return { payload, stopped: true };
+    throw error;
+  }
   if (isStopped(outcome)) return { payload: outcome.payload as P, stopped: true };
   return { payload: outcome as P, stopped: false };
 }

@@ -26,6 +26,7 @@ import {
   updateRecord as updateRow,
 } from '../store.ts';
 import { recordTags } from './events.ts';
+import { validateFilter, writeFailures } from './write-hooks.ts';
 
 /**
  * Updates a record: update rule (a record the caller may not update is not found), then the
@@ -44,6 +45,7 @@ export async function updateRecord(
   assertPermittedInput(input, permittedFields(collection, 'updateRule', ctx));
   const tags = recordTags(collection);
   const { input: named, uploads } = takeUploads(collection, input);
+  const failures = writeFailures(app, collection, 'update', ctx);
   return inTransaction(app, ctx, async (tx) => {
     const existing = await findRecordById(tx.database, collection, id, true);
     const condition = ruleCondition(collection, 'updateRule', tx, app.database.dialect, named);
@@ -70,7 +72,10 @@ export async function updateRecord(
       },
       modelMeta: { collection: collection.name },
       input: named,
-      async prepare(data) {
+      async prepare(filtered) {
+        failures.reached({ ...previous, ...filtered });
+        const data = await validateFilter(app, collection, filtered, tx, previous);
+        failures.reached({ ...previous, ...data });
         ({ values } = await validateRecordInput(collection, data, {
           existing,
           isAdmin,
@@ -102,6 +107,9 @@ export async function updateRecord(
       decodeRecord(collection, stored, { isAdmin, showEmail }),
       permittedFields(collection, 'viewRule', tx),
     );
+  }).catch((error: unknown) => {
+    failures.report(error);
+    throw error;
   });
 }
 
