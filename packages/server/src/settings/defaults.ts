@@ -1,5 +1,18 @@
 import { STORAGE_DRIVERS, type StorageDriverName } from '../storage/types.ts';
 
+/** An S3-compatible bucket, off: where files (`s3`) or backups (`backups.s3`) may be kept. */
+function s3Bucket() {
+  return {
+    enabled: false,
+    bucket: '',
+    region: '',
+    endpoint: '',
+    accessKey: '',
+    secret: '',
+    forcePathStyle: false,
+  };
+}
+
 /** The settings and their defaults. Every key a client may set is here, with its type. */
 export function defaultSettings() {
   return {
@@ -22,15 +35,7 @@ export function defaultSettings() {
     },
     /** Where files are kept: `local` (the data folder), `s3`, `ftp`, `gcs` or `cloudinary`. */
     storage: { driver: 'local' as StorageDriverName },
-    s3: {
-      enabled: false,
-      bucket: '',
-      region: '',
-      endpoint: '',
-      accessKey: '',
-      secret: '',
-      forcePathStyle: false,
-    },
+    s3: s3Bucket(),
     /** The `ftp` storage driver: files under `root` on an FTP (or, with `secure`, FTPS) server. */
     ftp: { host: '', port: 21, user: '', password: '', secure: false, root: '/' },
     /** The `gcs` storage driver: a Google Cloud Storage bucket; `endpoint` for an emulator or a private endpoint. */
@@ -46,15 +51,7 @@ export function defaultSettings() {
     backups: {
       cron: '',
       cronMaxKeep: 3,
-      s3: {
-        enabled: false,
-        bucket: '',
-        region: '',
-        endpoint: '',
-        accessKey: '',
-        secret: '',
-        forcePathStyle: false,
-      },
+      s3: s3Bucket(),
     },
     /** `POST /api/batch`: off unless enabled; `timeout` in seconds, `maxBodySize` in bytes (0: 128 MiB). */
     batch: { enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 },
