@@ -3,8 +3,9 @@
  * generator and the server do not share a core: `sluice none` and `sluice ten` (createApp on
  * SQLite, without hooks and with the ten hooks registered once at start-up, as an app would) or
  * `sluice unlogged` (no hooks, request logs off: what the logs cost) or
- * `ceiling` (bare Fastify and prepared better-sqlite3 statements doing the same SQL). Driven
- * over IPC.
+ * `ceiling` (bare Fastify and prepared better-sqlite3 statements doing the same SQL: a create is
+ * one transaction writing the record, its `_activity` entry and its `_revisions` row, as Sluice's
+ * default tracking does). Driven over IPC.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -169,8 +170,29 @@ async function startCeiling(): Promise<{ url: string; ids: string[]; stop(): Pro
     `CREATE TABLE "${COLLECTION}" ("id" TEXT PRIMARY KEY NOT NULL, "title" TEXT NOT NULL DEFAULT '', ` +
       `"views" REAL NOT NULL DEFAULT 0, "created" TEXT NOT NULL DEFAULT '', "updated" TEXT NOT NULL DEFAULT '')`,
   );
+  // the activity log's tables as Sluice makes them (a create is tracked `all` by default)
+  db.exec(
+    `CREATE TABLE "_activity" ("id" TEXT PRIMARY KEY NOT NULL, "action" TEXT NOT NULL, "user" TEXT NULL, ` +
+      `"userCollection" TEXT NULL, "collection" TEXT NOT NULL, "item" TEXT NOT NULL DEFAULT '', ` +
+      `"ip" TEXT NOT NULL DEFAULT '', "userAgent" TEXT NOT NULL DEFAULT '', "origin" TEXT NOT NULL DEFAULT '', ` +
+      `"comment" TEXT NULL, "created" TEXT NOT NULL DEFAULT '') WITHOUT ROWID`,
+  );
+  db.exec(
+    `CREATE TABLE "_revisions" ("id" TEXT PRIMARY KEY NOT NULL, "activity" TEXT NOT NULL, ` +
+      `"collection" TEXT NOT NULL, "item" TEXT NOT NULL, "data" TEXT NOT NULL DEFAULT '{}', ` +
+      `"delta" TEXT NOT NULL DEFAULT '{}', "created" TEXT NOT NULL DEFAULT '') WITHOUT ROWID`,
+  );
+  db.exec(`CREATE INDEX "_revisions_item" ON "_revisions" ("collection", "item")`);
   const insert = db.prepare(
-    `INSERT INTO "${COLLECTION}" ("id", "title", "views", "created", "updated") VALUES (?, ?, ?, ?, ?)`,
+    `INSERT INTO "${COLLECTION}" ("id", "title", "views", "created", "updated") VALUES (?, ?, ?, ?, ?) RETURNING *`,
+  );
+  const insertActivity = db.prepare(
+    `INSERT INTO "_activity" ("id", "created", "action", "user", "userCollection", "collection", "item", ` +
+      `"ip", "userAgent", "origin", "comment") VALUES (?, ?, 'create', NULL, NULL, ?, ?, ?, ?, '', NULL)`,
+  );
+  const insertRevision = db.prepare(
+    `INSERT INTO "_revisions" ("id", "created", "activity", "collection", "item", "data", "delta") ` +
+      `VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare(`SELECT * FROM "${COLLECTION}" WHERE "id" = ?`);
   const page = db.prepare(`SELECT * FROM "${COLLECTION}" LIMIT ? OFFSET ?`);
@@ -179,15 +201,22 @@ async function startCeiling(): Promise<{ url: string; ids: string[]; stop(): Pro
     collectionName: COLLECTION,
     ...row,
   });
-  const create = (title: string, views: number) => {
-    const id = newId();
+  let logged = 0;
+  const logId = () =>
+    `${Date.now().toString(36).padStart(9, '0')}${(logged++ % 46656).toString(36).padStart(3, '0')}abc`;
+  // what Sluice's create writes, in one transaction: the record, its activity entry and its revision
+  const create = db.transaction((title: string, views: number, ip: string, userAgent: string) => {
     const now = nowDate();
-    insert.run(id, title, views, now, now);
-    return byId.get(id) as Record<string, unknown>;
-  };
+    const row = insert.get(newId(), title, views, now, now) as Record<string, unknown>;
+    const activity = logId();
+    insertActivity.run(activity, now, COLLECTION, row.id, ip, userAgent);
+    const data = JSON.stringify(row);
+    insertRevision.run(logId(), now, activity, COLLECTION, row.id, data, data);
+    return row;
+  });
   const ids: string[] = [];
   for (let i = 0; i < SEED; i++) {
-    const row = create(seedRow(i).title, seedRow(i).views);
+    const row = create(seedRow(i).title, seedRow(i).views, '127.0.0.1', '');
     if (ids.length < KNOWN_IDS) ids.push(String(row.id));
   }
 
@@ -207,7 +236,8 @@ async function startCeiling(): Promise<{ url: string; ids: string[]; stop(): Pro
   });
   http.post<{ Body: { title?: string; views?: number } }>(base, (request) => {
     const body = request.body ?? {};
-    return shape(create(String(body.title ?? ''), Number(body.views ?? 0)));
+    const userAgent = request.headers['user-agent'] ?? '';
+    return shape(create(String(body.title ?? ''), Number(body.views ?? 0), request.ip, userAgent));
   });
   await http.listen({ host: '127.0.0.1', port: 0 });
   const address = http.server.address();
