@@ -22,12 +22,20 @@ interface Scope {
  * own context.)
  *
  * The async context costs every promise in the process some work while it is enabled (before
- * Node 24), so it is enabled only while a scope is open: reads served between writes run
- * without it.
+ * Node 24), so it is disabled once no scope has been open for a while: reads served between
+ * writes run without it. Not at once: enabling it again costs more than a write's promises do.
  */
-export function createScopes() {
+/** How long the async context stays enabled after the last scope closed. */
+const DISABLE_AFTER_IDLE_MS = 1000;
+
+export function createScopes(idleMs = DISABLE_AFTER_IDLE_MS) {
   const current = new AsyncLocalStorage<Scope>();
   let open = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const disableWhenIdle = () => {
+    idleTimer = undefined;
+    if (open === 0) current.disable();
+  };
 
   const active = (): Scope | undefined => {
     const scope = current.getStore();
@@ -40,7 +48,10 @@ export function createScopes() {
       return await current.run(scope, fn);
     } finally {
       scope.open = false;
-      if (--open === 0) current.disable();
+      if (--open === 0 && !idleTimer) {
+        idleTimer = setTimeout(disableWhenIdle, idleMs);
+        idleTimer.unref();
+      }
     }
   }
 
