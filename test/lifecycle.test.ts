@@ -249,6 +249,36 @@ describe('sluice serve', () => {
   });
 });
 
+describe('createApp in a script of its own', () => {
+  // nothing the app made (schedules, timers, connections) may keep the script's process alive
+  it('lets the process end once stop() has resolved', async () => {
+    const storage = await createStorage('sqlite');
+    const script = `import { createApp } from 'sluice';
+      const app = createApp({ dir: ${JSON.stringify(join(storage.dir, 'data'))}, http: '127.0.0.1:0',
+        logLevel: 'silent', extensions: false });
+      await app.start();
+      await app.stop();
+      console.log('stopped');`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { PATH: process.env.PATH },
+    });
+    try {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await until(() => output.includes('stopped'), 15_000, 'the app to stop');
+      const stillRunning = sleep(10_000).then(() => 'still running');
+      expect(await Promise.race([exited, stillRunning])).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await storage.destroy();
+    }
+  });
+});
+
 describe('sluice CLI', () => {
   function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, [sluiceBin, ...args], { env: { PATH: process.env.PATH } });

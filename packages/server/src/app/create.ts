@@ -89,7 +89,8 @@ export function createApp(options: AppOptions = {}): App {
   const engine = createHooks<SluiceEvents, HookContext>({
     catalogue,
     logger,
-    cron: (expression, run) => new Cron(expression, { paused: true }, run),
+    // unref'd: a schedule alone keeps no process alive (a stopped app's paused jobs still tick)
+    cron: (expression, run) => new Cron(expression, { paused: true, unref: true }, run),
     warnMs: options.hooks?.warnMs ?? numberFrom(env.SLUICE_HOOKS_WARN_MS),
     timeoutMs: options.hooks?.timeoutMs ?? numberFrom(env.SLUICE_HOOKS_TIMEOUT_MS),
     maxConcurrentFilters: options.hooks?.maxConcurrentFilters ?? numberFrom(env.SLUICE_HOOKS_MAX_CONCURRENT),
