@@ -13,6 +13,20 @@ interface Migration {
   up(trx: Kysely<any>, dialect: Dialect): Promise<void>;
 }
 
+/** The columns of `_outbox`, as made at first and again when its rows moved to a keyed table. */
+const OUTBOX_COLUMNS = sql.raw(`(
+  "id" TEXT PRIMARY KEY NOT NULL,
+  "webhook" TEXT NOT NULL,
+  "eventId" TEXT NOT NULL,
+  "name" TEXT NOT NULL,
+  "payload" TEXT NOT NULL,
+  "status" TEXT NOT NULL DEFAULT 'pending',
+  "attempts" TEXT NOT NULL DEFAULT '[]',
+  "nextAttemptAt" TEXT NOT NULL DEFAULT '',
+  "created" TEXT NOT NULL DEFAULT '',
+  "updated" TEXT NOT NULL DEFAULT ''
+)`);
+
 const systemTables = [
   `CREATE TABLE IF NOT EXISTS "_collections" (
     "id" TEXT PRIMARY KEY NOT NULL,
@@ -86,18 +100,7 @@ export const migrations: readonly Migration[] = [
         "created" TEXT NOT NULL DEFAULT '',
         "updated" TEXT NOT NULL DEFAULT ''
       )`.execute(trx);
-      await sql`CREATE TABLE "_outbox" (
-        "id" TEXT PRIMARY KEY NOT NULL,
-        "webhook" TEXT NOT NULL,
-        "eventId" TEXT NOT NULL,
-        "name" TEXT NOT NULL,
-        "payload" TEXT NOT NULL,
-        "status" TEXT NOT NULL DEFAULT 'pending',
-        "attempts" TEXT NOT NULL DEFAULT '[]',
-        "nextAttemptAt" TEXT NOT NULL DEFAULT '',
-        "created" TEXT NOT NULL DEFAULT '',
-        "updated" TEXT NOT NULL DEFAULT ''
-      )`.execute(trx);
+      await sql`CREATE TABLE "_outbox" ${OUTBOX_COLUMNS}`.execute(trx);
       await sql`CREATE INDEX "_outbox_due" ON "_outbox" ("status", "nextAttemptAt")`.execute(trx);
       await sql`CREATE INDEX "_outbox_webhook" ON "_outbox" ("webhook", "created")`.execute(trx);
     },
@@ -218,18 +221,7 @@ export const migrations: readonly Migration[] = [
       // Fewer pages written with each delivery: on SQLite the rows live in their key's own tree
       // (no rowid tree beside it), and only deliveries still to send are in the due index.
       if (dialect === 'sqlite') {
-        await sql`CREATE TABLE "_outbox_keyed" (
-          "id" TEXT NOT NULL PRIMARY KEY,
-          "webhook" TEXT NOT NULL,
-          "eventId" TEXT NOT NULL,
-          "name" TEXT NOT NULL,
-          "payload" TEXT NOT NULL,
-          "status" TEXT NOT NULL DEFAULT 'pending',
-          "attempts" TEXT NOT NULL DEFAULT '[]',
-          "nextAttemptAt" TEXT NOT NULL DEFAULT '',
-          "created" TEXT NOT NULL DEFAULT '',
-          "updated" TEXT NOT NULL DEFAULT ''
-        ) WITHOUT ROWID`.execute(trx);
+        await sql`CREATE TABLE "_outbox_keyed" ${OUTBOX_COLUMNS} WITHOUT ROWID`.execute(trx);
         await sql`INSERT INTO "_outbox_keyed" SELECT "id", "webhook", "eventId", "name", "payload",
           "status", "attempts", "nextAttemptAt", "created", "updated" FROM "_outbox"`.execute(trx);
         await sql`DROP TABLE "_outbox"`.execute(trx);
