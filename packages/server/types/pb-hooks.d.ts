@@ -189,38 +189,11 @@ declare const $apis: Record<
   | 'requireGuestOnly',
   (...collections: string[]) => PocketBaseMiddleware
 >;
+/** The call blocks the server until the answer: its `timeout` is at most 30 seconds. */
 declare const $http: {
-  send(options: {
-    url: string;
-    method?: string;
-    body?: string | object;
-    /** PocketBase's older JSON body. */
-    data?: object;
-    headers?: Record<string, string>;
-    /** Seconds: 120 by default, at most 30 (the call blocks the server until the answer). */
-    timeout?: number;
-  }): {
-    statusCode: number;
-    /** By canonical name (`Content-Type`), each a list of values. */
-    headers: Record<string, string[]>;
-    cookies: Record<
-      string,
-      {
-        name: string;
-        value: string;
-        path: string;
-        domain: string;
-        expires: string;
-        maxAge: number;
-        secure: boolean;
-        httpOnly: boolean;
-        sameSite: string;
-        raw: string;
-      }
-    >;
-    raw: string;
-    json: any;
-  };
+  send(
+    options: import('../dist/extensions/vocabularies/pocketbase-http.js').HttpSendOptions,
+  ): import('../dist/extensions/vocabularies/pocketbase-http.js').HttpSendResult;
 };
 declare const $os: { getenv(name: string): string };
 declare const $security: { randomString(length: number): string };
