@@ -176,7 +176,11 @@ describe.each(dialects)('remote plugins and custom events (%s)', (dialect: Diale
       await server.app.hooks.drain();
       expect(inProcess).toEqual([sent]);
 
-      const last = (await admin('GET', `/api/plugins/${id}`)).body.lastDelivery;
+      // the plugin has answered; its delivery is marked delivered once that answer is read
+      const last = await eventually(
+        async () => (await admin('GET', `/api/plugins/${id}`)).body.lastDelivery,
+        (delivery) => delivery?.status !== 'pending',
+      );
       expect(last).toMatchObject({ status: 'delivered', webhook: id });
     } finally {
       off();
