@@ -1,5 +1,5 @@
 import type { Logger } from './logger.ts';
-import { carriesTag, type Registry } from './registry.ts';
+import { carriesTag, type Registration, type Registry } from './registry.ts';
 
 export interface ActionJob {
   readonly name: string;
@@ -98,36 +98,56 @@ function scopeOf(ctx: unknown): ActionScope | undefined {
 }
 
 /**
+ * The action handlers of one event, each with the function that reports its promise's failure:
+ * made once per event and list, so that following a handler's promise allocates no closure.
+ */
+interface ActionList {
+  readonly registrations: readonly Registration[];
+  readonly failed: ReadonlyArray<(error: unknown) => void>;
+}
+
+/** Fields of one queued action in the dispatcher's flat queue: name, meta, ctx, tags. */
+const JOB_FIELDS = 4;
+
+/**
  * Runs action handlers after the current tick, never awaited by the emitter. A failure is
  * logged and emitted as `hook.error`; a failing `hook.error` handler is only logged.
  */
 export class ActionDispatcher {
-  #queue: ActionJob[] = [];
+  /** Queued actions, `JOB_FIELDS` entries each, so that emitting allocates nothing. */
+  #queue: unknown[] = [];
   #scheduled = false;
   #flushingSoon = false;
   #inflight = 0;
   #idle: Array<() => void> = [];
+  readonly #lists = new Map<string, ActionList>();
 
   constructor(
     private readonly registry: Registry,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    registry.onChange(() => this.#lists.clear());
+  }
 
   /** Queues an action whose event has listeners (checked by the caller). */
   emit(name: string, meta: unknown, ctx: unknown, tags: readonly string[] | undefined): void {
-    const job: ActionJob = { name, meta, ctx, tags };
     const scope = scopeOf(ctx);
-    if (scope) scope.hold(job);
-    else this.dispatch(job);
+    if (scope) scope.hold({ name, meta, ctx, tags });
+    else this.#enqueue(name, meta, ctx, tags);
   }
 
   dispatch(job: ActionJob): void {
-    this.#queue.push(job);
+    this.#enqueue(job.name, job.meta, job.ctx, job.tags);
+  }
+
+  #enqueue(name: string, meta: unknown, ctx: unknown, tags: readonly string[] | undefined): void {
+    const queue = this.#queue;
+    queue.push(name, meta, ctx, tags);
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#flush);
     }
-    if (this.#queue.length >= MAX_QUEUED_JOBS && !this.#flushingSoon) {
+    if (queue.length >= MAX_QUEUED_JOBS * JOB_FIELDS && !this.#flushingSoon) {
       this.#flushingSoon = true;
       queueMicrotask(this.#flushNow);
     }
@@ -148,28 +168,50 @@ export class ActionDispatcher {
   };
 
   #runQueued(): void {
-    const jobs = this.#queue;
+    const queue = this.#queue;
     this.#queue = [];
-    for (const job of jobs) this.#run(job);
-  }
-
-  #run(job: ActionJob): void {
-    for (const registration of this.registry.handlersFor('action', job.name).registrations) {
-      if (registration.tags !== null && !carriesTag(registration, job.tags)) continue;
-      try {
-        const result = registration.handler(job.meta, job.ctx);
-        if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-          this.#inflight++;
-          result.then(this.#settled, (error: unknown) => {
-            this.reportFailure(registration.owner, job.name, error);
-            this.#settled();
-          });
-        }
-      } catch (error) {
-        this.reportFailure(registration.owner, job.name, error);
-      }
+    for (let i = 0; i < queue.length; i += JOB_FIELDS) {
+      this.#run(
+        queue[i] as string,
+        queue[i + 1],
+        queue[i + 2],
+        queue[i + 3] as readonly string[] | undefined,
+      );
     }
     if (this.#inflight === 0) this.#wakeIdle();
+  }
+
+  #run(name: string, meta: unknown, ctx: unknown, tags: readonly string[] | undefined): void {
+    const { registrations, failed } = this.#listFor(name);
+    for (let i = 0; i < registrations.length; i++) {
+      const registration = registrations[i]!;
+      if (registration.tags !== null && !carriesTag(registration, tags)) continue;
+      try {
+        const result = registration.handler(meta, ctx);
+        if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+          this.#inflight++;
+          result.then(this.#settled, failed[i]);
+        }
+      } catch (error) {
+        this.reportFailure(registration.owner, name, error);
+      }
+    }
+  }
+
+  #listFor(name: string): ActionList {
+    let list = this.#lists.get(name);
+    if (!list) {
+      const { registrations } = this.registry.handlersFor('action', name);
+      list = {
+        registrations,
+        failed: registrations.map((registration) => (error: unknown) => {
+          this.reportFailure(registration.owner, name, error);
+          this.#settled();
+        }),
+      };
+      this.#lists.set(name, list);
+    }
+    return list;
   }
 
   /** Follows work that runs like an action (an around handler after `next()`): drained, failures reported. */

@@ -27,6 +27,8 @@ export type Continue = (
 
 export type Wrap = (error: unknown, index: number) => unknown;
 
+let compiled = 0;
+
 export function compileChain(
   registrations: readonly Registration[],
   proceed: Continue,
@@ -53,7 +55,9 @@ export function compileChain(
     'carriesTag',
     'FilterStopped',
     ...names,
-    `return function chain(p, m, c, t, s) {\n${lines.join('\n')}\n};`,
+    // V8 caches what `new Function` compiles by its source: chains of the same shape would
+    // share one function, and their handlers' call sites the feedback of every event
+    `// chain ${++compiled}\nreturn function chain(p, m, c, t, s) {\n${lines.join('\n')}\n};`,
   );
   return factory(proceed, wrap, carriesTag, FilterStopped, ...values) as CompiledChain;
 }

@@ -4,7 +4,7 @@ import type { Limiter } from './limiter.ts';
 import type { Logger } from './logger.ts';
 import { carriesTag, type HandlerList, type Registration, type Registry } from './registry.ts';
 import { FilterStopped } from './stopped.ts';
-import { UNSEEN, type Watchdog, type Watched } from './watchdog.ts';
+import { UNSEEN, UNWATCHED, type Watchdog, type Watched } from './watchdog.ts';
 
 /** The payload, or `FilterStopped` holding it when a handler returned `false`. */
 export type FilterOutcome<Payload> = Payload | FilterStopped<Payload>;
@@ -138,8 +138,9 @@ export class FilterRunner {
 }
 
 /**
- * The rest of a chain once a handler returned a promise. A class rather than closures: one
- * allocation per chain, and the watchdog watches it directly.
+ * The rest of a chain once a handler returned a promise. A class rather than closures made at
+ * each step: the callbacks it hands to each pending promise are made once per chain, and the
+ * watchdog watches it directly.
  */
 class AsyncChain implements Watched {
   resolve!: (outcome: unknown) => void;
@@ -147,7 +148,10 @@ class AsyncChain implements Watched {
   chainSeenAt = UNSEEN;
   handlerSeenAt = UNSEEN;
   warned = false;
+  watchSlot = UNWATCHED;
   #done = false;
+  #onValue: ((value: unknown) => void) | undefined;
+  #onError: ((error: unknown) => void) | undefined;
 
   constructor(
     private readonly runner: FilterRunner,
@@ -170,10 +174,9 @@ class AsyncChain implements Watched {
   }
 
   await(pending: PromiseLike<unknown>): void {
-    pending.then(
-      (value) => this.#resume(value),
-      (error) => this.#fail(error),
-    );
+    this.#onValue ??= (value) => this.#resume(value);
+    this.#onError ??= (error) => this.#fail(error);
+    pending.then(this.#onValue, this.#onError);
   }
 
   slow(elapsedMs: number): void {

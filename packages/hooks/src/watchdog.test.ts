@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { UNSEEN, Watchdog, type Watched } from './watchdog.ts';
+import { UNSEEN, UNWATCHED, Watchdog, type Watched } from './watchdog.ts';
 
 function watched(timeoutMs: number) {
   const events: string[] = [];
@@ -8,6 +8,7 @@ function watched(timeoutMs: number) {
     chainSeenAt: UNSEEN,
     handlerSeenAt: UNSEEN,
     warned: false,
+    watchSlot: UNWATCHED,
     slow: (elapsedMs) => events.push(`slow after ${elapsedMs} ms`),
     expire: () => events.push('expired'),
   };
