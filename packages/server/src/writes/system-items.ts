@@ -36,6 +36,8 @@ export interface SystemTable<T extends SystemItem> {
 }
 
 let lastTime = 0;
+/** `timePrefix(lastTime)`, made once a millisecond: radix 36 is slow to print. */
+let lastPrefix = timePrefix(0);
 let sequence = 0;
 
 /**
@@ -47,9 +49,10 @@ let sequence = 0;
 export function sequentialId(now = Date.now(), random = newId(3)): string {
   if (now > lastTime) {
     lastTime = now;
+    lastPrefix = timePrefix(now);
     sequence = 0;
   } else sequence++;
-  return `${timePrefix(lastTime)}${sequence.toString(36).padStart(3, '0')}${random}`;
+  return `${lastPrefix}${sequence.toString(36).padStart(3, '0')}${random}`;
 }
 
 /** The part of a sequential id that says when it was made: ids made before `time` sort below it. */
