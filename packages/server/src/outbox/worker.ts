@@ -9,8 +9,6 @@ import { deliveryAgent, send } from './send.ts';
 import { type ClaimedDelivery, claimDue, type Outcome, pruneDelivered, saveOutcomes } from './store.ts';
 
 const BATCH = 100;
-/** Batches being sent at once: the next is claimed while the last of one are in flight. */
-const MAX_BATCHES = 2;
 const TIMEOUT_MS = 15_000;
 /**
  * Longer than a send may take, so that a lease only runs out when its worker is gone
@@ -46,8 +44,6 @@ export class DeliveryWorker {
   #nudged = false;
   #started = false;
   #stopping = new AbortController();
-  /** The ids of the deliveries claimed and not yet saved. */
-  readonly #sending = new Set<string>();
   #prunedAt = 0;
   #refreshedAt = Date.now();
 
@@ -123,72 +119,34 @@ export class DeliveryWorker {
       this.#prunedAt = now;
       await pruneDelivered(this.core.database.db, formatDate(new Date(now - RETENTION_MS)));
     }
-    // The next batch is claimed while the last of this one are still in flight, so that the
-    // endpoints are not left waiting while a batch is saved and the next claimed; the deliveries
-    // being sent are left out of the claim (on SQLite they are still due until saved).
-    const batches = new Set<Promise<void>>();
-    let claimed: number;
+    const db = this.core.database.db;
+    let claimed: ClaimedDelivery[];
     do {
       this.#again = false;
-      if (batches.size >= MAX_BATCHES) await Promise.race(batches);
-      const due = await claimDue(
+      claimed = await claimDue(
         this.core.database,
         nowDate(),
         formatDate(new Date(Date.now() + this.#leaseMs)),
-        BATCH + this.#sending.size,
+        BATCH,
       );
-      const batch = due.filter((delivery) => !this.#sending.has(delivery.id)).slice(0, BATCH);
-      claimed = batch.length;
-      if (claimed === 0) break;
-      for (const delivery of batch) this.#sending.add(delivery.id);
-      let almostSent!: () => void;
-      const nearlyDone = new Promise<void>((resolve) => (almostSent = resolve));
-      const settled = this.#sendBatch(batch, almostSent)
-        .catch((error: unknown) =>
-          this.core.logger.error({ err: error }, 'Sending webhook deliveries failed.'),
-        )
-        .finally(() => {
-          for (const delivery of batch) this.#sending.delete(delivery.id);
-          batches.delete(settled);
-          almostSent();
-        });
-      batches.add(settled);
-      await nearlyDone;
-    } while (this.#started && (claimed === BATCH || this.#again));
-    await Promise.all(batches);
-  }
-
-  /**
-   * Sends a batch and saves how it went, in one statement; `almostSent` is called once no more
-   * than the in-flight limit of its deliveries are still to be answered.
-   */
-  async #sendBatch(batch: readonly ClaimedDelivery[], almostSent: () => void): Promise<void> {
-    const db = this.core.database.db;
-    // one look-up per endpoint and one commit per batch, not per delivery
-    const endpoints = new Map<string, Promise<Endpoint | undefined>>();
-    const endpointOf = (id: string) => {
-      const found = endpoints.get(id) ?? findEndpoint(db, id);
-      endpoints.set(id, found);
-      return found;
-    };
-    let unanswered = batch.length;
-    if (unanswered <= this.#maxInFlight) almostSent();
-    const outcomes = await Promise.all(
-      batch.map((delivery) =>
-        this.#deliver(delivery, endpointOf).finally(() => {
-          if (--unanswered === this.#maxInFlight) almostSent();
-        }),
-      ),
-    );
-    await saveOutcomes(
-      this.core.database,
-      outcomes.flatMap((outcome) => outcome ?? []),
-    );
-    const gone = new Set(outcomes.flatMap((outcome) => (outcome?.gone ? [outcome.gone] : [])));
-    for (const endpoint of gone) {
-      await this.webhooks.disable(endpoint, this.core.context());
-      this.core.logger.warn({ webhook: endpoint }, 'A webhook answered 410 Gone: it is now disabled.');
-    }
+      // one look-up per endpoint and one commit per batch, not per delivery
+      const endpoints = new Map<string, Promise<Endpoint | undefined>>();
+      const endpointOf = (id: string) => {
+        const found = endpoints.get(id) ?? findEndpoint(db, id);
+        endpoints.set(id, found);
+        return found;
+      };
+      const outcomes = await Promise.all(claimed.map((delivery) => this.#deliver(delivery, endpointOf)));
+      await saveOutcomes(
+        this.core.database,
+        outcomes.flatMap((outcome) => outcome ?? []),
+      );
+      const gone = new Set(outcomes.flatMap((outcome) => (outcome?.gone ? [outcome.gone] : [])));
+      for (const endpoint of gone) {
+        await this.webhooks.disable(endpoint, this.core.context());
+        this.core.logger.warn({ webhook: endpoint }, 'A webhook answered 410 Gone: it is now disabled.');
+      }
+    } while (this.#started && (claimed.length === BATCH || this.#again));
   }
 
   /** Sends one delivery and says how it went; `gone` names an endpoint that answered 410. */
