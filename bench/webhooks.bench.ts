@@ -22,6 +22,11 @@ const DELIVERIES = Number(process.env.SLUICE_BENCH_DELIVERIES ?? 4000);
 /** The delivery worker's default cap per endpoint, for the bare loop too. */
 const IN_FLIGHT = 10;
 const SLICE_MS = 1000;
+/**
+ * How long the deliveries may take before the run fails: a delivery that failed waits 5 s, then
+ * minutes, before it is sent again, and waiting for it would hang the bench.
+ */
+const DELIVER_DEADLINE_MS = Number(process.env.SLUICE_BENCH_DEADLINE_MS ?? 120_000);
 const SLICES = 6;
 const COLLECTION = 'bench_posts';
 
@@ -31,8 +36,8 @@ interface Receiver {
   child: ChildProcess;
   url: string;
   count(): Promise<number>;
-  /** Resolves once the receiver has taken `count` requests in all. */
-  reached(count: number): Promise<number>;
+  /** Resolves once the receiver has taken `count` requests in all; rejects after `deadlineMs`. */
+  reached(count: number, deadlineMs: number): Promise<number>;
 }
 
 function ask(child: ChildProcess, message: { cmd: 'count' | 'await'; count?: number }): Promise<number> {
@@ -50,7 +55,21 @@ function startReceiver(): Promise<Receiver> {
         child,
         url: `http://127.0.0.1:${message.port}/hook`,
         count: () => ask(child, { cmd: 'count' }),
-        reached: (count) => ask(child, { cmd: 'await', count }),
+        reached: (count, deadlineMs) => {
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<never>((_, reject) => {
+            timer = setTimeout(async () => {
+              const received = await ask(child, { cmd: 'count' });
+              reject(
+                new Error(
+                  `Only ${received} of ${count} requests reached the receiver within ${deadlineMs} ms ` +
+                    '(a failed delivery waits for its retry): the run is void.',
+                ),
+              );
+            }, deadlineMs);
+          });
+          return Promise.race([ask(child, { cmd: 'await', count }), late]).finally(() => clearTimeout(timer));
+        },
       });
     });
   });
@@ -76,6 +95,11 @@ const webhook = await app.services.webhooks.create(
   ctx,
 );
 const create = (n: number) => app.services.records.create(COLLECTION, { title: `post ${n}` });
+/** CPU time (user and system) of this process, the server's, since `since`, in microseconds. */
+const cpuSince = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
+};
 
 // ── deliver ────────────────────────────────────────────────────────────────
 for (let n = 0; n < DELIVERIES; n++) await create(n);
@@ -87,15 +111,24 @@ await app.start();
 // it has them all, where counting the outbox's unsent rows every few milliseconds (or asking the
 // receiver as often) took a good part of the sending process's time
 let started = performance.now();
+let cpu = process.cpuUsage();
 const arrivedDuringStart = await receiver.count();
-await receiver.reached(DELIVERIES);
+try {
+  await receiver.reached(DELIVERIES, DELIVER_DEADLINE_MS);
+} catch (error) {
+  console.error((error as Error).message);
+  receiver.child.kill();
+  process.exit(1);
+}
 const deliveriesPerSec = Math.round(
   (DELIVERIES - arrivedDuringStart) / ((performance.now() - started) / 1000),
 );
+const deliverCpuUs = Math.round(cpuSince(cpu) / (DELIVERIES - arrivedDuringStart));
 
 const agent = new Agent({ connections: IN_FLIGHT });
 let next = 0;
 started = performance.now();
+cpu = process.cpuUsage();
 await Promise.all(
   Array.from({ length: IN_FLIGHT }, async () => {
     while (next < bodies.length) {
@@ -111,11 +144,21 @@ await Promise.all(
   }),
 );
 const barePerSec = Math.round(bodies.length / ((performance.now() - started) / 1000));
+const bareCpuUs = Math.round(cpuSince(cpu) / bodies.length);
 await agent.close();
-console.log({ case: 'deliver', deliveriesPerSec, barePerSec, received: await receiver.count() });
+console.log({
+  case: 'deliver',
+  deliveriesPerSec,
+  barePerSec,
+  deliverCpuUs,
+  bareCpuUs,
+  received: await receiver.count(),
+});
 
 // ── create ─────────────────────────────────────────────────────────────────
 const rates: Record<'none' | 'one', number[]> = { none: [], one: [] };
+/** CPU microseconds per create, deliveries sent meanwhile included. */
+const cpuPerCreate: Record<'none' | 'one', number[]> = { none: [], one: [] };
 let n = 0;
 // SLUICE_BENCH_CASES=deliver skips this case
 const slices = process.env.SLUICE_BENCH_CASES === 'deliver' ? 0 : SLICES * 2;
@@ -123,17 +166,26 @@ for (let slice = 0; slice < slices; slice++) {
   const mode = slice % 4 === 0 || slice % 4 === 3 ? 'none' : 'one';
   await app.services.webhooks.update(webhook.id, { enabled: mode === 'one' }, ctx);
   const start = performance.now();
+  const sliceCpu = process.cpuUsage();
   let done = 0;
   while (performance.now() - start < SLICE_MS) {
     await create(n++);
     done += 1;
   }
   rates[mode].push(done / ((performance.now() - start) / 1000));
-  console.log({ case: 'create', webhooks: mode, rps: Math.round(rates[mode].at(-1) ?? 0) });
+  cpuPerCreate[mode].push(cpuSince(sliceCpu) / done);
+  console.log({
+    case: 'create',
+    webhooks: mode,
+    rps: Math.round(rates[mode].at(-1) ?? 0),
+    cpuUs: Math.round(cpuPerCreate[mode].at(-1) ?? 0),
+  });
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const createsPerSecNone = Math.round(median(rates.none));
 const createsPerSecOne = Math.round(median(rates.one));
+const createCpuUsNone = Math.round(median(cpuPerCreate.none));
+const createCpuUsOne = Math.round(median(cpuPerCreate.one));
 
 await app.stop();
 receiver.child.send({ cmd: 'stop' });
@@ -147,9 +199,13 @@ console.log(
     deliveriesPerSec,
     barePerSec,
     deliveryRatio,
+    deliverCpuUs,
+    bareCpuUs,
     deliveryGoal: deliveryRatio >= 0.5,
     createsPerSecNone,
     createsPerSecOne,
+    createCpuUsNone,
+    createCpuUsOne,
     createCost,
     createGoal: createCost < 0.2,
   }),

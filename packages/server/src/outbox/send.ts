@@ -89,8 +89,9 @@ export async function send(
       bodyTimeout: options.timeoutMs,
       signal: options.stopping,
     });
+    // a 204 (what receivers mostly answer) has no body to read
     const excerpt =
-      response.headers['content-length'] === '0'
+      response.statusCode === 204 || response.headers['content-length'] === '0'
         ? await response.body.dump().then(() => '')
         : await excerptOf(response.body);
     const retryAfter = response.headers['retry-after'];

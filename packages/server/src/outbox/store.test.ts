@@ -4,7 +4,7 @@ import { migrate } from '../db/migrations.ts';
 import { dialects, openTestDatabase } from '../db/testing.ts';
 import type { Database } from '../db/types.ts';
 import { WEBHOOKS } from '../webhooks/store.ts';
-import { claimDue, dueDeliveries, OUTBOX } from './store.ts';
+import { claimDue, dueDeliveries, OUTBOX, OUTCOMES_SQL, saveOutcomes } from './store.ts';
 
 const LEASE = '2999-01-01 00:00:00.000Z';
 const NOW = '2026-06-01 00:00:00.000Z';
@@ -64,5 +64,43 @@ describe.each(dialects)('claiming due deliveries (%s)', (dialect) => {
     const details = plan.rows.map((row) => row.detail).join(' | ');
     expect(details).toContain('_outbox_due');
     expect(details).not.toContain('TEMP B-TREE');
+  });
+
+  it('saves a batch of outcomes, each to its own delivery, and no other', async () => {
+    const attempt = { time: NOW, status: 204, durationMs: 3, response: '' };
+    await saveOutcomes(database, [
+      { id: 'first', status: 'delivered', attempts: [attempt], nextAttemptAt: '' },
+      {
+        id: 'second',
+        status: 'retrying',
+        attempts: [{ ...attempt, status: 500, response: 'it\'s "down"' }],
+        nextAttemptAt: LEASE,
+      },
+    ]);
+    const rows = await database.db
+      .selectFrom(OUTBOX)
+      .select(['id', 'status', 'attempts', 'nextAttemptAt'])
+      .where('id', 'in', ['first', 'second', 'later'])
+      .orderBy('id')
+      .execute();
+    expect(rows.map((row) => ({ ...row, attempts: JSON.parse(String(row.attempts)) }))).toEqual([
+      { id: 'first', status: 'delivered', attempts: [attempt], nextAttemptAt: '' },
+      { id: 'later', status: 'pending', attempts: [], nextAttemptAt: '2026-05-03 00:00:00.000Z' },
+      {
+        id: 'second',
+        status: 'retrying',
+        attempts: [{ ...attempt, status: 500, response: 'it\'s "down"' }],
+        nextAttemptAt: LEASE,
+      },
+    ]);
+  });
+
+  it.runIf(dialect === 'sqlite')("finds each outcome's delivery by its key, not by a scan", async () => {
+    const plan = await database.db.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`EXPLAIN QUERY PLAN ${OUTCOMES_SQL.sqlite}`, [NOW, '[]']),
+    );
+    const details = plan.rows.map((row) => row.detail).join(' | ');
+    expect(details).toMatch(/SEARCH _outbox USING PRIMARY KEY/);
+    expect(details).not.toMatch(/SCAN _outbox/);
   });
 });
