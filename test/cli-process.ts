@@ -18,7 +18,7 @@ export interface Finished {
 /** Runs `sluice …` to its end. */
 export async function runSluice(args: string[], env: Record<string, string> = {}): Promise<Finished> {
   const child = spawn(process.execPath, [sluiceBin, ...args], { env: { ...baseEnv(), ...env } });
-  const output = collect(child);
+  const output = collectOutput(child);
   const [code] = (await once(child, 'exit')) as [number | null];
   return { code, ...output() };
 }
@@ -31,7 +31,7 @@ export async function startSluice(
   const child = spawn(process.execPath, [sluiceBin, 'serve', '--http', '127.0.0.1:0', ...args], {
     env: { ...baseEnv(), ...env },
   });
-  const output = collect(child);
+  const output = collectOutput(child);
   let url: string | undefined;
   await until(
     () => {
@@ -46,7 +46,10 @@ export async function startSluice(
   return { child, url: url!, output: () => ({ code: child.exitCode, ...output() }) };
 }
 
-function collect(child: ChildProcessWithoutNullStreams): () => { stdout: string; stderr: string } {
+/** What a child process has printed so far, read whenever asked. */
+export function collectOutput(
+  child: ChildProcessWithoutNullStreams,
+): () => { stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRED_EVENTS_DIR } from '../packages/server/src/catalogue/fired-events.ts';
+import { collectOutput, runSluice, sluiceBin } from './cli-process.ts';
 import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
@@ -18,8 +19,6 @@ import {
   type TestServer,
   until,
 } from './helpers.ts';
-
-const sluiceBin = fileURLToPath(new URL('../packages/server/bin/sluice.js', import.meta.url));
 
 const initOrder = [
   'app.bootstrap',
@@ -233,15 +232,12 @@ describe('sluice serve', () => {
       },
     );
     try {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
+      const output = collectOutput(child);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      await until(() => output.includes('Sluice is listening on'), 15_000, 'sluice serve to listen');
+      await until(() => output().stdout.includes('Sluice is listening on'), 15_000, 'sluice serve to listen');
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      expect(output).toContain('gave up on the pending actions and mails');
+      expect(output().stdout).toContain('gave up on the pending actions and mails');
     } finally {
       child.kill('SIGKILL');
       await storage.destroy();
@@ -264,12 +260,9 @@ describe('createApp in a script of its own', () => {
       env: { PATH: process.env.PATH },
     });
     try {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
+      const output = collectOutput(child);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      await until(() => output.includes('stopped'), 15_000, 'the app to stop');
+      await until(() => output().stdout.includes('stopped'), 15_000, 'the app to stop');
       const stillRunning = sleep(10_000).then(() => 'still running');
       expect(await Promise.race([exited, stillRunning])).toBe(0);
     } finally {
@@ -280,19 +273,6 @@ describe('createApp in a script of its own', () => {
 });
 
 describe('sluice CLI', () => {
-  function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [sluiceBin, ...args], { env: { PATH: process.env.PATH } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-  }
-
   it('runs a command an extension added in cli.before, next to the built-in ones', {
     timeout: 90_000,
   }, async () => {
@@ -319,16 +299,16 @@ describe('sluice CLI', () => {
     );
     const where = ['--dir', join(storage.dir, 'data'), '--extensions', extensions];
     try {
-      const hello = await run(['hello', 'world', '--shout', ...where]);
+      const hello = await runSluice(['hello', 'world', '--shout', ...where]);
       expect(hello.stderr).toBe('');
       expect(hello.code).toBe(0);
       expect(hello.stdout).toBe(
         'commands: hello,serve,admin,superuser,migrate,collections,events\nHELLO, WORLD!\n',
       );
-      const admin = await run(['admin', 'create', 'cli@example.com', 'password-123', ...where]);
+      const admin = await runSluice(['admin', 'create', 'cli@example.com', 'password-123', ...where]);
       expect(admin.code).toBe(0);
       expect(admin.stdout).toContain('Created superuser cli@example.com.');
-      const unknown = await run(['goodbye', ...where]);
+      const unknown = await runSluice(['goodbye', ...where]);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain('sluice hello <name> [--shout]  Says hello.');
     } finally {
