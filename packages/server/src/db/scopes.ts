@@ -11,6 +11,9 @@ interface Scope {
   open: boolean;
 }
 
+/** How long the async context stays enabled after the last scope closed. */
+const DISABLE_AFTER_IDLE_MS = 1000;
+
 /**
  * Runs transactions and caller-bound reads in an async scope: a nested transaction call finds
  * the open transaction instead of deadlocking, and the connections find who it runs for.
@@ -25,9 +28,6 @@ interface Scope {
  * Node 24), so it is disabled once no scope has been open for a while: reads served between
  * writes run without it. Not at once: enabling it again costs more than a write's promises do.
  */
-/** How long the async context stays enabled after the last scope closed. */
-const DISABLE_AFTER_IDLE_MS = 1000;
-
 export function createScopes(idleMs = DISABLE_AFTER_IDLE_MS) {
   const current = new AsyncLocalStorage<Scope>();
   let open = 0;

@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import { isStopped, NotFoundError, OperationSkipped } from '@sluice/hooks';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { grantsOf } from '../access/grants.ts';
 import type { App } from '../app/types.ts';
 import { accountabilityFromHeader } from '../auth/accountability.ts';
@@ -141,7 +141,7 @@ export function registerMiddlewares(app: App, secret: () => string): void {
 async function sendError(
   app: App,
   request: import('fastify').FastifyRequest,
-  reply: import('fastify').FastifyReply,
+  reply: FastifyReply,
   error: import('@sluice/hooks').SluiceError,
   original: unknown,
 ) {
@@ -170,7 +170,7 @@ async function sendError(
  * A hook did not let the operation proceed: no error, the answer is the one the hook made, else
  * `200` with an empty body (PocketBase's answer to a request whose hook wrote nothing).
  */
-function answerSkipped(reply: import('fastify').FastifyReply, skipped: OperationSkipped) {
+function answerSkipped(reply: FastifyReply, skipped: OperationSkipped) {
   if (reply.sent) return reply;
   const response = skipped.response;
   if (!response) return reply.status(200).send();

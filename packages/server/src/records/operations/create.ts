@@ -113,8 +113,5 @@ export async function createRecord(
       );
     }
     return record;
-  }).catch((error: unknown) => {
-    failures.report(error);
-    throw error;
-  });
+  }).catch(failures.rethrow);
 }

@@ -56,10 +56,7 @@ export async function deleteRecord(
       },
       outcome: (_stored, keys) => ({ record, payload: keys, keys: [id] }),
     });
-  }).catch((error: unknown) => {
-    failures.report(error);
-    throw error;
-  });
+  }).catch(failures.rethrow);
 }
 
 /**

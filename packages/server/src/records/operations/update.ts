@@ -107,10 +107,7 @@ export async function updateRecord(
       decodeRecord(collection, stored, { isAdmin, showEmail }),
       permittedFields(collection, 'viewRule', tx),
     );
-  }).catch((error: unknown) => {
-    failures.report(error);
-    throw error;
-  });
+  }).catch(failures.rethrow);
 }
 
 /** The columns a `model.update` filter left different from the stored row. */

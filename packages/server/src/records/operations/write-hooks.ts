@@ -39,25 +39,30 @@ export function writeFailures(
   ctx: HookContext,
 ) {
   let written: Record<string, unknown> | undefined;
+  const report = (error: unknown): void => {
+    if (!written || !ctx.emitEvents || error instanceof OperationSkipped) return;
+    const name = `records.${action}.fail` as const;
+    const point = app.hooks.event(name);
+    if (!point.listens('action')) return;
+    const meta: RecordFailMeta = {
+      event: name,
+      collection: collection.name,
+      collectionId: collection.id,
+      action,
+      record: written,
+      error,
+    };
+    // the transaction is over: the action runs now, with the database outside it
+    point.action(meta, { ...ctx, scope: undefined, database: app.database.db }, recordTags(collection));
+  };
   return {
     reached(record: Record<string, unknown>): void {
       written = record;
     },
-    report(error: unknown): void {
-      if (!written || !ctx.emitEvents || error instanceof OperationSkipped) return;
-      const name = `records.${action}.fail` as const;
-      const point = app.hooks.event(name);
-      if (!point.listens('action')) return;
-      const meta: RecordFailMeta = {
-        event: name,
-        collection: collection.name,
-        collectionId: collection.id,
-        action,
-        record: written,
-        error,
-      };
-      // the transaction is over: the action runs now, with the database outside it
-      point.action(meta, { ...ctx, scope: undefined, database: app.database.db }, recordTags(collection));
+    /** For the write's `.catch`: reports its failure, then passes it on. */
+    rethrow(error: unknown): never {
+      report(error);
+      throw error;
     },
   };
 }
