@@ -53,4 +53,23 @@ describe('sending a delivery', () => {
     expect(byAddress.attempt.response).toMatch('private, loopback or link-local');
     expect(received).toEqual([]);
   });
+
+  it('gives up a send in flight when the server stops, rather than reporting an attempt', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const agent = deliveryAgent(true, 2);
+    const stop = new AbortController();
+    const sending = send(
+      { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`, secret },
+      'msg_4',
+      '{}',
+      { timeoutMs: 5000, allowPrivate: true, dispatcher: agent, stopping: stop.signal },
+    );
+    await new Promise((resolve) => silent.once('connection', resolve));
+    stop.abort();
+    await agent.destroy();
+    await expect(sending).rejects.toThrow();
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  });
 });

@@ -26,7 +26,10 @@ export interface SendOptions {
   allowPrivate: boolean;
   /** Keeps connections to each endpoint alive between sends; see `deliveryAgent`. */
   dispatcher: Dispatcher;
-  /** Aborted when the server stops: the send is then given up without counting as an attempt. */
+  /**
+   * Aborted when the server stops, before `dispatcher` is destroyed (which cuts off the sends in
+   * flight): a send then given up does not count as an attempt.
+   */
   stopping: AbortSignal;
 }
 
@@ -84,10 +87,10 @@ export async function send(
       },
       body,
       dispatcher: options.dispatcher,
-      // undici's own timeouts: cheaper than a timer signal per request
+      // undici's own timeouts, and no abort signal (the dispatcher is destroyed instead): a
+      // signal's listeners and a timer per request cost more than the rest of the send
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      signal: options.stopping,
     });
     // a 204 (what receivers mostly answer) has no body to read
     const excerpt =

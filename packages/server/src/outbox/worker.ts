@@ -82,10 +82,10 @@ export class DeliveryWorker {
     this.#started = false;
     clearTimeout(this.#timer);
     this.#stopping.abort();
-    await this.#running;
     const agents = this.#agents;
     this.#agents = undefined;
     await Promise.all([agents?.webhooks.destroy(), agents?.plugins.destroy()]);
+    await this.#running;
   }
 
   #schedule(ms: number): void {
