@@ -200,6 +200,22 @@ describe.each(dialects)('webhook deliveries (%s)', (dialect: Dialect) => {
     expect(rows).toHaveLength(1);
   });
 
+  it('sends a burst of writes larger than a batch, each delivery once', async () => {
+    const target = await receiver();
+    const webhook = await webhookFor(target.url, 'burst');
+    const count = 350;
+    // written without a pause, so that the deliveries are due at once and sent batch after batch
+    for (let n = 0; n < count; n++) await server.app.services.records.create('burst', { title: `n${n}` });
+    await untilAsync(
+      async () => (await deliveriesOf(webhook.id)).every((row) => row.status === 'delivered'),
+      15_000,
+    );
+    const ids = target.received.map((delivery) => delivery.headers['webhook-id']);
+    expect(ids).toHaveLength(count);
+    expect(new Set(ids).size).toBe(count);
+    expect(await deliveriesOf(webhook.id)).toHaveLength(count);
+  });
+
   it('retries a failed delivery with the same webhook-id', async () => {
     const target = await receiver((n) => ({ status: n === 1 ? 500 : 200 }));
     const webhook = await webhookFor(target.url, 'retried');

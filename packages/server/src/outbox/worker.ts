@@ -129,9 +129,10 @@ export class DeliveryWorker {
     this.#disabled.clear();
     let saving: Promise<void> = Promise.resolve();
     try {
-      let batch = await this.#claim();
-      while (batch.length > 0) {
+      let next = await this.#claim();
+      while (next.length > 0) {
         this.#again = false;
+        const batch = next;
         for (const delivery of batch) this.#held.add(delivery.id);
         const endpointOf = this.#endpoints();
         const sending = batch.map((delivery) => this.#deliver(delivery, endpointOf));
@@ -143,7 +144,7 @@ export class DeliveryWorker {
         await Promise.race([halfSettled(sending), saved]);
         await saving;
         saving = saved;
-        batch = this.#started && (batch.length === BATCH || this.#again) ? await this.#claim() : [];
+        next = this.#started && (batch.length === BATCH || this.#again) ? await this.#claim() : [];
       }
       await saving;
     } catch (error) {
