@@ -51,6 +51,18 @@ function signerOf(secret: string): Signer {
   return signer;
 }
 
+/** What `urlProblem` said of each URL (refused or not), per `allowPrivate`: parsed once, not per send. */
+const checkedUrls = [new Map<string, string | undefined>(), new Map<string, string | undefined>()];
+
+function checkedUrl(url: string, allowPrivate: boolean): string | undefined {
+  const checked = checkedUrls[allowPrivate ? 1 : 0]!;
+  if (checked.has(url)) return checked.get(url);
+  if (checked.size >= 1000) checked.clear();
+  const problem = urlProblem(url, allowPrivate);
+  checked.set(url, problem);
+  return problem;
+}
+
 /**
  * The connection pool deliveries go through: kept alive per endpoint, at most
  * `connections` per endpoint, and each host name resolved and checked at connect time.
@@ -73,7 +85,7 @@ export async function send(
     durationMs: Math.round(performance.now() - started),
     response,
   });
-  const refused = urlProblem(webhook.url, options.allowPrivate);
+  const refused = checkedUrl(webhook.url, options.allowPrivate);
   if (refused) return { attempt: attempt(0, refused) };
   try {
     // undici's request follows no redirect, which could lead to an address the checks refuse

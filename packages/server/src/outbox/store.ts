@@ -46,12 +46,12 @@ export function deliveryFromRow(row: Record<string, unknown>): Delivery {
   };
 }
 
-/** The due deliveries of enabled webhooks, the longest waiting first. */
+/** The due deliveries of enabled webhooks, the longest waiting first: what sending one needs. */
 export function dueDeliveries(executor: Kysely<any>, now: string, limit: number) {
   return (
     executor
       .selectFrom(OUTBOX)
-      .selectAll()
+      .select(['id', 'webhook', 'status', 'attempts', 'payload'])
       // written out, not bound, so that the due index (of these rows only) is seen to serve it
       .where(sql<boolean>`"status" IN ('pending', 'retrying')`)
       .where('nextAttemptAt', '<=', now)
