@@ -8,13 +8,17 @@
  *   them all. Both rows are warmed up first (a server of its own sends 500 deliveries, the loop
  *   posts 500 requests), so that neither times loading its HTTP client or compiling its code.
  * - `create`: records created per second (through the service, in-process) with one subscribed
- *   webhook and with none, in alternating slices so that drift falls on both alike.
+ *   webhook and with none, in alternating slices so that drift falls on both alike; then the same
+ *   for bare better-sqlite3 doing only the SQL (`floorCost`: what the outbox row costs before any
+ *   of Sluice's own work).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { Agent, request } from 'undici';
 import { createApp } from '../packages/server/src/index.ts';
 import { OUTBOX } from '../packages/server/src/outbox/store.ts';
@@ -222,6 +226,53 @@ const createsPerSecOne = Math.round(median(rates.one));
 const createCpuUsNone = Math.round(median(cpuPerCreate.none));
 const createCpuUsOne = Math.round(median(cpuPerCreate.one));
 
+// The floor: bare better-sqlite3, on a file of its own with the same tables and indexes, doing
+// only the SQL of a create (one transaction inserting the record) and of a create with one
+// webhook (the record and its outbox row, the same payload), in alternating slices: what the
+// outbox row costs a write before any of Sluice's own work.
+const floorRates: Record<'none' | 'one', number[]> = { none: [], one: [] };
+if (slices > 0) {
+  const floorDir = mkdtempSync(join(tmpdir(), 'sluice-bench-webhooks-floor-'));
+  const floor = new BetterSqlite3(join(floorDir, 'floor.db'));
+  floor.pragma('journal_mode = WAL');
+  floor.pragma('synchronous = NORMAL');
+  const tables = await sql<{ sql: string }>`SELECT "sql" FROM "sqlite_master"
+    WHERE "tbl_name" IN (${COLLECTION}, ${OUTBOX}) AND "sql" IS NOT NULL ORDER BY "type" DESC`.execute(
+    app.database.db,
+  );
+  for (const table of tables.rows) floor.exec(table.sql);
+  const [outboxRow] = await app.database.db.selectFrom(OUTBOX).selectAll().limit(1).execute();
+  const insertRecord = floor.prepare(
+    `INSERT INTO "${COLLECTION}" ("id", "title", "created", "updated") VALUES (?, ?, ?, ?)`,
+  );
+  const insertOutbox = floor.prepare(
+    `INSERT INTO "${OUTBOX}" ("id", "webhook", "eventId", "name", "payload", "status", "attempts",
+      "nextAttemptAt", "created", "updated") VALUES (?, ?, ?, ?, ?, 'pending', '[]', ?, ?, ?)`,
+  );
+  const write = floor.transaction((k: number, withOutbox: boolean) => {
+    const now = new Date().toISOString().replace('T', ' ');
+    const id = `${Date.now().toString(36)}${String(k).padStart(9, '0')}`;
+    insertRecord.run(id, `post ${k}`, now, now);
+    if (withOutbox)
+      insertOutbox.run(`msg_${id}`, webhook.id, id, 'records.create', outboxRow?.payload, now, now, now);
+  });
+  let k = 0;
+  for (let slice = 0; slice < slices; slice++) {
+    const mode = slice % 4 === 0 || slice % 4 === 3 ? 'none' : 'one';
+    const start = performance.now();
+    let done = 0;
+    while (performance.now() - start < SLICE_MS) {
+      write(k++, mode === 'one');
+      done += 1;
+    }
+    floorRates[mode].push(done / ((performance.now() - start) / 1000));
+  }
+  floor.close();
+  rmSync(floorDir, { recursive: true, force: true });
+}
+const floorCost =
+  slices > 0 ? Number((1 - median(floorRates.one) / median(floorRates.none)).toFixed(3)) : null;
+
 await close();
 receiver.child.send({ cmd: 'stop' });
 
@@ -242,5 +293,6 @@ console.log(
     createCpuUsOne,
     createCost,
     createGoal: createCost < 0.2,
+    floorCost,
   }),
 );
