@@ -74,26 +74,18 @@ export function dueDeliveries(executor: Kysely<any>, now: string, limit: number)
  * Claims up to `limit` due deliveries of enabled webhooks. On PostgreSQL each is leased (its
  * next attempt moved to `leaseUntil`) so that no other instance takes it meanwhile, and a worker
  * that dies holding it gives it back when the lease ends; `SKIP LOCKED` lets every instance claim
- * at once without sharing a row. On SQLite the one process's worker knows what it holds: no lease
- * is written (a commit saved per batch), the deliveries in `held` (claimed, not yet saved) are
- * passed over, and after a crash every unsent delivery is due at once.
+ * at once without sharing a row. On SQLite the one process's worker claims again only once the
+ * batch is settled: no lease is written (a commit saved per batch), and after a crash every
+ * unsent delivery is due at once.
  */
 export async function claimDue(
   database: Database,
   now: string,
   leaseUntil: string,
   limit: number,
-  held: ReadonlySet<string> = new Set(),
 ): Promise<ClaimedDelivery[]> {
-  if (database.dialect === 'sqlite') {
-    const rows = await dueDeliveries(database.db, now, limit + held.size).execute();
-    const claimed: ClaimedDelivery[] = [];
-    for (const row of rows) {
-      if (claimed.length === limit) break;
-      if (!held.has(String(row.id))) claimed.push(claimedFromRow(row));
-    }
-    return claimed;
-  }
+  if (database.dialect === 'sqlite')
+    return (await dueDeliveries(database.db, now, limit).execute()).map(claimedFromRow);
   return database.transaction(async (trx) => {
     const rows = await dueDeliveries(trx, now, limit).forUpdate().skipLocked().execute();
     if (rows.length === 0) return [];

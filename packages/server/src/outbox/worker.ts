@@ -45,11 +45,6 @@ export class DeliveryWorker {
   #started = false;
   #stopping = new AbortController();
   #prunedAt = 0;
-  /** Deliveries this run claimed and has not saved yet: see `claimDue`. */
-  readonly #held = new Set<string>();
-  /** Endpoints that answered 410 during this run: sent nothing more, and disabled once. */
-  readonly #gone = new Set<string>();
-  readonly #disabled = new Set<string>();
   #refreshedAt = Date.now();
 
   constructor(
@@ -124,72 +119,34 @@ export class DeliveryWorker {
       this.#prunedAt = now;
       await pruneDelivered(this.core.database.db, formatDate(new Date(now - RETENTION_MS)));
     }
-    this.#held.clear();
-    this.#gone.clear();
-    this.#disabled.clear();
-    let saving: Promise<void> = Promise.resolve();
-    try {
-      let next = await this.#claim();
-      while (next.length > 0) {
-        this.#again = false;
-        const batch = next;
-        for (const delivery of batch) this.#held.add(delivery.id);
-        const endpointOf = this.#endpoints();
-        const sending = batch.map((delivery) => this.#deliver(delivery, endpointOf));
-        const saved = Promise.all(sending).then((outcomes) => this.#save(batch, outcomes));
-        // awaited below: this only keeps a failure meanwhile from counting as unhandled
-        saved.catch(() => {});
-        // the next batch is claimed (and queued behind this one's sends) once half of this one
-        // is settled, so that the endpoints are not left idle while this one is saved
-        await Promise.race([halfSettled(sending), saved]);
-        await saving;
-        saving = saved;
-        next = this.#started && (batch.length === BATCH || this.#again) ? await this.#claim() : [];
+    const db = this.core.database.db;
+    let claimed: ClaimedDelivery[];
+    do {
+      this.#again = false;
+      claimed = await claimDue(
+        this.core.database,
+        nowDate(),
+        formatDate(new Date(Date.now() + this.#leaseMs)),
+        BATCH,
+      );
+      // one look-up per endpoint and one commit per batch, not per delivery
+      const endpoints = new Map<string, Promise<Endpoint | undefined>>();
+      const endpointOf = (id: string) => {
+        const found = endpoints.get(id) ?? findEndpoint(db, id);
+        endpoints.set(id, found);
+        return found;
+      };
+      const outcomes = await Promise.all(claimed.map((delivery) => this.#deliver(delivery, endpointOf)));
+      await saveOutcomes(
+        this.core.database,
+        outcomes.flatMap((outcome) => outcome ?? []),
+      );
+      const gone = new Set(outcomes.flatMap((outcome) => (outcome?.gone ? [outcome.gone] : [])));
+      for (const endpoint of gone) {
+        await this.webhooks.disable(endpoint, this.core.context());
+        this.core.logger.warn({ webhook: endpoint }, 'A webhook answered 410 Gone: it is now disabled.');
       }
-      await saving;
-    } catch (error) {
-      // a batch still being saved is waited for, so that the next run does not claim it again
-      await saving.catch(() => {});
-      throw error;
-    }
-  }
-
-  #claim(): Promise<ClaimedDelivery[]> {
-    return claimDue(
-      this.core.database,
-      nowDate(),
-      formatDate(new Date(Date.now() + this.#leaseMs)),
-      BATCH,
-      this.#held,
-    );
-  }
-
-  /** One look-up per endpoint per batch, not per delivery. */
-  #endpoints(): (id: string) => Promise<Endpoint | undefined> {
-    const endpoints = new Map<string, Promise<Endpoint | undefined>>();
-    return (id) => {
-      const found = endpoints.get(id) ?? findEndpoint(this.core.database.db, id);
-      endpoints.set(id, found);
-      return found;
-    };
-  }
-
-  /** Saves a batch's outcomes in one commit, and disables the endpoints that answered 410. */
-  async #save(
-    batch: readonly ClaimedDelivery[],
-    outcomes: readonly ((Outcome & { gone?: string }) | undefined)[],
-  ): Promise<void> {
-    await saveOutcomes(
-      this.core.database,
-      outcomes.flatMap((outcome) => outcome ?? []),
-    );
-    for (const delivery of batch) this.#held.delete(delivery.id);
-    for (const endpoint of new Set(outcomes.flatMap((outcome) => (outcome?.gone ? [outcome.gone] : [])))) {
-      if (this.#disabled.has(endpoint)) continue;
-      this.#disabled.add(endpoint);
-      await this.webhooks.disable(endpoint, this.core.context());
-      this.core.logger.warn({ webhook: endpoint }, 'A webhook answered 410 Gone: it is now disabled.');
-    }
+    } while (this.#started && (claimed.length === BATCH || this.#again));
   }
 
   /** Sends one delivery and says how it went; `gone` names an endpoint that answered 410. */
@@ -198,7 +155,7 @@ export class DeliveryWorker {
     endpointOf: (id: string) => Promise<Endpoint | undefined>,
   ): Promise<(Outcome & { gone?: string }) | undefined> {
     const endpoint = await endpointOf(delivery.webhook);
-    if (!endpoint || !this.#started || this.#gone.has(delivery.webhook)) return undefined;
+    if (!endpoint || !this.#started) return undefined;
     // made at the first delivery: a server with no webhooks never loads the HTTP client
     this.#agents ??= {
       webhooks: deliveryAgent(this.webhooks.allowPrivate, this.#maxInFlight),
@@ -230,10 +187,8 @@ export class DeliveryWorker {
     const { status } = result.attempt;
     if (status >= 200 && status < 300)
       return { id: delivery.id, status: 'delivered', attempts, nextAttemptAt: '' };
-    if (status === 410) {
-      this.#gone.add(webhook.id);
+    if (status === 410)
       return { id: delivery.id, status: 'failed', attempts, nextAttemptAt: '', gone: webhook.id };
-    }
     const delay = nextRetryDelay(attempts.length, this.#delays, result.retryAfterMs);
     if (delay === undefined) return { id: delivery.id, status: 'failed', attempts, nextAttemptAt: '' };
     if (delay < this.#pollMs) setTimeout(() => this.nudge(), delay).unref();
@@ -250,17 +205,4 @@ export class DeliveryWorker {
 function positive(value: string | undefined): number | undefined {
   const number = Number(value);
   return value && Number.isFinite(number) && number > 0 ? number : undefined;
-}
-
-/** Settles once half of `tasks` have, each one fulfilled or rejected. */
-function halfSettled(tasks: readonly Promise<unknown>[]): Promise<void> {
-  return new Promise((resolve) => {
-    let left = Math.ceil(tasks.length / 2);
-    const settle = () => {
-      left -= 1;
-      if (left === 0) resolve();
-    };
-    if (left === 0) resolve();
-    for (const task of tasks) task.then(settle, settle);
-  });
 }
