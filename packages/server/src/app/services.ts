@@ -63,11 +63,20 @@ export class RecordsService {
     return deleteRecord(this.app, this.collection(collection), id, this.#context(options));
   }
 
-  view(collection: string, id: string, query: ViewQuery = {}, options?: CallOptions): Promise<RecordData> {
+  async view(
+    collection: string,
+    id: string,
+    query: ViewQuery = {},
+    options?: CallOptions,
+  ): Promise<RecordData> {
     return viewRecord(this.app, this.collection(collection), id, query, this.#context(options));
   }
 
-  list(collection: string, query: Record<string, unknown> = {}, options?: CallOptions): Promise<ListResult> {
+  async list(
+    collection: string,
+    query: Record<string, unknown> = {},
+    options?: CallOptions,
+  ): Promise<ListResult> {
     return listRecords(this.app, this.collection(collection), parseListQuery(query), this.#context(options));
   }
 

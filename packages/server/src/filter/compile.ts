@@ -4,7 +4,7 @@ import { compileComparison } from './comparison.ts';
 import type { FilterContext } from './context.ts';
 import { alwaysTrue, withinDeadline } from './dialect-sql.ts';
 import { resolveOperand } from './identifiers.ts';
-import { parseFilter } from './parser.ts';
+import { parsedFilter } from './parse-cache.ts';
 import { type CompileState, createCompileState } from './values.ts';
 
 export type { FilterContext } from './context.ts';
@@ -20,7 +20,7 @@ export type { FilterContext } from './context.ts';
  * independently.
  */
 export function compileFilter(expression: string, ctx: FilterContext): Expression<SqlBool> {
-  const tree = parseFilter(expression);
+  const tree = parsedFilter(expression);
   if (!tree) return alwaysTrue;
   const state = createCompileState(ctx);
   const condition = compileNode(state, tree);

@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import { isStopped, NotFoundError, OperationSkipped } from '@sluice/hooks';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { grantsOf } from '../access/grants.ts';
@@ -10,6 +9,7 @@ import { clientErrorHandler } from './client-errors.ts';
 import { errorBody, isDatabaseError, toSluiceError } from './errors.ts';
 import { registerBrowserHeaders } from './headers.ts';
 import { lazySchemaCompilers } from './schema-compilers.ts';
+import { uploads } from './uploads.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -49,7 +49,7 @@ export function createHttp({ bodyLimit, trustedProxies, origins }: HttpOptions):
     else parseJson(request, body.toString(), done);
   });
   // uploads are read part by part by the routes that take them, each with its own limits
-  http.register(multipart);
+  http.register(uploads);
   return http;
 }
 

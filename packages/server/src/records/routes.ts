@@ -5,6 +5,7 @@ import type { HookContext } from '../context.ts';
 import { multipartInput } from '../files/multipart.ts';
 import { parseFieldsParam, pickFields } from '../filter/index.ts';
 import { objectBody } from '../http/guards.ts';
+import { andThen } from '../maybe-async.ts';
 import { enriching, enrichRecord, enrichRecords } from './enrich.ts';
 import { expandRecords } from './expand.ts';
 import { createRecord } from './operations/create.ts';
@@ -36,38 +37,39 @@ export function registerRecordRoutes(app: App): void {
       ? multipartInput(request, collection, http.initialConfig.bodyLimit ?? 1 << 20)
       : objectBody(request);
 
+  // The reads answer at once when nothing they do needs to wait (see viewRecord, listRecords):
+  // their handlers are not async, so such an answer costs no promise.
   http.get<{ Params: CollectionParams; Querystring: Record<string, unknown> }>(
     '/api/collections/:collection/records',
-    async (request) => {
+    (request) => {
       const collection = services.records.collection(request.params.collection);
       const ctx = contextOf(request);
       const query = parseListQuery(request.query);
       if (!enriching(app)) return listRecords(app, collection, query, ctx);
       // the enriched records, whole, then the fields asked for
-      const list = await listRecords(app, collection, { ...query, fields: '' }, ctx);
-      const items = await enrichRecords(app, collection, list.items, 'list', ctx);
-      const selection = parseFieldsParam(query.fields);
-      return { ...list, items: selection ? pickFields(items, selection) : items };
+      return andThen(listRecords(app, collection, { ...query, fields: '' }, ctx), (list) =>
+        andThen(enrichRecords(app, collection, list.items, 'list', ctx), (items) => {
+          const selection = parseFieldsParam(query.fields);
+          return { ...list, items: selection ? pickFields(items, selection) : items };
+        }),
+      );
     },
   );
 
   http.get<{ Params: RecordParams; Querystring: ViewQueryString }>(
     '/api/collections/:collection/records/:id',
-    async (request) => {
+    (request) => {
       const collection = services.records.collection(request.params.collection);
       const ctx = contextOf(request);
       const { id } = request.params;
       if (!enriching(app)) return viewRecord(app, collection, id, request.query, ctx);
       const { fields, ...whole } = request.query;
-      const record = await enrichRecord(
-        app,
-        collection,
-        await viewRecord(app, collection, id, whole, ctx),
-        'view',
-        ctx,
+      return andThen(viewRecord(app, collection, id, whole, ctx), (record) =>
+        andThen(enrichRecord(app, collection, record, 'view', ctx), (enriched) => {
+          const selection = fields ? parseFieldsParam(fields) : null;
+          return selection ? pickFields(enriched, selection) : enriched;
+        }),
       );
-      const selection = fields ? parseFieldsParam(fields) : null;
-      return selection ? pickFields(record, selection) : record;
     },
   );
 

@@ -1,7 +1,7 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Core } from '../../app/core.ts';
 import type { ListResult } from '../../catalogue/events.ts';
-import type { Collection } from '../../collections/types.ts';
+import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
 import { directReads } from '../../db/direct.ts';
 import type { Caller, Dialect } from '../../db/types.ts';
@@ -13,6 +13,7 @@ import {
   pickFields,
 } from '../../filter/index.ts';
 import { callerOf } from '../../http/caller.ts';
+import { andThen, type MaybePromise } from '../../maybe-async.ts';
 import { decodeRecord } from '../encoding.ts';
 import { expandRecords } from '../expand.ts';
 import type { ListQuery } from '../query.ts';
@@ -38,19 +39,21 @@ const rowsOf = (result: { rows: RecordRow[] }) => result.rows;
 /**
  * Lists one page of records the caller may see (list rule), filtered and sorted in SQL, with
  * relations expanded; the `records.list` filter may change the result before it is sent.
+ * Synchronous when the page is read from SQLite's reader without a total, and no expand or hook
+ * needs to wait (so it may throw rather than reject).
  */
-export async function listRecords(
+export function listRecords(
   app: Core,
   collection: Collection,
   query: ListQuery,
   ctx: HookContext,
-): Promise<ListResult> {
+): MaybePromise<ListResult> {
   const dialect = app.database.dialect;
   const rule = ruleCondition(collection, 'listRule', ctx, dialect);
   const executor = ctx.database.isTransaction ? ctx.database : app.database.reader;
   const offset = (query.page - 1) * query.perPage;
 
-  let select = executor.selectFrom(collection.name);
+  let select: SelectQueryBuilder<any, any, object> | undefined;
   let rowsQuery: CompiledQuery<RecordRow>;
   // Only a page that a rule, filter or sort makes costly may be worth stopping for a gone client.
   let caller: Caller | undefined;
@@ -62,6 +65,7 @@ export async function listRecords(
       ? { ...filterContext(collection, ctx, dialect), allowHiddenFields: true }
       : callerFilterContext(filterContext(collection, ctx, dialect));
     const filter = query.filter ? compileFilter(query.filter, filterCtx) : undefined;
+    select = executor.selectFrom(collection.name);
     if (rule) select = select.where(rule);
     if (filter) select = select.where(filter);
     let rows = select.selectAll().limit(query.perPage).offset(offset);
@@ -70,18 +74,34 @@ export async function listRecords(
     caller = callerOf(ctx.request);
   }
   const read = directReads(executor);
-  const [rows, total] = await app.database.cancellable(caller, () =>
-    Promise.all([
-      read ? read(rowsQuery.sql, rowsQuery.parameters) : executor.executeQuery(rowsQuery).then(rowsOf),
-      query.skipTotal
-        ? -1
-        : select
-            .select((eb) => eb.fn.countAll<number | string>().as('total'))
-            .executeTakeFirst()
-            .then((row) => Number(row?.total ?? 0)),
-    ]),
-  );
+  // A direct read runs to its end before anything else can: there is nothing to cancel.
+  if (read && query.skipTotal)
+    return listed(app, collection, query, ctx, read(rowsQuery.sql, rowsQuery.parameters), -1);
+  const counted = select ?? executor.selectFrom(collection.name);
+  return app.database
+    .cancellable(caller, () =>
+      Promise.all([
+        read ? read(rowsQuery.sql, rowsQuery.parameters) : executor.executeQuery(rowsQuery).then(rowsOf),
+        query.skipTotal
+          ? -1
+          : counted
+              .select((eb) => eb.fn.countAll<number | string>().as('total'))
+              .executeTakeFirst()
+              .then((row) => Number(row?.total ?? 0)),
+      ]),
+    )
+    .then(([rows, total]) => listed(app, collection, query, ctx, rows, total));
+}
 
+/** The page read: decoded for the caller, expanded, through the `records.list` filter. */
+function listed(
+  app: Core,
+  collection: Collection,
+  query: ListQuery,
+  ctx: HookContext,
+  rows: RecordRow[],
+  total: number,
+): MaybePromise<ListResult> {
   const isAdmin = ctx.accountability.admin;
   const fields = permittedFields(collection, 'listRule', ctx);
   const items = rows.map((row) =>
@@ -90,24 +110,32 @@ export async function listRecords(
       fields,
     ),
   );
-  await expandRecords(app.database, collection, items, query.expand, ctx);
+  if (!query.expand) return filtered(app, collection, query, ctx, items, total);
+  return expandRecords(app.database, collection, items, query.expand, ctx).then(() =>
+    filtered(app, collection, query, ctx, items, total),
+  );
+}
+
+function filtered(
+  app: Core,
+  collection: Collection,
+  query: ListQuery,
+  ctx: HookContext,
+  items: RecordData[],
+  total: number,
+): MaybePromise<ListResult> {
   const tags = recordTags(collection);
   const meta = { event: 'records.list', collection: collection.name, collectionId: collection.id, query };
-  const result: ListResult = await filterPayload(
-    app,
-    'records.list',
-    {
-      page: query.page,
-      perPage: query.perPage,
-      totalItems: total,
-      totalPages: total < 0 ? -1 : Math.ceil(total / query.perPage),
-      items,
-    },
-    meta,
-    ctx,
-    tags,
-  );
-  emitAction(app, 'records.list', { ...meta, payload: result }, ctx, tags);
-  const selection = parseFieldsParam(query.fields);
-  return selection ? { ...result, items: pickFields(result.items, selection) } : result;
+  const page: ListResult = {
+    page: query.page,
+    perPage: query.perPage,
+    totalItems: total,
+    totalPages: total < 0 ? -1 : Math.ceil(total / query.perPage),
+    items,
+  };
+  return andThen(filterPayload(app, 'records.list', page, meta, ctx, tags), (result) => {
+    emitAction(app, 'records.list', { ...meta, payload: result }, ctx, tags);
+    const selection = parseFieldsParam(query.fields);
+    return selection ? { ...result, items: pickFields(result.items, selection) } : result;
+  });
 }

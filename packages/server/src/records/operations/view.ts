@@ -2,11 +2,13 @@ import { NotFoundError } from '@sluice/hooks';
 import type { Core } from '../../app/core.ts';
 import type { Collection, RecordData } from '../../collections/types.ts';
 import type { HookContext } from '../../context.ts';
+import { directReads } from '../../db/direct.ts';
 import { parseFieldsParam, pickFields } from '../../filter/index.ts';
+import { andThen, type MaybePromise } from '../../maybe-async.ts';
 import { decodeRecord } from '../encoding.ts';
 import { expandRecords } from '../expand.ts';
 import { isOwnRecord, permittedFields, ruleCondition, withPermittedFields } from '../rules.ts';
-import { findRecordById } from '../store.ts';
+import { findRecordById, type RecordRow } from '../store.ts';
 import { emitAction, filterPayload, recordTags } from './events.ts';
 
 export interface ViewQuery {
@@ -14,24 +16,40 @@ export interface ViewQuery {
   expand?: string;
 }
 
-/** Reads one record the caller may view (view rule); the `records.view` filter may change it. */
-export async function viewRecord(
+/**
+ * Reads one record the caller may view (view rule); the `records.view` filter may change it.
+ * Synchronous, on SQLite's reader, unless an expand or a hook needs to wait (so it may throw
+ * rather than reject).
+ */
+export function viewRecord(
   app: Core,
   collection: Collection,
   id: string,
   query: ViewQuery,
   ctx: HookContext,
-): Promise<RecordData> {
+): MaybePromise<RecordData> {
   const rule = ruleCondition(collection, 'viewRule', ctx, app.database.dialect);
   const executor = ctx.database.isTransaction ? ctx.database : app.database.reader;
-  const row = rule
-    ? await executor
-        .selectFrom(collection.name)
-        .selectAll()
-        .where('id', '=', id)
-        .where(rule)
-        .executeTakeFirst()
-    : await findRecordById(executor, collection, id);
+  let row: MaybePromise<RecordRow | undefined>;
+  if (!rule) row = findRecordById(executor, collection, id);
+  else {
+    const select = executor.selectFrom(collection.name).selectAll().where('id', '=', id).where(rule);
+    const read = directReads(executor);
+    if (read) {
+      const { sql, parameters } = select.compile();
+      row = read(sql, parameters)[0];
+    } else row = select.executeTakeFirst();
+  }
+  return andThen(row, (found) => viewFound(app, collection, found, query, ctx));
+}
+
+function viewFound(
+  app: Core,
+  collection: Collection,
+  row: RecordRow | undefined,
+  query: ViewQuery,
+  ctx: HookContext,
+): MaybePromise<RecordData> {
   if (!row) throw new NotFoundError('The requested resource wasn’t found.');
   const record = withPermittedFields(
     decodeRecord(collection, row, {
@@ -40,11 +58,24 @@ export async function viewRecord(
     }),
     permittedFields(collection, 'viewRule', ctx),
   );
-  if (query.expand) await expandRecords(app.database, collection, [record], query.expand, ctx);
+  if (!query.expand) return filtered(app, collection, record, query, ctx);
+  return expandRecords(app.database, collection, [record], query.expand, ctx).then(() =>
+    filtered(app, collection, record, query, ctx),
+  );
+}
+
+function filtered(
+  app: Core,
+  collection: Collection,
+  record: RecordData,
+  query: ViewQuery,
+  ctx: HookContext,
+): MaybePromise<RecordData> {
   const tags = recordTags(collection);
   const meta = { event: 'records.view', collection: collection.name, collectionId: collection.id, query };
-  const result = await filterPayload(app, 'records.view', record, meta, ctx, tags);
-  emitAction(app, 'records.view', { ...meta, payload: result }, ctx, tags);
-  const selection = query.fields ? parseFieldsParam(query.fields) : null;
-  return selection ? pickFields(result, selection) : result;
+  return andThen(filterPayload(app, 'records.view', record, meta, ctx, tags), (result) => {
+    emitAction(app, 'records.view', { ...meta, payload: result }, ctx, tags);
+    const selection = query.fields ? parseFieldsParam(query.fields) : null;
+    return selection ? pickFields(result, selection) : result;
+  });
 }
