@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database, Dialect } from '../db/types.ts';
+import { requestLogDataJson } from './data-json.ts';
 import { LOGS, type LogEntry } from './store.ts';
 
 /** PocketBase's name for the file beside `data.db` that holds the request logs. */
@@ -54,13 +55,14 @@ export function openAuxiliaryLogs(dir: string): LogDatabase {
       values.length = 0;
       for (let at = index; at < index + CHUNK_ROWS; at++) {
         const row = rows[at];
-        values.push(row.id, row.created, row.level, row.message, JSON.stringify(row.data));
+        values.push(row.id, row.created, row.level, row.message, requestLogDataJson(row.data));
       }
-      insertChunk.run(values);
+      // as arguments, not an array: the driver reads an array's items one API call each
+      insertChunk.run(...values);
     }
     for (; index < rows.length; index++) {
       const row = rows[index];
-      insertOne.run(row.id, row.created, row.level, row.message, JSON.stringify(row.data));
+      insertOne.run(row.id, row.created, row.level, row.message, requestLogDataJson(row.data));
     }
   });
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
@@ -82,7 +84,7 @@ export function databaseLogs(database: Database): LogDatabase {
     dialect: database.dialect,
     db: database.db,
     async insert(rows) {
-      const json = JSON.stringify(rows.map((row) => ({ ...row, data: JSON.stringify(row.data) })));
+      const json = JSON.stringify(rows.map((row) => ({ ...row, data: requestLogDataJson(row.data) })));
       await sql`INSERT INTO ${sql.table(LOGS)} ("id", "created", "level", "message", "data")
         SELECT "id", "created", "level", "message", "data"
         FROM json_to_recordset(CAST(${json} AS JSON))
