@@ -43,10 +43,6 @@ export function logFromRow(row: Record<string, unknown>): LogEntry {
   };
 }
 
-export function logToRow(entry: LogEntry): Record<string, unknown> {
-  return { ...entry, data: JSON.stringify(entry.data) };
-}
-
 /** `_logs` as a collection, so that `?filter=data.status>=400&sort=-created` compiles. */
 export const logsShape = tableShape(LOGS, {
   id: 'text',
