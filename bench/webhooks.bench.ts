@@ -25,7 +25,7 @@ import { OUTBOX } from '../packages/server/src/outbox/store.ts';
 
 const DELIVERIES = Number(process.env.SLUICE_BENCH_DELIVERIES ?? 4000);
 /** Deliveries (and bare requests) sent before either row is timed. */
-const WARMUP = 500;
+const WARMUP = Number(process.env.SLUICE_BENCH_WARMUP ?? 500);
 /** The delivery worker's default cap per endpoint, for the bare loop too. */
 const IN_FLIGHT = 10;
 const SLICE_MS = 1000;
@@ -126,7 +126,7 @@ async function awaitReceived(count: number): Promise<void> {
 // Warm-up, timed by neither row: a server of its own sends a first lot, so that loading the HTTP
 // client and the signer, and compiling the hot code, fall outside the measured deliveries, as the
 // bare loop's do.
-{
+if (WARMUP > 0) {
   const warm = await openServer();
   for (let n = 0; n < WARMUP; n++) await warm.create(n);
   await warm.app.start();
