@@ -34,34 +34,28 @@ export interface SendOptions {
 }
 
 /**
- * POSTs an event to a webhook, signed per Standard Webhooks: `webhook-id` (the delivery's id,
- * the same on every retry), `webhook-timestamp` and `webhook-signature`.
+ * `make(key)`, made once per key: at 1000 keys the lot is dropped, so that what a rotated secret
+ * or an edited URL made is not kept for ever.
  */
+function madeOncePerKey<V>(make: (key: string) => V): (key: string) => V {
+  const made = new Map<string, V>();
+  return (key) => {
+    if (made.has(key)) return made.get(key) as V;
+    if (made.size >= 1000) made.clear();
+    const value = make(key);
+    made.set(key, value);
+    return value;
+  };
+}
+
 /** One signer per secret: its key is decoded once, not per delivery. */
-const signers = new Map<string, Signer>();
+const signerOf = madeOncePerKey((secret): Signer => new (standardWebhooks().Webhook)(secret));
 
-function signerOf(secret: string): Signer {
-  let signer = signers.get(secret);
-  if (!signer) {
-    // a rotated secret's signer is dropped with the rest, rather than kept for ever
-    if (signers.size >= 1000) signers.clear();
-    signer = new (standardWebhooks().Webhook)(secret);
-    signers.set(secret, signer);
-  }
-  return signer;
-}
-
-/** What `urlProblem` said of each URL (refused or not), per `allowPrivate`: parsed once, not per send. */
-const checkedUrls = [new Map<string, string | undefined>(), new Map<string, string | undefined>()];
-
-function checkedUrl(url: string, allowPrivate: boolean): string | undefined {
-  const checked = checkedUrls[allowPrivate ? 1 : 0]!;
-  if (checked.has(url)) return checked.get(url);
-  if (checked.size >= 1000) checked.clear();
-  const problem = urlProblem(url, allowPrivate);
-  checked.set(url, problem);
-  return problem;
-}
+/** What `urlProblem` says of a URL (refused or not), per `allowPrivate`: parsed once, not per send. */
+const urlProblemOf = {
+  allowingPrivate: madeOncePerKey((url) => urlProblem(url, true)),
+  publicOnly: madeOncePerKey((url) => urlProblem(url, false)),
+};
 
 /**
  * The connection pool deliveries go through: kept alive per endpoint, at most
@@ -71,6 +65,10 @@ export function deliveryAgent(allowPrivate: boolean, connections: number): Agent
   return new (undici().Agent)({ connect: { lookup: guardedLookup(allowPrivate) }, connections });
 }
 
+/**
+ * POSTs an event to a webhook, signed per Standard Webhooks: `webhook-id` (the delivery's id,
+ * the same on every retry), `webhook-timestamp` and `webhook-signature`.
+ */
 export async function send(
   webhook: Pick<Webhook, 'url' | 'secret'>,
   deliveryId: string,
@@ -85,7 +83,9 @@ export async function send(
     durationMs: Math.round(performance.now() - started),
     response,
   });
-  const refused = checkedUrl(webhook.url, options.allowPrivate);
+  const refused = (options.allowPrivate ? urlProblemOf.allowingPrivate : urlProblemOf.publicOnly)(
+    webhook.url,
+  );
   if (refused) return { attempt: attempt(0, refused) };
   try {
     // undici's request follows no redirect, which could lead to an address the checks refuse
