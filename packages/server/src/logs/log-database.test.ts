@@ -45,6 +45,15 @@ describe('request logs on SQLite', () => {
     expect((await app.services.logs.view('aux00000000001')).data.url).toBe('/x');
   });
 
+  it('keep a page cache of 1 MB for auxiliary.db, not the 16 MB of the driver', async () => {
+    const test = await bootstrapTestApp();
+    cleanup = test.cleanup;
+    const { rows } = await sql<{ cache_size: number }>`PRAGMA cache_size`.execute(
+      test.app.services.logs.database.db,
+    );
+    expect(rows[0]?.cache_size).toBe(-1024);
+  });
+
   it('are moved out of the data.db of an older data folder at start-up, once', async () => {
     const first = await bootstrapTestApp();
     const { dir } = first.app.options;

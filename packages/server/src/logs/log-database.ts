@@ -19,6 +19,9 @@ export interface LogDatabase {
   close(): Promise<void>;
 }
 
+/** The page cache of `auxiliary.db`, in KiB. */
+const CACHE_KIB = 1024;
+
 /** Rows one insert statement takes (5 parameters each, well under SQLite's limit of 32 766). */
 const CHUNK_ROWS = 50;
 
@@ -40,6 +43,9 @@ export function openAuxiliaryLogs(dir: string): LogDatabase {
   handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = NORMAL');
   handle.pragma('busy_timeout = 5000');
+  // better-sqlite3 builds SQLite with a page cache of 16 MB a connection: rows are only appended
+  // here and seldom read back, so a full cache of them would be memory for nothing
+  handle.pragma(`cache_size = -${CACHE_KIB}`);
   handle.exec(CREATE_LOGS);
   const insert = (rows: number) =>
     handle.prepare(
