@@ -83,6 +83,32 @@ describe('LogBuffer', () => {
     expect(await stored(logs)).toEqual(ids);
   });
 
+  it('keeps rows past its first block of memory, and text outside ASCII, whole', async () => {
+    const logs = open();
+    const { logger } = recordingLogger();
+    const buffer = new LogBuffer(() => logs.insert, logger, {
+      flushMs: 60_000,
+      batchSize: 1000,
+      maxPending: 1000,
+    });
+    const long = (id: string): LogEntry => ({
+      ...row(id),
+      message: `GET /${id}/ünïcödé/😀`,
+      data: { ...row(id).data, userAgent: 'ä'.repeat(500) },
+    });
+    const ids = Array.from({ length: 300 }, (_, index) => `big${String(index).padStart(3, '0')}`);
+    for (const id of ids) buffer.add(long(id));
+    await buffer.flush();
+    expect(await stored(logs)).toEqual(ids);
+    const last = await logs.db
+      .selectFrom(LOGS)
+      .selectAll()
+      .where('id', '=', 'big299')
+      .executeTakeFirstOrThrow();
+    expect(last.message).toBe('GET /big299/ünïcödé/😀');
+    expect(JSON.parse(last.data).userAgent).toBe('ä'.repeat(500));
+  });
+
   it('writes a full batch on a later turn of the event loop, not while the row is added', async () => {
     const logs = open();
     const { logger } = recordingLogger();

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bootstrapTestApp } from '../app/testing.ts';
 import type { App } from '../app/types.ts';
 import { AUXILIARY_FILE } from './log-database.ts';
+import { logRowText, logValues } from './row-text.ts';
 import { LOGS } from './store.ts';
 
 const tablesOf = async (app: App) =>
@@ -23,24 +24,26 @@ describe('request logs on SQLite', () => {
     cleanup = test.cleanup;
     const { app } = test;
     expect(await tablesOf(app)).not.toContain(LOGS);
-    await app.services.logs.database.insert([
-      {
-        id: 'aux00000000001',
-        created: '2030-01-01 00:00:00.000Z',
-        level: 0,
-        message: 'GET /x',
-        data: {
-          type: 'request',
-          method: 'GET',
-          url: '/x',
-          status: 200,
-          execTime: 1,
-          auth: '',
-          referer: '',
-          userAgent: '',
-        },
-      },
-    ]);
+    await app.services.logs.database.insert(
+      logValues(
+        logRowText({
+          id: 'aux00000000001',
+          created: '2030-01-01 00:00:00.000Z',
+          level: 0,
+          message: 'GET /x',
+          data: {
+            type: 'request',
+            method: 'GET',
+            url: '/x',
+            status: 200,
+            execTime: 1,
+            auth: '',
+            referer: '',
+            userAgent: '',
+          },
+        }),
+      ),
+    );
     expect(existsSync(join(app.options.dir, AUXILIARY_FILE))).toBe(true);
     expect((await app.services.logs.view('aux00000000001')).data.url).toBe('/x');
   });

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Database, Dialect } from '../db/types.ts';
-import { requestLogDataJson } from './data-json.ts';
-import { LOGS, type LogEntry } from './store.ts';
+import { LOG_COLUMNS } from './row-text.ts';
+import { LOGS } from './store.ts';
 
 /** PocketBase's name for the file beside `data.db` that holds the request logs. */
 export const AUXILIARY_FILE = 'auxiliary.db';
@@ -14,8 +14,8 @@ export interface LogDatabase {
   readonly dialect: Dialect;
   /** Lists, counts and prunes. */
   readonly db: Kysely<any>;
-  /** Writes the rows, all or none. */
-  insert(rows: readonly LogEntry[]): void | Promise<void>;
+  /** Writes rows, all or none: their values one after the other, `LOG_COLUMNS` a row (`row-text.ts`). */
+  insert(values: readonly string[]): void | Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,28 +54,19 @@ export function openAuxiliaryLogs(dir: string): LogDatabase {
   const insertOne = insert(1);
   // rows a statement at a time: each run of a statement costs about as much as a row
   const insertChunk = insert(CHUNK_ROWS);
-  const values: unknown[] = [];
-  const insertAll = handle.transaction((rows: readonly LogEntry[]) => {
-    let index = 0;
-    for (; index + CHUNK_ROWS <= rows.length; index += CHUNK_ROWS) {
-      values.length = 0;
-      for (let at = index; at < index + CHUNK_ROWS; at++) {
-        const row = rows[at];
-        values.push(row.id, row.created, row.level, row.message, requestLogDataJson(row.data));
-      }
-      // as arguments, not an array: the driver reads an array's items one API call each
-      insertChunk.run(...values);
-    }
-    for (; index < rows.length; index++) {
-      const row = rows[index];
-      insertOne.run(row.id, row.created, row.level, row.message, requestLogDataJson(row.data));
-    }
+  const perChunk = CHUNK_ROWS * LOG_COLUMNS;
+  const insertAll = handle.transaction((values: readonly string[]) => {
+    let at = 0;
+    // as arguments, not an array: the driver reads an array's items one API call each
+    for (; at + perChunk <= values.length; at += perChunk)
+      insertChunk.run(...values.slice(at, at + perChunk));
+    for (; at < values.length; at += LOG_COLUMNS) insertOne.run(...values.slice(at, at + LOG_COLUMNS));
   });
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: handle }) });
   return {
     dialect: 'sqlite',
     db,
-    insert: (rows) => void insertAll(rows),
+    insert: (values) => void insertAll(values),
     close: () => db.destroy(),
   };
 }
@@ -89,8 +80,13 @@ export function databaseLogs(database: Database): LogDatabase {
   return {
     dialect: database.dialect,
     db: database.db,
-    async insert(rows) {
-      const json = JSON.stringify(rows.map((row) => ({ ...row, data: requestLogDataJson(row.data) })));
+    async insert(values) {
+      const rows = [];
+      for (let at = 0; at < values.length; at += LOG_COLUMNS) {
+        const [id, created, level, message, data] = values.slice(at, at + LOG_COLUMNS);
+        rows.push({ id, created, level: Number(level), message, data });
+      }
+      const json = JSON.stringify(rows);
       await sql`INSERT INTO ${sql.table(LOGS)} ("id", "created", "level", "message", "data")
         SELECT "id", "created", "level", "message", "data"
         FROM json_to_recordset(CAST(${json} AS JSON))
