@@ -84,10 +84,15 @@ export async function runWrite<
       tx,
     );
   }
+  // the metas are built only for an event that has a listener: the activity log's and
+  // revisions' own writes, made with every write, mostly have none
   const changed = previous === undefined ? { record } : { record, previous };
-  emitAction(app, modelEvent, { ...modelMeta, ...changed }, tx, write.modelTags);
-  const key = write.action === 'create' ? { key: keys[0] } : undefined;
-  emitAction(app, contextEvent, { ...meta, payload, ...key, ...changed }, tx, write.tags);
+  if (listened(app, tx, modelEvent))
+    emitAction(app, modelEvent, { ...modelMeta, ...changed }, tx, write.modelTags);
+  if (listened(app, tx, contextEvent)) {
+    const key = write.action === 'create' ? { key: keys[0] } : undefined;
+    emitAction(app, contextEvent, { ...meta, payload, ...key, ...changed }, tx, write.tags);
+  }
   return stored;
 }
 
