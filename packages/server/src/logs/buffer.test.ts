@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogBuffer } from './buffer.ts';
+import { LogBuffer, type LogBufferOptions } from './buffer.ts';
 import { type LogDatabase, openAuxiliaryLogs } from './log-database.ts';
 import { LOGS, type LogEntry } from './store.ts';
 
@@ -47,10 +47,15 @@ describe('LogBuffer', () => {
   const stored = async (logs: LogDatabase) =>
     (await logs.db.selectFrom(LOGS).select('id').orderBy('id').execute()).map((r) => r.id);
 
-  it('holds rows until flushed, then writes them all with their data', async () => {
+  /** A buffer writing to a fresh `auxiliary.db`, and the warnings it logs. */
+  function buffered(options?: LogBufferOptions) {
     const logs = open();
-    const { logger } = recordingLogger();
-    const buffer = new LogBuffer(() => logs.insert, logger, {
+    const { logger, lines } = recordingLogger();
+    return { logs, lines, buffer: new LogBuffer(() => logs.insert, logger, options) };
+  }
+
+  it('holds rows until flushed, then writes them all with their data', async () => {
+    const { logs, buffer } = buffered({
       flushMs: 60_000,
       batchSize: 100,
       maxPending: 1000,
@@ -70,9 +75,7 @@ describe('LogBuffer', () => {
   });
 
   it('writes a batch of any size, 50 rows a statement and the rest one at a time', async () => {
-    const logs = open();
-    const { logger } = recordingLogger();
-    const buffer = new LogBuffer(() => logs.insert, logger, {
+    const { logs, buffer } = buffered({
       flushMs: 60_000,
       batchSize: 1000,
       maxPending: 1000,
@@ -84,9 +87,7 @@ describe('LogBuffer', () => {
   });
 
   it('keeps rows past its first block of memory, and text outside ASCII, whole', async () => {
-    const logs = open();
-    const { logger } = recordingLogger();
-    const buffer = new LogBuffer(() => logs.insert, logger, {
+    const { logs, buffer } = buffered({
       flushMs: 60_000,
       batchSize: 1000,
       maxPending: 1000,
@@ -110,9 +111,7 @@ describe('LogBuffer', () => {
   });
 
   it('writes a full batch on a later turn of the event loop, not while the row is added', async () => {
-    const logs = open();
-    const { logger } = recordingLogger();
-    const buffer = new LogBuffer(() => logs.insert, logger, {
+    const { logs, buffer } = buffered({
       flushMs: 60_000,
       batchSize: 2,
       maxPending: 10,
@@ -130,9 +129,7 @@ describe('LogBuffer', () => {
   });
 
   it('drops the rows past maxPending, counts them, and says so when it next writes', async () => {
-    const logs = open();
-    const { logger, lines } = recordingLogger();
-    const buffer = new LogBuffer(() => logs.insert, logger, {
+    const { logs, lines, buffer } = buffered({
       flushMs: 60_000,
       batchSize: 100,
       maxPending: 2,
@@ -154,9 +151,7 @@ describe('LogBuffer', () => {
   });
 
   it('drops a batch the database refuses, with a warning, and goes on', async () => {
-    const logs = open();
-    const { logger, lines } = recordingLogger();
-    const buffer = new LogBuffer(() => logs.insert, logger);
+    const { logs, lines, buffer } = buffered();
     buffer.add(row('x'));
     buffer.add(row('x'));
     await buffer.flush();
