@@ -57,7 +57,8 @@ export class LogBuffer {
     }
     const text = logRowText(entry);
     // three bytes a UTF-16 unit at most
-    if (this.#length + text.length * 3 > this.#bytes.length) this.#grow(this.#length + text.length * 3);
+    const room = this.#length + text.length * 3;
+    if (room > this.#bytes.length) this.#grow(room);
     this.#length += this.#bytes.write(text, this.#length);
     this.#rows++;
     if (this.#rows >= this.options.batchSize) {
