@@ -15,8 +15,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import Fastify from 'fastify';
 import { createApp } from 'sluice';
 
-/** `unlogged`: no hooks, and the settings' request logs off (`logs.maxDays` 0). */
-export type HooksMode = 'none' | 'ten' | 'unlogged';
+/**
+ * `unlogged`: no hooks, and the settings' request logs off (`logs.maxDays` 0); `control`: a
+ * second server like `none`, to show how much two identical servers differ in one run.
+ */
+export type HooksMode = 'none' | 'ten' | 'unlogged' | 'control';
 
 export type Request = { cmd: 'resetPeak' } | { cmd: 'memory' } | { cmd: 'cpu' } | { cmd: 'stop' };
 export type Command = Request & { id: number };
@@ -253,14 +256,15 @@ async function startCeiling(): Promise<{ url: string; ids: string[]; stop(): Pro
 }
 
 const server =
-  kind === 'sluice' && (hooksMode === 'none' || hooksMode === 'ten' || hooksMode === 'unlogged')
+  kind === 'sluice' &&
+  (hooksMode === 'none' || hooksMode === 'ten' || hooksMode === 'unlogged' || hooksMode === 'control')
     ? await startSluice(hooksMode)
     : kind === 'ceiling'
       ? await startCeiling()
       : undefined;
 if (!server)
   throw new Error(
-    `usage: records-server.ts <sluice none|sluice ten|sluice unlogged|ceiling>, not "${kind} ${hooksMode}"`,
+    `usage: records-server.ts <sluice none|sluice ten|sluice unlogged|sluice control|ceiling>, not "${kind} ${hooksMode}"`,
   );
 
 process.on('message', async (message: Command) => {

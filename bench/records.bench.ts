@@ -15,7 +15,10 @@
  * - `SLUICE_BENCH_PROFILE=<dir>` writes CPU profiles of the servers to `<dir>/sluice-none`,
  *   `<dir>/sluice-ten`, `<dir>/sluice-unlogged` and `<dir>/ceiling` (summarise them with `bench/cpuprofile.ts`);
  * - `SLUICE_BENCH_VERBOSE=1` prints each slice and the server's memory after each case;
- * - `SLUICE_BENCH_NODE_FLAGS='--max-semi-space-size=4'` passes Node/V8 flags to both servers.
+ * - `SLUICE_BENCH_NODE_FLAGS='--max-semi-space-size=4'` passes Node/V8 flags to both servers;
+ * - `SLUICE_BENCH_CONTROL=1` adds a fifth server, `control`, set up exactly like `none`: what
+ *   its figures differ from `none`'s by is the noise of that run, the least a cost must exceed
+ *   to be told apart from it.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,7 +33,10 @@ const SLICE_S = 0.5;
  * Each case runs one slice of each mode per round, in this order and then backwards, so that
  * drift and bursts of other load on the machine fall on all three alike.
  */
-const ROUND = ['none', 'ten', 'unlogged', 'ceiling'] as const;
+const control = process.env.SLUICE_BENCH_CONTROL === '1';
+const ROUND: readonly Mode[] = control
+  ? ['none', 'ten', 'unlogged', 'control', 'ceiling']
+  : ['none', 'ten', 'unlogged', 'ceiling'];
 const ROUNDS = 10;
 const verbose = process.env.SLUICE_BENCH_VERBOSE === '1';
 const COLLECTION = 'posts';
@@ -226,7 +232,7 @@ for (const name of order) {
   const cpuNow = async () =>
     Promise.all(ROUND.map(async (mode) => (await servers[mode].call({ cmd: 'cpu' })).cpuUs!));
   const cpuBefore = await cpuNow();
-  const slices: Record<Mode, Load[]> = { none: [], ten: [], unlogged: [], ceiling: [] };
+  const slices: Record<Mode, Load[]> = { none: [], ten: [], unlogged: [], control: [], ceiling: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of round % 2 === 0 ? ROUND : [...ROUND].reverse()) {
       const load = await run(mode, SLICE_S);
@@ -242,11 +248,13 @@ for (const name of order) {
   for (const [index, mode] of ROUND.entries())
     figures.push(figure(name, mode, slices[mode], cpuAfter[index] - cpuBefore[index]));
 }
-const memories = await Promise.all(ROUND.map((mode) => servers[mode].call({ cmd: 'memory' })));
-const peakRss = Math.max(memories[0].peakRssMb ?? 0, memories[1].peakRssMb ?? 0);
-const maxRss = Math.max(memories[0].maxRssMb ?? 0, memories[1].maxRssMb ?? 0);
-const unloggedRss = memories[2].peakRssMb ?? 0;
-const ceilingRss = memories[3].peakRssMb ?? 0;
+const memories = Object.fromEntries(
+  await Promise.all(ROUND.map(async (mode) => [mode, await servers[mode].call({ cmd: 'memory' })] as const)),
+) as Record<Mode, Answer>;
+const peakRss = Math.max(memories.none.peakRssMb ?? 0, memories.ten.peakRssMb ?? 0);
+const maxRss = Math.max(memories.none.maxRssMb ?? 0, memories.ten.maxRssMb ?? 0);
+const unloggedRss = memories.unlogged.peakRssMb ?? 0;
+const ceilingRss = memories.ceiling.peakRssMb ?? 0;
 
 await Promise.all(ROUND.map((mode) => servers[mode].stop()));
 
@@ -289,6 +297,15 @@ for (const name of ordered) {
       what: 'request logs',
     },
   };
+  if (control) {
+    // no goal: the same server twice, so any difference is the run's noise
+    costs.control = {
+      rps: 1 - get(name, 'control').rps / none.rps,
+      cpu: get(name, 'control').cpuUs / none.cpuUs - 1,
+      goal: Number.POSITIVE_INFINITY,
+      what: 'noise',
+    };
+  }
   for (const mode of ROUND) {
     const entry = get(name, mode);
     const cost = costs[mode];
@@ -309,12 +326,13 @@ for (const name of ordered) {
 }
 if (peakRss >= 150) misses.push(`RSS ${peakRss} MB`);
 console.log(
-  `\ncost: of the ten hooks (ten against none), of the request logs (none against unlogged); ` +
+  `\ncost: of the ten hooks (ten against none), of the request logs (none against unlogged)` +
+    `${control ? ', and the noise (control, the same server as none, against none)' : ''}; ` +
     `req/s lost, and CPU time per request added`,
 );
 console.log(
   `peak RSS of a Sluice process during the cases: ${peakRss} MB (sampled every 50 ms; without hooks ` +
-    `${memories[0].peakRssMb} MB, with ${memories[1].peakRssMb} MB, without request logs ${unloggedRss} MB; ` +
+    `${memories.none.peakRssMb} MB, with ${memories.ten.peakRssMb} MB, without request logs ${unloggedRss} MB; ` +
     `${maxRss} MB highest since start, start-up included); the ceiling's: ${ceilingRss} MB`,
 );
 console.log(
