@@ -344,6 +344,94 @@ describe('several instances (PostgreSQL + Redis)', () => {
   });
 });
 
+describe('a slow webhook endpoint and two instances (PostgreSQL + Redis)', () => {
+  const prefix = uniquePrefix();
+  let redis: Redis;
+  let storage: Storage;
+  let a: TestServer;
+  let b: TestServer;
+
+  // a lease far shorter than the endpoint takes to answer, and the other instance looking for due
+  // deliveries all the time: without its renewal, the lease would run out mid-send
+  const start = () =>
+    startServer('postgres', {
+      storage,
+      redisUrl: redisTestUrl,
+      redisPrefix: prefix,
+      shutdownTimeoutMs: 2000,
+      env: {
+        SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true',
+        SLUICE_WEBHOOKS_LEASE_MS: '1500',
+        SLUICE_WEBHOOKS_POLL_MS: '100',
+      },
+    });
+
+  beforeAll(async () => {
+    redis = await testRedis();
+    storage = await createStorage('postgres');
+    a = await start();
+    b = await start();
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await storage?.destroy();
+    if (redis) {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
+    }
+  });
+
+  it('keeps a batch leased while it is sent, so the other instance does not send it again', async () => {
+    const ids: string[] = [];
+    const receiver = createServer((request, response) => {
+      ids.push(String(request.headers['webhook-id']));
+      request.resume().on('end', () => setTimeout(() => response.writeHead(204).end(), 4000));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      await createCollection(a, { name: 'slow_target', fields: [{ name: 'title', type: 'text' }] });
+      const { port } = receiver.address() as AddressInfo;
+      const created = await a.request('POST', '/api/webhooks', {
+        token: a.adminToken,
+        body: { url: `http://127.0.0.1:${port}/hook`, events: ['records.create'], tags: ['slow_target'] },
+      });
+      expect(created.status, created.text).toBe(200);
+      await until(
+        () => b.app.services.webhooks.subscribers.matching('records.create', ['slow_target']).length > 0,
+        5000,
+        'the webhook on the other instance',
+      );
+      for (let n = 0; n < 3; n++) {
+        const written = await a.request('POST', '/api/collections/slow_target/records', {
+          token: a.adminToken,
+          body: { title: `record ${n}` },
+        });
+        expect(written.status, written.text).toBe(200);
+      }
+      const statuses = async () =>
+        (
+          await a.app.database.db
+            .selectFrom('_outbox')
+            .select('status')
+            .where('webhook', '=', created.body.id)
+            .execute()
+        ).map((row) => row.status);
+      const end = Date.now() + 15_000;
+      while ((await statuses()).filter((status) => status === 'delivered').length < 3) {
+        if (Date.now() > end) throw new Error('Timed out waiting for the three deliveries.');
+        await sleep(50);
+      }
+      expect(ids).toHaveLength(3);
+      expect(new Set(ids).size).toBe(3);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+});
+
 describe('hot reload notices (--dev)', () => {
   const prefix = uniquePrefix();
   const folders: string[] = [];

@@ -102,6 +102,23 @@ export async function claimDue(
   });
 }
 
+/**
+ * Moves the lease of deliveries claimed on PostgreSQL (and not yet settled) to `leaseUntil`: the
+ * instance sending them is still at it, so no other instance may take them.
+ */
+export async function renewLease(
+  database: Database,
+  ids: readonly string[],
+  leaseUntil: string,
+): Promise<void> {
+  await database.db
+    .updateTable(OUTBOX)
+    .set({ nextAttemptAt: leaseUntil })
+    .where('id', 'in', ids)
+    .where(sql<boolean>`"status" IN ('pending', 'retrying')`)
+    .execute();
+}
+
 function claimedFromRow(row: Record<string, unknown>): ClaimedDelivery {
   return {
     id: String(row.id),

@@ -6,7 +6,14 @@ import { type Endpoint, findEndpoint } from '../webhooks/store.ts';
 import { InFlightLimit } from './in-flight.ts';
 import { nextRetryDelay, retryDelaysFrom } from './schedule.ts';
 import { deliveryAgent, send } from './send.ts';
-import { type ClaimedDelivery, claimDue, type Outcome, pruneDelivered, saveOutcomes } from './store.ts';
+import {
+  type ClaimedDelivery,
+  claimDue,
+  type Outcome,
+  pruneDelivered,
+  renewLease,
+  saveOutcomes,
+} from './store.ts';
 
 const BATCH = 100;
 const TIMEOUT_MS = 15_000;
@@ -24,6 +31,9 @@ const DEFAULT_POLL_MS = 5_000;
 const NUDGE_DELAY_MS = 10;
 /** Requests in flight to one endpoint at most (`SLUICE_WEBHOOKS_MAX_IN_FLIGHT`). */
 const DEFAULT_MAX_IN_FLIGHT = 10;
+
+/** How a delivery went, to be saved; `gone` names an endpoint that answered 410; undefined: not sent. */
+type Settled = (Outcome & { gone?: string }) | undefined;
 
 /**
  * Sends the outbox's due deliveries: when nudged after a commit that wrote some, and every poll
@@ -136,7 +146,13 @@ export class DeliveryWorker {
         endpoints.set(id, found);
         return found;
       };
-      const outcomes = await Promise.all(claimed.map((delivery) => this.#deliver(delivery, endpointOf)));
+      const lease = this.#holdLease(claimed.map((delivery) => delivery.id));
+      let outcomes: Settled[];
+      try {
+        outcomes = await Promise.all(claimed.map((delivery) => this.#deliver(delivery, endpointOf)));
+      } finally {
+        await lease.release();
+      }
       await saveOutcomes(
         this.core.database,
         outcomes.flatMap((outcome) => outcome ?? []),
@@ -149,11 +165,42 @@ export class DeliveryWorker {
     } while (this.#started && (claimed.length === BATCH || this.#again));
   }
 
-  /** Sends one delivery and says how it went; `gone` names an endpoint that answered 410. */
+  /**
+   * Keeps a batch claimed on PostgreSQL leased while it is being sent, renewing the lease every
+   * third of it: a batch sent to a slow endpoint can outlast one lease, and another instance
+   * would then claim and send it again. `release` stops renewing once no renewal is under way, so
+   * that none lands after the outcomes are saved.
+   */
+  #holdLease(ids: readonly string[]): { release(): Promise<void> } {
+    if (this.core.database.dialect !== 'postgres' || ids.length === 0) return { release: async () => {} };
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        renewing = renewing
+          .then(() => renewLease(this.core.database, ids, formatDate(new Date(Date.now() + this.#leaseMs))))
+          .catch((error: unknown) =>
+            this.core.logger.warn(
+              { err: error },
+              'The lease on webhook deliveries being sent could not be renewed.',
+            ),
+          );
+      },
+      Math.max(1, Math.floor(this.#leaseMs / 3)),
+    );
+    timer.unref();
+    return {
+      release: () => {
+        clearInterval(timer);
+        return renewing;
+      },
+    };
+  }
+
+  /** Sends one delivery and says how it went. */
   async #deliver(
     delivery: ClaimedDelivery,
     endpointOf: (id: string) => Promise<Endpoint | undefined>,
-  ): Promise<(Outcome & { gone?: string }) | undefined> {
+  ): Promise<Settled> {
     const endpoint = await endpointOf(delivery.webhook);
     if (!endpoint || !this.#started) return undefined;
     // made at the first delivery: a server with no webhooks never loads the HTTP client
