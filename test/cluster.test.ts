@@ -69,41 +69,55 @@ async function openStream(url: string) {
   return { clientId: events[0]!.data.clientId as string, events, close: () => controller.abort() };
 }
 
-describe('several instances (PostgreSQL + Redis)', () => {
+/**
+ * Two instances on one PostgreSQL database and one Redis, started (one after the other: the first
+ * start makes the tables, the secret and the superuser) before the tests of the describe block
+ * that calls this, and stopped after them.
+ */
+function twoInstances(env: Record<string, string>) {
   const prefix = uniquePrefix();
-  let redis: Redis;
-  let storage: Storage;
-  let a: TestServer;
-  let b: TestServer;
-
+  const pair = { prefix } as { a: TestServer; b: TestServer; redis: Redis; prefix: string };
+  let storage: Storage | undefined;
   const start = () =>
     startServer('postgres', {
       storage,
       redisUrl: redisTestUrl,
       redisPrefix: prefix,
       shutdownTimeoutMs: 2000,
-      // webhook targets on 127.0.0.1, so that nothing is looked up or sent elsewhere
-      env: { SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true' },
+      env,
     });
 
   beforeAll(async () => {
-    redis = await testRedis();
+    pair.redis = await testRedis();
     storage = await createStorage('postgres');
-    // one after the other: the first start makes the tables, the secret and the superuser
-    a = await start();
-    b = await start();
-    expect(a.app.cluster).toBeDefined();
-    expect(a.app.cluster!.id).not.toBe(b.app.cluster!.id);
+    pair.a = await start();
+    pair.b = await start();
   });
 
   afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
+    await pair.a?.stop();
+    await pair.b?.stop();
     await storage?.destroy();
-    if (redis) {
-      await deleteKeys(redis, prefix);
-      redis.disconnect();
+    if (pair.redis) {
+      await deleteKeys(pair.redis, prefix);
+      pair.redis.disconnect();
     }
+  });
+  return pair;
+}
+
+describe('several instances (PostgreSQL + Redis)', () => {
+  // webhook targets on 127.0.0.1, so that nothing is looked up or sent elsewhere
+  const pair = twoInstances({ SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true' });
+  const { prefix } = pair;
+  let a: TestServer;
+  let b: TestServer;
+  let redis: Redis;
+
+  beforeAll(() => {
+    ({ a, b, redis } = pair);
+    expect(a.app.cluster).toBeDefined();
+    expect(a.app.cluster!.id).not.toBe(b.app.cluster!.id);
   });
 
   it('makes a collection created through one instance usable through the other at once', async () => {
@@ -345,45 +359,16 @@ describe('several instances (PostgreSQL + Redis)', () => {
 });
 
 describe('a slow webhook endpoint and two instances (PostgreSQL + Redis)', () => {
-  const prefix = uniquePrefix();
-  let redis: Redis;
-  let storage: Storage;
-  let a: TestServer;
-  let b: TestServer;
-
   // a lease far shorter than the endpoint takes to answer, and the other instance looking for due
   // deliveries all the time: without its renewal, the lease would run out mid-send
-  const start = () =>
-    startServer('postgres', {
-      storage,
-      redisUrl: redisTestUrl,
-      redisPrefix: prefix,
-      shutdownTimeoutMs: 2000,
-      env: {
-        SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true',
-        SLUICE_WEBHOOKS_LEASE_MS: '1500',
-        SLUICE_WEBHOOKS_POLL_MS: '100',
-      },
-    });
-
-  beforeAll(async () => {
-    redis = await testRedis();
-    storage = await createStorage('postgres');
-    a = await start();
-    b = await start();
-  });
-
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await storage?.destroy();
-    if (redis) {
-      await deleteKeys(redis, prefix);
-      redis.disconnect();
-    }
+  const pair = twoInstances({
+    SLUICE_WEBHOOKS_ALLOW_PRIVATE: 'true',
+    SLUICE_WEBHOOKS_LEASE_MS: '1500',
+    SLUICE_WEBHOOKS_POLL_MS: '100',
   });
 
   it('keeps a batch leased while it is sent, so the other instance does not send it again', async () => {
+    const { a, b } = pair;
     const ids: string[] = [];
     const receiver = createServer((request, response) => {
       ids.push(String(request.headers['webhook-id']));
