@@ -89,29 +89,26 @@ export async function claimDue(
   return database.transaction(async (trx) => {
     const rows = await dueDeliveries(trx, now, limit).forUpdate().skipLocked().execute();
     if (rows.length === 0) return [];
-    await trx
-      .updateTable(OUTBOX)
-      .set({ nextAttemptAt: leaseUntil })
-      .where(
-        'id',
-        'in',
-        rows.map((row) => row.id),
-      )
-      .execute();
+    await leaseDeliveries(
+      trx,
+      rows.map((row) => String(row.id)),
+      leaseUntil,
+    );
     return rows.map(claimedFromRow);
   });
 }
 
 /**
- * Moves the lease of deliveries claimed on PostgreSQL (and not yet settled) to `leaseUntil`: the
- * instance sending them is still at it, so no other instance may take them.
+ * Leases deliveries (PostgreSQL) until `leaseUntil`: their next attempt moves there, so no other
+ * instance claims them meanwhile. Used when they are claimed, and again while their instance is
+ * still sending them; a delivery whose outcome is saved (delivered or failed) is left as it is.
  */
-export async function renewLease(
-  database: Database,
+export async function leaseDeliveries(
+  executor: Kysely<any>,
   ids: readonly string[],
   leaseUntil: string,
 ): Promise<void> {
-  await database.db
+  await executor
     .updateTable(OUTBOX)
     .set({ nextAttemptAt: leaseUntil })
     .where('id', 'in', ids)

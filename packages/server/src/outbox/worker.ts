@@ -9,9 +9,9 @@ import { deliveryAgent, send } from './send.ts';
 import {
   type ClaimedDelivery,
   claimDue,
+  leaseDeliveries,
   type Outcome,
   pruneDelivered,
-  renewLease,
   saveOutcomes,
 } from './store.ts';
 
@@ -177,7 +177,9 @@ export class DeliveryWorker {
     const timer = setInterval(
       () => {
         renewing = renewing
-          .then(() => renewLease(this.core.database, ids, formatDate(new Date(Date.now() + this.#leaseMs))))
+          .then(() =>
+            leaseDeliveries(this.core.database.db, ids, formatDate(new Date(Date.now() + this.#leaseMs))),
+          )
           .catch((error: unknown) =>
             this.core.logger.warn(
               { err: error },
