@@ -69,6 +69,79 @@ async function openStream(url: string) {
   return { clientId: events[0]!.data.clientId as string, events, close: () => controller.abort() };
 }
 
+/** A webhook on records created in one collection, sent to a receiver on 127.0.0.1. */
+interface WebhookTarget {
+  /** The `webhook-id` of every request the receiver took, in order. */
+  ids: string[];
+  webhook: string;
+  /** The statuses of the webhook's deliveries in `_outbox`. */
+  statuses(): Promise<string[]>;
+  /** Resolves once `count` deliveries are delivered; throws after `ms`. */
+  untilDelivered(count: number, ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Makes the collection `name` and, through `a`, a webhook of its creates to a receiver that
+ * answers 204 after `answerAfterMs`; resolves once `b` matches writes against the webhook too.
+ */
+async function webhookTarget(
+  a: TestServer,
+  b: TestServer,
+  name: string,
+  answerAfterMs = 0,
+): Promise<WebhookTarget> {
+  const ids: string[] = [];
+  const receiver = createServer((request, response) => {
+    ids.push(String(request.headers['webhook-id']));
+    request.resume().on('end', () => setTimeout(() => response.writeHead(204).end(), answerAfterMs));
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const close = async () => {
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  };
+  try {
+    await createCollection(a, { name, fields: [{ name: 'title', type: 'text' }] });
+    const { port } = receiver.address() as AddressInfo;
+    const created = await a.request('POST', '/api/webhooks', {
+      token: a.adminToken,
+      body: { url: `http://127.0.0.1:${port}/hook`, events: ['records.create'], tags: [name] },
+    });
+    expect(created.status, created.text).toBe(200);
+    await until(
+      () => b.app.services.webhooks.subscribers.matching('records.create', [name]).length > 0,
+      5000,
+      'the webhook on the other instance',
+    );
+    const webhook = String(created.body.id);
+    const statuses = async () =>
+      (
+        await a.app.database.db
+          .selectFrom('_outbox')
+          .select('status')
+          .where('webhook', '=', webhook)
+          .execute()
+      ).map((row) => String(row.status));
+    return {
+      ids,
+      webhook,
+      statuses,
+      async untilDelivered(count, ms) {
+        const end = Date.now() + ms;
+        while ((await statuses()).filter((status) => status === 'delivered').length < count) {
+          if (Date.now() > end) throw new Error(`Timed out waiting for ${count} deliveries.`);
+          await sleep(20);
+        }
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 /**
  * Two instances on one PostgreSQL database and one Redis, started (one after the other: the first
  * start makes the tables, the secret and the superuser) before the tests of the describe block
@@ -188,25 +261,8 @@ describe('several instances (PostgreSQL + Redis)', () => {
   });
 
   it('sends each webhook delivery once between the instances, whichever wrote it', async () => {
-    const ids: string[] = [];
-    const receiver = createServer((request, response) => {
-      ids.push(String(request.headers['webhook-id']));
-      request.resume().on('end', () => response.writeHead(204).end());
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const target = await webhookTarget(a, b, 'delivered_once');
     try {
-      await createCollection(a, { name: 'delivered_once', fields: [{ name: 'title', type: 'text' }] });
-      const { port } = receiver.address() as AddressInfo;
-      const created = await a.request('POST', '/api/webhooks', {
-        token: a.adminToken,
-        body: { url: `http://127.0.0.1:${port}/hook`, events: ['records.create'], tags: ['delivered_once'] },
-      });
-      expect(created.status, created.text).toBe(200);
-      await until(
-        () => b.app.services.webhooks.subscribers.matching('records.create', ['delivered_once']).length > 0,
-        5000,
-        'the webhook on the other instance',
-      );
       const writes = Array.from({ length: 20 }, (_, n) =>
         (n % 2 === 0 ? a : b).request('POST', '/api/collections/delivered_once/records', {
           token: (n % 2 === 0 ? a : b).adminToken,
@@ -214,24 +270,13 @@ describe('several instances (PostgreSQL + Redis)', () => {
         }),
       );
       for (const written of await Promise.all(writes)) expect(written.status, written.text).toBe(200);
-      const outbox = () =>
-        a.app.database.db
-          .selectFrom('_outbox')
-          .select('status')
-          .where('webhook', '=', created.body.id)
-          .execute();
-      const end = Date.now() + 10_000;
-      while ((await outbox()).some((row) => row.status !== 'delivered')) {
-        if (Date.now() > end) throw new Error('Timed out waiting for the deliveries.');
-        await sleep(20);
-      }
-      expect(await outbox()).toHaveLength(20);
-      expect(ids).toHaveLength(20);
-      expect(new Set(ids).size).toBe(20);
-      await a.request('DELETE', `/api/webhooks/${created.body.id}`, { token: a.adminToken });
+      await target.untilDelivered(20, 10_000);
+      expect(await target.statuses()).toHaveLength(20);
+      expect(target.ids).toHaveLength(20);
+      expect(new Set(target.ids).size).toBe(20);
+      await a.request('DELETE', `/api/webhooks/${target.webhook}`, { token: a.adminToken });
     } finally {
-      receiver.closeAllConnections();
-      await new Promise((resolve) => receiver.close(resolve));
+      await target.close();
     }
   });
 
@@ -369,25 +414,8 @@ describe('a slow webhook endpoint and two instances (PostgreSQL + Redis)', () =>
 
   it('keeps a batch leased while it is sent, so the other instance does not send it again', async () => {
     const { a, b } = pair;
-    const ids: string[] = [];
-    const receiver = createServer((request, response) => {
-      ids.push(String(request.headers['webhook-id']));
-      request.resume().on('end', () => setTimeout(() => response.writeHead(204).end(), 4000));
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const target = await webhookTarget(a, b, 'slow_target', 4000);
     try {
-      await createCollection(a, { name: 'slow_target', fields: [{ name: 'title', type: 'text' }] });
-      const { port } = receiver.address() as AddressInfo;
-      const created = await a.request('POST', '/api/webhooks', {
-        token: a.adminToken,
-        body: { url: `http://127.0.0.1:${port}/hook`, events: ['records.create'], tags: ['slow_target'] },
-      });
-      expect(created.status, created.text).toBe(200);
-      await until(
-        () => b.app.services.webhooks.subscribers.matching('records.create', ['slow_target']).length > 0,
-        5000,
-        'the webhook on the other instance',
-      );
       for (let n = 0; n < 3; n++) {
         const written = await a.request('POST', '/api/collections/slow_target/records', {
           token: a.adminToken,
@@ -395,24 +423,11 @@ describe('a slow webhook endpoint and two instances (PostgreSQL + Redis)', () =>
         });
         expect(written.status, written.text).toBe(200);
       }
-      const statuses = async () =>
-        (
-          await a.app.database.db
-            .selectFrom('_outbox')
-            .select('status')
-            .where('webhook', '=', created.body.id)
-            .execute()
-        ).map((row) => row.status);
-      const end = Date.now() + 15_000;
-      while ((await statuses()).filter((status) => status === 'delivered').length < 3) {
-        if (Date.now() > end) throw new Error('Timed out waiting for the three deliveries.');
-        await sleep(50);
-      }
-      expect(ids).toHaveLength(3);
-      expect(new Set(ids).size).toBe(3);
+      await target.untilDelivered(3, 15_000);
+      expect(target.ids).toHaveLength(3);
+      expect(new Set(target.ids).size).toBe(3);
     } finally {
-      receiver.closeAllConnections();
-      await new Promise((resolve) => receiver.close(resolve));
+      await target.close();
     }
   });
 });
