@@ -2,7 +2,7 @@ import type { Core } from '../app/core.ts';
 import { inTransaction } from '../app/transaction.ts';
 import { INTERNAL_OWNER } from '../context.ts';
 import type { SettingsService } from '../settings/service.ts';
-import { activityRecorder, logActivity } from './recorder.ts';
+import { activityRecorder, logActivity, wantsActivity } from './recorder.ts';
 import type { RevisionsService } from './revisions.ts';
 import type { ActivityService } from './service.ts';
 
@@ -19,7 +19,7 @@ export function startActivityLog(
   core: Core,
   services: { activity: ActivityService; revisions: RevisionsService; settings: SettingsService },
 ): () => void {
-  const removeRecorder = core.recorders.add(activityRecorder(core));
+  const removeRecorder = core.recorders.add(activityRecorder(core), wantsActivity);
   const offLogin = core.hooks.action(
     'auth.login',
     async (meta, ctx) => {

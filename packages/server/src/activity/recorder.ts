@@ -2,7 +2,7 @@ import type { Core } from '../app/core.ts';
 import type { Collection } from '../collections/types.ts';
 import type { HookContext } from '../context.ts';
 import { SECRET_INPUTS } from '../records/secrets.ts';
-import type { WriteRecord, WriteRecorder } from '../writes/recorders.ts';
+import type { WantsWrite, WriteRecord, WriteRecorder } from '../writes/recorders.ts';
 import { createItem } from '../writes/system-items.ts';
 import { type ActivityAction, type ActivityEntry, activityTable, revisionsTable } from './store.ts';
 
@@ -20,7 +20,6 @@ const NOT_DATA = new Set<string>(['collectionId', 'collectionName', ...SECRET_IN
  */
 export function activityRecorder(core: Core): WriteRecorder {
   return async (write, tx) => {
-    if (UNLOGGED.has(write.context) || !hasCaller(tx)) return;
     const collection = write.collection === undefined ? undefined : core.schema.get(write.collection);
     const tracking = collection?.tracking ?? 'all';
     if (tracking === 'none') return;
@@ -31,6 +30,9 @@ export function activityRecorder(core: Core): WriteRecorder {
     }
   };
 }
+
+/** The writes the activity log records: those with a caller, but for the log's own. */
+export const wantsActivity: WantsWrite = (context, tx) => !UNLOGGED.has(context) && hasCaller(tx);
 
 /** Someone acted: a request (a guest's included) or an authenticated record. */
 export function hasCaller(tx: HookContext): boolean {

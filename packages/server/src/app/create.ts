@@ -56,7 +56,7 @@ import { relationsRecorder } from '../relations/sync.ts';
 import { registerSettingsRoutes } from '../settings/routes.ts';
 import { registerStorageTestRoutes } from '../storage/routes.ts';
 import { registerWebhookRoutes } from '../webhooks/routes.ts';
-import { WriteRecorders } from '../writes/recorders.ts';
+import { WriteRecorders, writesOf } from '../writes/recorders.ts';
 import { createServices, type Services } from './services.ts';
 import { Shutdown } from './shutdown.ts';
 import { logStartupSummary } from './startup-summary.ts';
@@ -226,8 +226,8 @@ export function createApp(options: AppOptions = {}): App {
         await app.services.webhooks.subscribers.reload(database.db);
         await grantsOf(schema).reload(database.db);
         // in-transaction recorders, in this order: relations, activity and revisions, outbox
-        app.recorders.add(relationsRecorder(app));
-        app.recorders.add(collectionReferencesRecorder(app));
+        app.recorders.add(relationsRecorder(app), writesOf('collections'));
+        app.recorders.add(collectionReferencesRecorder(app), writesOf('collections'));
         startActivityLog(app, app.services);
         const subscribers = app.services.webhooks.subscribers;
         app.recorders.add(

@@ -16,10 +16,10 @@ import type { Collection } from './types.ts';
  * relations recorder), inside the collection write's transaction and through the pipeline
  * (`permissions.update`, `presets.delete`, …), so none is left naming a collection that no longer
  * exists.
+ * A recorder of collection writes only (added with `writesOf('collections')`).
  */
 export function collectionReferencesRecorder(core: Core): WriteRecorder {
   return async (write, tx) => {
-    if (write.context !== 'collections') return;
     let permissions = 0;
     if (write.action === 'update') {
       const from = (write.previous as Collection | undefined)?.name;

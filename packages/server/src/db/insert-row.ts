@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
+import { executeCompiled } from './compiled.ts';
 
 /** The INSERT of each table, dialect and set of columns, compiled once: building it is most of the cost. */
 const insertSql = new Map<string, string>();
@@ -20,7 +21,8 @@ export async function insertRow(
     text = executor.insertInto(table).values(row).compile().sql;
     insertSql.set(key, text);
   }
-  await executor.executeQuery(
+  await executeCompiled(
+    executor,
     CompiledQuery.raw(
       text,
       columns.map((column) => row[column]),

@@ -2,6 +2,7 @@ import { InvalidPayloadError } from '@sluice/hooks';
 import { CompiledQuery, type Kysely, PostgresAdapter, sql } from 'kysely';
 import { isMultiple } from '../collections/fields.ts';
 import type { Collection } from '../collections/types.ts';
+import { executeCompiled } from '../db/compiled.ts';
 import { directReads } from '../db/direct.ts';
 import { uniqueViolationColumns } from '../db/errors.ts';
 
@@ -126,9 +127,9 @@ export async function insertRecord(
     text = executor.insertInto(collection.name).values(values).returningAll().compile().sql;
     if (shapes.size < INSERT_SHAPES) shapes.set(key, text);
   }
-  const result = await executor
-    .executeQuery<RecordRow>(CompiledQuery.raw(text, parameters))
-    .catch(rethrowNotUnique);
+  const result = await executeCompiled<RecordRow>(executor, CompiledQuery.raw(text, parameters)).catch(
+    rethrowNotUnique,
+  );
   return result.rows[0]!;
 }
 

@@ -10,10 +10,10 @@ import { RELATIONS, type Relation, type RelationSpec, relationsOf, relationsTabl
  * Keeps `_relations` in step with the collections' relation fields, inside the collection
  * write's transaction: a relation field added, changed or removed is a `relations.create`,
  * `relations.update` or `relations.delete` beside that write's own events.
+ * A recorder of collection writes only (added with `writesOf('collections')`).
  */
 export function relationsRecorder(core: Core): WriteRecorder {
   return async (write, tx) => {
-    if (write.context !== 'collections') return;
     const collection = write.record as Collection;
     const previous = write.previous as Collection | undefined;
     const names = [...new Set([collection.name, previous?.name ?? collection.name])];

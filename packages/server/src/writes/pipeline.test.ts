@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapTestApp } from '../app/testing.ts';
 import type { App } from '../app/types.ts';
-import { type WriteRecord, WriteRecorders } from './recorders.ts';
+import { type WriteRecord, WriteRecorders, writesOf } from './recorders.ts';
 
 describe('the write pipeline, against a core on SQLite', () => {
   let app: App;
@@ -118,10 +118,10 @@ describe('the write pipeline, against a core on SQLite', () => {
       () => wanted,
     );
     try {
-      expect(alone.active).toBe(false);
+      expect(alone.wants('records', app.context())).toBe(false);
       const { id } = await app.services.records.create('notes', { title: 'unseen' });
       wanted = true;
-      expect(alone.active).toBe(true);
+      expect(alone.wants('records', app.context())).toBe(true);
       await app.services.records.update('notes', String(id), { title: 'seen' });
     } finally {
       off();
@@ -131,15 +131,22 @@ describe('the write pipeline, against a core on SQLite', () => {
 
   it('records collection and settings writes too', async () => {
     const seen: string[] = [];
+    const settingsOnly: string[] = [];
     const off = app.recorders.add(
       (write) => void seen.push(`${write.context}.${write.action} ${write.table}`),
+    );
+    const offSettings = app.recorders.add(
+      (write) => void settingsOnly.push(`${write.context}.${write.action}`),
+      writesOf('settings'),
     );
     try {
       await app.services.collections.create({ name: 'others', type: 'base', fields: [] }, app.context());
       await app.services.settings.update({ meta: { appName: 'Recorded' } }, app.context());
     } finally {
       off();
+      offSettings();
     }
     expect(seen).toEqual(['collections.create _collections', 'settings.update _params']);
+    expect(settingsOnly).toEqual(['settings.update']);
   });
 });

@@ -61,11 +61,16 @@ export async function runWrite<
   const contextEvent: string = `${write.context}.${write.action}`;
   const modelEvent: string = `model.${write.action}`;
   const meta = { event: contextEvent, ...write.meta, action: write.action };
-  const input = await filterPayload(app, contextEvent, write.input, meta, tx, write.tags);
-  const row = await write.prepare(input);
+  // a step that returned no promise is not awaited: each await costs a promise and a turn of the
+  // microtask queue, and a write with nothing listening is mostly such steps
+  const filtered = filterPayload(app, contextEvent, write.input, meta, tx, write.tags);
+  const input = filtered instanceof Promise ? await filtered : filtered;
+  const prepared = write.prepare(input);
+  const row = prepared instanceof Promise ? await prepared : prepared;
   const modelMeta = { event: modelEvent, table: write.table, ...write.modelMeta, action: write.action };
-  const stored = await write.store(await filterPayload(app, modelEvent, row, modelMeta, tx, write.modelTags));
-  const recorded = app.recorders.active;
+  const modelFiltered = filterPayload(app, modelEvent, row, modelMeta, tx, write.modelTags);
+  const stored = await write.store(modelFiltered instanceof Promise ? await modelFiltered : modelFiltered);
+  const recorded = app.recorders.wants(write.context, tx);
   if (!recorded && !listened(app, tx, modelEvent, contextEvent)) return stored;
   const { record, payload, keys, previous } = write.outcome(stored, input);
   if (recorded) {

@@ -25,20 +25,30 @@ export interface WriteRecord {
  */
 export type WriteRecorder = (write: WriteRecord, tx: HookContext) => void | Promise<void>;
 
+/**
+ * Whether a recorder wants a write of `context` (`records`, `activity`…) made in `tx`. A recorder
+ * with nothing to record (the outbox with no webhook, the activity log for its own writes) says
+ * so here, so that the write skips building what it would get.
+ */
+export type WantsWrite = (context: string, tx: HookContext) => boolean;
+
+const everyWrite: WantsWrite = () => true;
+
+/** Wants the writes of one context only. */
+export function writesOf(wantedContext: string): WantsWrite {
+  return (context) => context === wantedContext;
+}
+
 /** The in-transaction recorders, run in the order they were added. */
 export class WriteRecorders {
-  readonly #recorders: { recorder: WriteRecorder; wanted: () => boolean }[] = [];
+  readonly #recorders: { recorder: WriteRecorder; wanted: WantsWrite }[] = [];
 
-  /**
-   * Whether a recorder wants the next write: when none does, the pipeline skips building what
-   * recorders would get. A recorder with nothing to record (the outbox with no webhook) says so
-   * through its `wanted`.
-   */
-  get active(): boolean {
-    return this.#recorders.some((entry) => entry.wanted());
+  /** Whether a recorder wants a write of `context` in `tx`: if none does, nothing is built for them. */
+  wants(context: string, tx: HookContext): boolean {
+    return this.#recorders.some((entry) => entry.wanted(context, tx));
   }
 
-  add(recorder: WriteRecorder, wanted: () => boolean = () => true): () => void {
+  add(recorder: WriteRecorder, wanted: WantsWrite = everyWrite): () => void {
     const entry = { recorder, wanted };
     this.#recorders.push(entry);
     return () => {
@@ -48,6 +58,10 @@ export class WriteRecorders {
   }
 
   async record(write: WriteRecord, tx: HookContext): Promise<void> {
-    for (const { recorder, wanted } of this.#recorders) if (wanted()) await recorder(write, tx);
+    for (const { recorder, wanted } of this.#recorders) {
+      if (!wanted(write.context, tx)) continue;
+      const recording = recorder(write, tx);
+      if (recording instanceof Promise) await recording;
+    }
   }
 }

@@ -4,6 +4,7 @@ import type { Core } from '../app/core.ts';
 import { newId } from '../collections/ids.ts';
 import type { HookContext } from '../context.ts';
 import { insertRow } from '../db/insert-row.ts';
+import { andThen } from '../maybe-async.ts';
 import { nowDate } from '../records/dates.ts';
 import { runWrite, type WriteContext } from './pipeline.ts';
 
@@ -100,14 +101,14 @@ export function createItem<T extends SystemItem, I extends Record<string, unknow
     meta: { collection: table.table },
     input,
     // the model filter gets the row to store, as for every table
-    prepare: async (filtered) => {
+    prepare: (filtered) => {
       const now = nowDate();
-      const item = await build(filtered, {
+      const item = build(filtered, {
         id: table.sequentialIds ? sequentialId() : newId(),
         created: now,
         updated: now,
       });
-      return table.toRow(item);
+      return andThen(item, (built) => table.toRow(built));
     },
     store: async (row) => {
       await insertRow(tx.database, table.table, row);
