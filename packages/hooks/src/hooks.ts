@@ -148,6 +148,8 @@ export interface Hooks<E extends EventMap = UntypedEvents, C = any> {
   start(): void;
   stop(): void;
   registrations(): RegistrationInfo[];
+  /** Calls `listener` after every change to the registrations. */
+  onChange(listener: () => void): void;
   schedules(): ScheduleInfo[];
 }
 
@@ -259,6 +261,7 @@ export function createHooks<E extends EventMap = UntypedEvents, C = any>(
           priority: registration.priority,
           owner: registration.owner,
         })),
+    onChange: (listener) => registry.onChange(listener),
     schedules: () => schedules.list(),
   };
 }

@@ -61,6 +61,11 @@ export interface HookContext {
 /** The owner of the hooks and schedules Sluice registers for itself: not listed among the extensions'. */
 export const INTERNAL_OWNER = 'sluice:internal';
 
+/** Whether hooks of `owner` are Sluice's own: `INTERNAL_OWNER`, or a module's `system:<name>`. */
+export function isSluiceOwner(owner: string): boolean {
+  return owner === INTERNAL_OWNER || owner.startsWith('system:');
+}
+
 /** What a caller of a service may pass: anything left out is filled in. */
 export type CallOptions = Partial<
   Pick<HookContext, 'database' | 'accountability' | 'request' | 'reply' | 'state' | 'scope' | 'emitEvents'>

@@ -60,6 +60,7 @@ import { WriteRecorders, writesOf } from '../writes/recorders.ts';
 import { createServices, type Services } from './services.ts';
 import { Shutdown } from './shutdown.ts';
 import { logStartupSummary } from './startup-summary.ts';
+import { filtersMayNestTransactions } from './transaction.ts';
 import type { App, AppOptions } from './types.ts';
 
 function parseListen(http: string): { host: string; port: number } {
@@ -110,6 +111,7 @@ export function createApp(options: AppOptions = {}): App {
       maxWaiting: numberFrom(env.SLUICE_DB_MAX_WAITING),
     },
   });
+  database.scopeTransactionsWhen(filtersMayNestTransactions(hooks));
   const schema = new SchemaCache();
   const shutdownMs = options.shutdownTimeoutMs ?? numberFrom(env.SLUICE_SHUTDOWN_TIMEOUT_MS) ?? 10_000;
   const extensionsDir =

@@ -1,6 +1,6 @@
-import type { ActionScope } from '@sluice/hooks';
+import type { ActionScope, Hooks } from '@sluice/hooks';
 import type { Kysely } from 'kysely';
-import type { HookContext } from '../context.ts';
+import { type HookContext, isSluiceOwner } from '../context.ts';
 import { callerOf } from '../http/caller.ts';
 import type { Core } from './core.ts';
 
@@ -44,4 +44,26 @@ export async function inTransaction<T>(
     await scope.rollback();
     throw error;
   }
+}
+
+/**
+ * Whether an app's or extension's filter is registered: such code runs inside transactions and
+ * may open one of its own without handing the open one on (a service called without its
+ * context), which must then join it. Sluice's own filters always hand it on. Feeds the
+ * database's `scopeTransactionsWhen`.
+ */
+export function filtersMayNestTransactions(hooks: Pick<Hooks, 'registrations' | 'onChange'>): () => boolean {
+  let answer: boolean | undefined;
+  hooks.onChange(() => {
+    answer = undefined;
+  });
+  return () =>
+    (answer ??= hooks
+      .registrations()
+      .some(
+        (registration) =>
+          registration.kind !== 'action' &&
+          registration.kind !== 'init' &&
+          !isSluiceOwner(registration.owner),
+      ));
 }

@@ -176,12 +176,20 @@ describe.each(dialects)('database limits (%s)', (dialect) => {
     expect(ids.map((row) => Number(row.id)).sort()).toEqual([1001, 1002]);
   });
 
-  it('drops a write whose caller has gone before it takes a connection', async () => {
-    await expect(
-      database.transaction((trx) => trx.insertInto('items').values({ id: 1003 }).execute(), {
-        caller: callerOf(AbortSignal.abort()),
-      }),
-    ).rejects.toMatchObject({ status: 503 });
+  it.each([
+    ['in the async context', true],
+    ['left out of the async context', false],
+  ])('drops a write whose caller has gone before it takes a connection (%s)', async (_, scoped) => {
+    database.scopeTransactionsWhen(() => scoped);
+    try {
+      await expect(
+        database.transaction((trx) => trx.insertInto('items').values({ id: 1003 }).execute(), {
+          caller: callerOf(AbortSignal.abort()),
+        }),
+      ).rejects.toMatchObject({ status: 503 });
+    } finally {
+      database.scopeTransactionsWhen(() => true);
+    }
     const row = await database.db.selectFrom('items').select('id').where('id', '=', 1003).executeTakeFirst();
     expect(row).toBeUndefined();
   });

@@ -15,6 +15,8 @@ export interface LazyConnectionOptions {
   gate: Gate;
   /** Who the statements that run here are for, if known. */
   caller(): Caller | undefined;
+  /** Who a transaction whose connection is being made runs for, when `caller` cannot tell. */
+  openingCaller?(): Caller | undefined;
   /** Stops the statement running on `connection` (PostgreSQL); absent where that cannot be done. */
   cancel?(connection: DatabaseConnection): void;
 }
@@ -35,6 +37,7 @@ class LazyConnection implements DatabaseConnection {
   constructor(
     private readonly driver: Driver,
     private readonly options: LazyConnectionOptions,
+    private readonly openedFor: Caller | undefined,
   ) {}
 
   get real(): DatabaseConnection | undefined {
@@ -51,12 +54,16 @@ class LazyConnection implements DatabaseConnection {
     return this.#opening;
   }
 
+  #caller(): Caller | undefined {
+    return this.openedFor ?? this.options.caller();
+  }
+
   async #open(): Promise<DatabaseConnection> {
-    const { gate, caller } = this.options;
+    const { gate } = this.options;
     await gate.acquire();
     let real: DatabaseConnection | undefined;
     try {
-      if (caller()?.gone()) throw gone();
+      if (this.#caller()?.gone()) throw gone();
       real = await this.driver.acquireConnection();
       if (this.#begin) await this.driver.beginTransaction(real, this.#begin);
     } catch (error) {
@@ -72,7 +79,7 @@ class LazyConnection implements DatabaseConnection {
     const real = this.#real;
     if (!real) return this.open().then(() => this.executeQuery(query));
     if (!this.options.cancel) return real.executeQuery(query);
-    const caller = this.options.caller();
+    const caller = this.#caller();
     return caller ? this.#executeUntil(real, caller.signal(), query) : real.executeQuery(query);
   }
 
@@ -109,7 +116,7 @@ class LazyDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new LazyConnection(this.inner, this.options);
+    return new LazyConnection(this.inner, this.options, this.options.openingCaller?.());
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {

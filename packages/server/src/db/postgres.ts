@@ -50,7 +50,12 @@ export function createPostgresDatabase(url: string, limits: DatabaseLimits = {})
     if (pid !== undefined) cancelBackend(url, pid);
   };
   const db = new Kysely<any>({
-    dialect: withLazyConnections(dialect, { gate, caller: scopes.caller, cancel }),
+    dialect: withLazyConnections(dialect, {
+      gate,
+      caller: scopes.caller,
+      openingCaller: scopes.openingCaller,
+      cancel,
+    }),
   });
   const readNow = postgresReadNow(url, queryTimeoutMs);
   return {
@@ -59,6 +64,7 @@ export function createPostgresDatabase(url: string, limits: DatabaseLimits = {})
     reader: db,
     readNow: readNow.read,
     transaction: (fn, options) => scopes.transaction(db, fn, options?.caller),
+    scopeTransactionsWhen: scopes.scopeTransactionsWhen,
     cancellable: (caller, fn) => scopes.withCaller(caller, fn),
     async close() {
       await readNow.close();

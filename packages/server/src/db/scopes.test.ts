@@ -78,6 +78,35 @@ describe('scopes', () => {
     await other;
   });
 
+  it('leaves transactions out of the async context while told to, telling their connection the caller', async () => {
+    const scopes = createScopes();
+    const { db, opened } = fakeDatabase();
+    const seenOpening: (Caller | undefined)[] = [];
+    const observed = {
+      transaction: () => {
+        // Kysely asks the driver for the connection synchronously, as this does
+        seenOpening.push(scopes.openingCaller());
+        return db.transaction();
+      },
+    } as unknown as Kysely<any>;
+    let nested = true;
+    scopes.scopeTransactionsWhen(() => nested);
+    await scopes.transaction(observed, () => scopes.transaction(observed, async () => {}), caller);
+    expect(opened).toHaveLength(1);
+    nested = false;
+    await scopes.transaction(
+      observed,
+      async () => {
+        expect(scopes.caller()).toBeUndefined();
+        await scopes.transaction(observed, async () => {});
+      },
+      caller,
+    );
+    expect(opened).toHaveLength(3);
+    expect(seenOpening).toEqual([undefined, caller, undefined]);
+    expect(scopes.openingCaller()).toBeUndefined();
+  });
+
   it('forgets the caller once the work bound to it has ended', async () => {
     const scopes = createScopes();
     const ended = deferred();

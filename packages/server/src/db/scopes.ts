@@ -27,6 +27,9 @@ const DISABLE_AFTER_IDLE_MS = 1000;
  * The async context costs every promise in the process some work while it is enabled (before
  * Node 24), so it is disabled once no scope has been open for a while: reads served between
  * writes run without it. Not at once: enabling it again costs more than a write's promises do.
+ * And a transaction is put in it only when `scoped()` says code that may call back in can run
+ * inside it (hooks of an app or extension): Sluice's own code hands the transaction on itself.
+ * A transaction left out still tells its connection who it runs for, through `opening`.
  */
 export function createScopes(idleMs = DISABLE_AFTER_IDLE_MS) {
   const current = new AsyncLocalStorage<Scope>();
@@ -55,12 +58,32 @@ export function createScopes(idleMs = DISABLE_AFTER_IDLE_MS) {
     }
   }
 
+  let scoped: () => boolean = () => true;
+  let opening: Caller | undefined;
+
   return {
     caller: (): Caller | undefined => active()?.caller,
+    /**
+     * The caller of the transaction whose connection is being made, if it was opened outside
+     * the async context: Kysely asks the driver for that connection synchronously, before
+     * `transaction` returns.
+     */
+    openingCaller: (): Caller | undefined => opening,
+    /** Whether transactions go in the async context (by default, all of them). */
+    scopeTransactionsWhen(predicate: () => boolean): void {
+      scoped = predicate;
+    },
     transaction<T>(db: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>, caller?: Caller): Promise<T> {
       const running = active()?.trx;
       if (running) return fn(running);
-      return db.transaction().execute((trx) => within({ trx, caller, open: true }, () => fn(trx)));
+      if (scoped())
+        return db.transaction().execute((trx) => within({ trx, caller, open: true }, () => fn(trx)));
+      opening = caller;
+      try {
+        return db.transaction().execute(fn);
+      } finally {
+        opening = undefined;
+      }
     },
     withCaller<T>(caller: Caller | undefined, fn: () => Promise<T>): Promise<T> {
       if (!caller) return fn();

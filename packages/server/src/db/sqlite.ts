@@ -52,7 +52,13 @@ export function createSqliteDatabase(file: string, limits: DatabaseLimits = {}):
   const scopes = createScopes();
   const gate = new Gate({ capacity: 1, maxWaiting, waitMs });
   const dialect = new SqliteDialect({ database: withStatementCache(writer, queryTimeoutMs) });
-  const db = new Kysely<any>({ dialect: withLazyConnections(dialect, { gate, caller: scopes.caller }) });
+  const db = new Kysely<any>({
+    dialect: withLazyConnections(dialect, {
+      gate,
+      caller: scopes.caller,
+      openingCaller: scopes.openingCaller,
+    }),
+  });
   const readerStatements = withStatementCache(readerHandle, queryTimeoutMs);
   const reader = new Kysely<any>({ dialect: new SqliteDialect({ database: readerStatements }) });
   const readNow = (sql: string, parameters: readonly unknown[]) =>
@@ -65,6 +71,7 @@ export function createSqliteDatabase(file: string, limits: DatabaseLimits = {}):
     reader,
     readNow,
     transaction: (fn, options) => scopes.transaction(db, fn, options?.caller),
+    scopeTransactionsWhen: scopes.scopeTransactionsWhen,
     // Reads run synchronously on the reader to their end; the query timeout bounds them.
     cancellable: (_caller, fn) => fn(),
     async close() {

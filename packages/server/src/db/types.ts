@@ -22,6 +22,13 @@ export interface Database {
    */
   transaction<T>(fn: (trx: Kysely<any>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
+   * Limits the reuse above to the transactions opened while `predicate` holds (by default,
+   * all). Reuse follows the async context, which costs every promise in the process some work
+   * (before Node 24); code that hands its transaction on needs none of it, so an app whose hooks
+   * cannot call back in (it has none that run inside transactions) skips that cost.
+   */
+  scopeTransactionsWhen(predicate: () => boolean): void;
+  /**
    * Runs `fn`, whose statements stop when `caller` goes: on PostgreSQL a running statement is
    * cancelled, and a statement still waiting for a connection is dropped. SQLite's reads run to
    * their end (each is bounded by the query timeout).
