@@ -4,8 +4,13 @@ import { type HookContext, isSluiceOwner } from '../context.ts';
 import { callerOf } from '../http/caller.ts';
 import type { Core } from './core.ts';
 
-/** The action scope of each open transaction, so a call given only `{ database }` finds it. */
-const scopes = new WeakMap<Kysely<any>, ActionScope>();
+/**
+ * The action scope of an open transaction, kept on the transaction so that a call given only
+ * `{ database }` finds it (not in a WeakMap: see db/compiled.ts).
+ */
+const SCOPE = Symbol('sluice.scope');
+
+type WithScope = Kysely<any> & { [SCOPE]?: ActionScope };
 
 /**
  * Runs a write in a transaction with an action scope: filters inside `fn` see `ctx.database`
@@ -19,7 +24,7 @@ export async function inTransaction<T>(
   fn: (tx: HookContext) => Promise<T>,
 ): Promise<T> {
   if (ctx.database.isTransaction) {
-    const scope = app.hooks.scope(ctx.scope ?? scopes.get(ctx.database));
+    const scope = app.hooks.scope(ctx.scope ?? (ctx.database as WithScope)[SCOPE]);
     try {
       const result = await fn({ ...ctx, scope });
       scope.commit();
@@ -33,7 +38,7 @@ export async function inTransaction<T>(
   try {
     const result = await app.database.transaction(
       (trx) => {
-        scopes.set(trx, scope);
+        (trx as WithScope)[SCOPE] = scope;
         return fn({ ...ctx, database: trx, scope });
       },
       { caller: callerOf(ctx.request) },
