@@ -51,8 +51,13 @@ function derivedTriple(write: WriteRecord): Triple {
   return { source: write.context, kind: write.collection ?? write.context, eventName: write.action };
 }
 
-/** Each write's one record, whichever recorder (the outbox, the event stream) asks first. */
-const recordsOfWrites = new WeakMap<WriteRecord, EventRecord>();
+/**
+ * Each write's one record, whichever recorder (the outbox, the event stream) asks first, kept on
+ * the write itself (not in a WeakMap: see db/compiled.ts).
+ */
+const EVENT = Symbol('sluice.event');
+
+type WithEvent = WriteRecord & { [EVENT]?: EventRecord };
 
 /** The event record of a write the pipeline has just made; the same one each time it is asked for. */
 export function eventRecordOf(
@@ -61,12 +66,9 @@ export function eventRecordOf(
   user: string | null,
   now = new Date(),
 ): EventRecord {
-  let record = recordsOfWrites.get(write);
-  if (!record) {
-    record = newEventRecord(catalogue, write, user, now);
-    recordsOfWrites.set(write, record);
-  }
-  return record;
+  const written = write as WithEvent;
+  written[EVENT] ??= newEventRecord(catalogue, write, user, now);
+  return written[EVENT];
 }
 
 function newEventRecord(
