@@ -17,6 +17,7 @@ const NOT_DATA = new Set<string>(['collectionId', 'collectionName', ...SECRET_IN
  * records of collections tracked `all`, one `_revisions` row per create and update, in the
  * write's own transaction, so a rolled-back write leaves no trace. Only writes made by or on
  * behalf of a caller are logged: the system's own (bootstrap, schedules) have no one to account for.
+ * Added with `wantsActivity`, which picks those writes.
  */
 export function activityRecorder(core: Core): WriteRecorder {
   return async (write, tx) => {
