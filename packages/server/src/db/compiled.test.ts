@@ -1,4 +1,4 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeCompiled } from './compiled.ts';
 import { dialects, openTestDatabase } from './testing.ts';
@@ -44,5 +44,16 @@ describe.each(dialects)('executeCompiled on %s', (dialect) => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     await executeCompiled(database.db, insert('outside'));
     expect(await ids(database)).toEqual(['a1', 'a2', 'c1', 'c2', 'kept', 'outside']);
+  });
+
+  it('refuses a statement sent through a transaction that has ended, and writes nothing', async () => {
+    let ended: Kysely<any> | undefined;
+    await database.transaction(async (trx) => {
+      await executeCompiled(trx, insert('in-time'));
+      ended = trx;
+    });
+    await expect(executeCompiled(ended!, insert('too-late'))).rejects.toThrow(/ended/);
+    expect(await ids(database)).toContain('in-time');
+    expect(await ids(database)).not.toContain('too-late');
   });
 });

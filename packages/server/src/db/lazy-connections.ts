@@ -22,6 +22,8 @@ export interface LazyConnectionOptions {
 }
 
 const gone = () => new ServiceUnavailableError('The client went away; the operation was dropped.');
+const ended = () =>
+  new Error('The transaction has ended (committed or rolled back); a statement sent through it was not run.');
 
 /**
  * A connection that takes a slot of the gate and a real connection at its first statement, not
@@ -33,6 +35,7 @@ class LazyConnection implements DatabaseConnection {
   #real: DatabaseConnection | undefined;
   #opening: Promise<DatabaseConnection> | undefined;
   #begin: TransactionSettings | undefined;
+  #released = false;
 
   constructor(
     private readonly driver: Driver,
@@ -48,7 +51,17 @@ class LazyConnection implements DatabaseConnection {
     this.#begin = settings;
   }
 
+  /**
+   * Once given back, the connection takes no more statements: the real one may by then serve
+   * another transaction (on SQLite, the same single writer), and one never opened would open a
+   * transaction nobody commits.
+   */
+  release(): void {
+    this.#released = true;
+  }
+
   open(): Promise<DatabaseConnection> {
+    if (this.#released) return Promise.reject(ended());
     if (this.#real) return Promise.resolve(this.#real);
     this.#opening ??= this.#open();
     return this.#opening;
@@ -77,6 +90,7 @@ class LazyConnection implements DatabaseConnection {
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const real = this.#real;
+    if (this.#released) return Promise.reject(ended());
     if (!real) return this.open().then(() => this.executeQuery(query));
     if (!this.options.cancel) return real.executeQuery(query);
     const caller = this.#caller();
@@ -154,7 +168,9 @@ class LazyDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    const real = (connection as LazyConnection).real;
+    const lazy = connection as LazyConnection;
+    lazy.release();
+    const real = lazy.real;
     if (!real) return;
     try {
       await this.inner.releaseConnection(real);
