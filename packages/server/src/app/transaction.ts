@@ -67,8 +67,7 @@ export function filtersMayNestTransactions(hooks: Pick<Hooks, 'registrations' | 
       .registrations()
       .some(
         (registration) =>
-          registration.kind !== 'action' &&
-          registration.kind !== 'init' &&
+          (registration.kind === 'filter' || registration.kind === 'around') &&
           !isSluiceOwner(registration.owner),
       ));
 }
